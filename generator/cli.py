@@ -1,0 +1,113 @@
+"""The `dhr` command: build, check and fields."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import jinja2
+
+from . import __version__, schema
+from .build import LOCAL_BASE_URL, build, check
+from .problems import ContentError, Problems
+from .render import REPO_TEMPLATES
+
+
+def _templates(value: str | None) -> Path:
+    """The templates folder: as given, else ./templates, else the one shipped beside the package."""
+    if value:
+        return Path(value)
+    return Path("templates") if Path("templates/base.html").is_file() else REPO_TEMPLATES
+
+
+def _report(problems: Problems) -> None:
+    for problem in problems.errors + problems.warnings:
+        print(problem, file=sys.stderr)
+
+
+def _failed(problems: Problems, strict: bool) -> int:
+    _report(problems)
+    errors, warnings = len(problems.errors), len(problems.warnings)
+    why = f"{errors} error(s)" + (f" and {warnings} warning(s) (--strict)" if strict and warnings else "")
+    print(f"dhr: stopped: {why} in the content; nothing was written", file=sys.stderr)
+    return 1
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    try:
+        result = build(Path(args.content), Path(args.out), _templates(args.templates),
+                       base_url=args.base_url, strict=args.strict, search=not args.no_search)
+    except ContentError as exc:
+        return _failed(exc.problems, args.strict)
+    except jinja2.TemplateSyntaxError as exc:
+        print(f"{exc.filename or exc.name}:{exc.lineno}: template: {exc.message}; fix the template",
+              file=sys.stderr)
+        return 1
+    except jinja2.TemplateError as exc:
+        print(f"template error: {exc}; fix the template or the value it names", file=sys.stderr)
+        return 1
+    _report(result.problems)
+    if result.base_url == LOCAL_BASE_URL:
+        print(f"note: no base_url set; sitemap.xml and feed.xml link to {LOCAL_BASE_URL} "
+              "(set base_url in site.yaml or pass --base-url)", file=sys.stderr)
+    print(f"Built {result.reviews} reviews, {result.letters} letters: {result.files} files, "
+          f"{result.indexed} pages indexed, {len(result.problems.warnings)} warnings, "
+          f"{result.seconds:.2f} s -> {args.out}")
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    try:
+        content, problems = check(Path(args.content), args.strict)
+    except ContentError as exc:
+        return _failed(exc.problems, args.strict)
+    _report(problems)
+    published = sum(1 for r in content.reviews if r.values["status"] == "published")
+    print(f"OK: {len(content.reviews)} reviews ({published} published), "
+          f"{len(problems.warnings)} warnings")
+    return 0
+
+
+def cmd_fields(args: argparse.Namespace) -> int:
+    print(schema.describe())
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="dhr", description="Publish Domestic Homicide Reviews and their "
+                                  "Home Office QA Panel letters as a static site.")
+    top.add_argument("--version", action="version", version=f"dhr-index {__version__}")
+    commands = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def content_options(command: argparse.ArgumentParser) -> None:
+        command.add_argument("--content", default="content", metavar="DIR",
+                             help="the content folder (default: content)")
+        command.add_argument("--strict", action="store_true", help="treat warnings as errors")
+
+    b = commands.add_parser("build", help="build the site", description="Validate the content and build "
+                            "the site into a fresh folder; the old site is replaced only if all went well.")
+    content_options(b)
+    b.add_argument("--out", default="site", metavar="DIR", help="the output folder (default: site)")
+    b.add_argument("--templates", metavar="DIR", help="the templates folder (default: templates)")
+    b.add_argument("--base-url", metavar="URL", help="the public address, for the sitemap and feed "
+                   "(default: base_url in site.yaml)")
+    b.add_argument("--no-search", action="store_true", help="skip the search index (faster)")
+    b.set_defaults(run=cmd_build)
+
+    c = commands.add_parser("check", help="validate the content without writing anything",
+                            description="Report every problem in the content as path:line: field: "
+                            "problem; how to fix it. Exit code 1 when there are errors.")
+    content_options(c)
+    c.set_defaults(run=cmd_check)
+
+    f = commands.add_parser("fields", help="print every content field and what it means",
+                            description="Print the content model (the fields of site.yaml, review.md, "
+                            "letters and pages) as Markdown.")
+    f.set_defaults(run=cmd_fields)
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    return args.run(args)

@@ -1,0 +1,86 @@
+"""Open data: `reviews.json` (everything public about each review) and `reviews.csv` (a row each)."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+from typing import Any
+
+from .model import Review, Site
+
+
+def _iso(value: dt.date | str | None) -> str | None:
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
+def review_record(site: Site, review: Review) -> dict[str, Any]:
+    """One review as plain data, with absolute links."""
+    page = site.absolute(review.url)
+    return {
+        "slug": review.slug,
+        "url": page,
+        "title": review.title,
+        "reference": review.reference,
+        "csp": review.csp,
+        "published": _iso(review.published),
+        "year": review.year,
+        "death": review.death,
+        "themes": [t.name for t in review.themes],
+        "chair": review.chair,
+        "author": review.author,
+        "documents": [
+            {"title": d.title, "kind": d.kind, "url": d.href if d.file is None else page + d.href, "bytes": d.size}
+            for d in review.documents
+        ],
+        "letters": [
+            {
+                "date": _iso(letter.date),
+                "url": f"{page}#{letter.anchor}",
+                "panel_date": _iso(letter.panel_date),
+                "resubmission": letter.resubmission,
+                "outcome": letter.outcome,
+                "from": letter.sender,
+                "to": letter.to,
+                "signed": letter.signed,
+                "feedback_points": [{"number": p.number, "text": p.text, "url": f"{page}#{p.anchor}"}
+                                    for p in letter.points],
+            }
+            for letter in review.letters
+        ],
+    }
+
+
+def reviews_json(site: Site) -> bytes:
+    data = {
+        "title": site.title,
+        "count": len(site.reviews),
+        "reviews": [review_record(site, r) for r in site.reviews],
+    }
+    return (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode()
+
+
+CSV_COLUMNS = ("slug", "url", "title", "reference", "csp", "published", "year", "death", "themes",
+               "letters", "latest_letter", "latest_outcome", "feedback_points", "chair", "author")
+
+
+def _cell(value: Any) -> str:
+    """A CSV cell that a spreadsheet will not run as a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def reviews_csv(site: Site) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for review in site.reviews:
+        record = review_record(site, review)
+        writer.writerow(_cell(v) for v in (
+            review.slug, record["url"], review.title, review.reference, review.csp, record["published"],
+            review.year, review.death, "; ".join(record["themes"]), len(review.letters),
+            review.latest.date.isoformat(), review.latest.outcome,
+            sum(len(letter.points) for letter in review.letters), review.chair, review.author,
+        ))
+    return out.getvalue().encode()

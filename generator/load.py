@@ -1,0 +1,241 @@
+"""Stage 1, load: find the content files and read each into front matter nodes and a body.
+
+YAML is composed (never constructed) with the C loader where present, so every value keeps
+its line and its source text: nothing is silently turned into a bool or a date here, duplicate
+keys and aliases are caught, and the schema decides later what each value means.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Union
+
+import yaml
+
+from .problems import Problems
+
+try:
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+MAX_FILE_BYTES = 2 * 1024 * 1024
+_STANDARD_TAGS = {f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map")}
+
+
+@dataclass
+class Scalar:
+    text: str
+    line: int
+    plain: bool  # unquoted: `~`, `null` and an empty value mean "no value"
+
+    @property
+    def is_null(self) -> bool:
+        return self.plain and self.text in ("", "~", "null", "Null", "NULL")
+
+
+@dataclass
+class Seq:
+    items: list[Node]
+    line: int
+
+
+@dataclass
+class Entry:
+    key_line: int
+    value: Node
+
+
+@dataclass
+class Map:
+    entries: dict[str, Entry]
+    line: int
+
+
+Node = Union[Scalar, Seq, Map]
+
+
+@dataclass
+class SourceFile:
+    """One content file: its front matter (None when unreadable) and Markdown body."""
+
+    path: Path
+    meta: Map | None
+    body: str = ""
+    body_line: int = 1
+
+
+@dataclass
+class ReviewFolder:
+    """A folder holding review.md, with the letters beside it."""
+
+    path: Path
+    review: SourceFile
+    letters: list[SourceFile] = field(default_factory=list)
+
+    @property
+    def slug(self) -> str:
+        return self.path.name
+
+
+@dataclass
+class RawContent:
+    root: Path
+    site: SourceFile | None
+    pages: list[SourceFile]
+    reviews: list[ReviewFolder]
+
+
+def load_content(root: Path, problems: Problems) -> RawContent:
+    """Read every content file under `root`, recording unreadable files as problems."""
+    site_path = root / "site.yaml"
+    site = read_yaml_file(site_path, problems) if site_path.is_file() else None
+    if site is None and not site_path.is_file():
+        problems.add(site_path, 1, "site.yaml", "the site settings file is missing",
+                     "create content/site.yaml with at least title and themes")
+    pages = [read_markdown_file(p, problems) for p in _files(root / "pages", "*.md", root, problems)]
+    return RawContent(root, site, pages, _review_folders(root, problems))
+
+
+def _review_folders(root: Path, problems: Problems) -> list[ReviewFolder]:
+    reviews_dir = root / "reviews"
+    folders: list[ReviewFolder] = []
+    review_dirs = {p.parent for p in _files(reviews_dir, "**/review.md", root, problems)}
+    for letter in _files(reviews_dir, "**/letter-*.md", root, problems):
+        if letter.parent not in review_dirs:
+            problems.add(letter, 1, "review.md", "this letter's folder has no review.md",
+                         "move the letter into its review's folder, or add review.md beside it")
+    for folder in sorted(review_dirs):
+        review = read_markdown_file(folder / "review.md", problems)
+        letters = [read_markdown_file(p, problems) for p in _files(folder, "letter-*.md", root, problems)]
+        folders.append(ReviewFolder(folder, review, letters))
+    return folders
+
+
+def _files(folder: Path, pattern: str, root: Path, problems: Problems) -> list[Path]:
+    """Files matching `pattern`, sorted; links that lead outside the content folder are refused."""
+    if not folder.is_dir():
+        return []
+    found = []
+    top = root.resolve()
+    for path in sorted(folder.glob(pattern)):
+        if not path.is_file():
+            continue
+        if path.is_symlink() and not path.resolve().is_relative_to(top):
+            problems.add(path, 1, "file", "this link points outside the content folder",
+                         "copy the file into the content folder instead of linking to it")
+            continue
+        found.append(path)
+    return found
+
+
+def read_text(path: Path, problems: Problems) -> str | None:
+    """The file's text (UTF-8, optional byte-order mark, any line endings), or None after a problem."""
+    data = path.read_bytes()
+    if len(data) > MAX_FILE_BYTES:
+        problems.add(path, 1, "file", f"the file is {len(data) // 1024} KB, over the "
+                     f"{MAX_FILE_BYTES // 1024 // 1024} MB limit for a content file",
+                     "put long documents in a PDF and list it under documents")
+        return None
+    if b"\0" in data:
+        problems.add(path, 1, "file", "this is a binary file, not text",
+                     "save the file as plain text (UTF-8), or remove it")
+        return None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        problems.add(path, line, "file", "the file is not valid UTF-8 text",
+                     "save it again with UTF-8 encoding")
+        return None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def read_yaml_file(path: Path, problems: Problems) -> SourceFile | None:
+    text = read_text(path, problems)
+    if text is None:
+        return None
+    return SourceFile(path, parse_yaml(text, path, 0, problems))
+
+
+def read_markdown_file(path: Path, problems: Problems) -> SourceFile:
+    """Split `---` front matter from the Markdown body; meta is None when it cannot be read."""
+    text = read_text(path, problems)
+    if text is None:
+        return SourceFile(path, None)
+    lines = text.split("\n")
+    if not lines or lines[0].strip() != "---":
+        problems.add(path, 1, "front matter", "the file does not start with a front matter block",
+                     "begin the file with a line '---', the fields, then another '---'")
+        return SourceFile(path, None, text, 1)
+    for end in range(1, len(lines)):
+        if lines[end].strip() in ("---", "..."):
+            meta = parse_yaml("\n".join(lines[1:end]), path, 1, problems)
+            return SourceFile(path, meta, "\n".join(lines[end + 1:]), end + 2)
+    problems.add(path, 1, "front matter", "the front matter block is never closed",
+                 "add a line '---' after the last field")
+    return SourceFile(path, None)
+
+
+def parse_yaml(text: str, path: Path, line_offset: int, problems: Problems) -> Map | None:
+    """Compose YAML text into nodes carrying 1-based file line numbers."""
+    try:
+        root = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = (mark.line if mark else 0) + 1 + line_offset
+        problems.add(path, line, "front matter", f"this is not valid YAML ({exc.problem})",
+                     _yaml_hint(text, exc))
+        return None
+    except yaml.YAMLError as exc:
+        problems.add(path, 1 + line_offset, "front matter", f"this is not valid YAML ({exc})",
+                     "check the file's quoting and indentation")
+        return None
+    if root is None:
+        return Map({}, 1 + line_offset)
+    node = _convert(root, path, line_offset, problems, set())
+    if not isinstance(node, Map):
+        problems.add(path, 1 + line_offset, "front matter", "the front matter is not a list of fields",
+                     "write one 'name: value' pair per line")
+        return None
+    return node
+
+
+def _yaml_hint(text: str, exc: yaml.MarkedYAMLError) -> str:
+    if "\t" in text:
+        return "YAML cannot be indented with tabs: use spaces"
+    if exc.problem and "found character" in exc.problem:
+        return "put the value in double quotes"
+    return "check the quoting and indentation on this line and the one before"
+
+
+def _convert(node: yaml.Node, path: Path, offset: int, problems: Problems, seen: set[int]) -> Node:
+    line = node.start_mark.line + 1 + offset
+    if id(node) in seen:
+        problems.add(path, line, "front matter", "YAML aliases (*name) are not allowed",
+                     "write the value out in full")
+        return Scalar("", line, True)
+    seen.add(id(node))
+    if node.tag not in _STANDARD_TAGS:
+        problems.add(path, line, "front matter", f"the YAML tag {node.tag!r} is not allowed",
+                     "remove the '!' tag and write a plain value")
+        return Scalar("", line, True)
+    if isinstance(node, yaml.ScalarNode):
+        return Scalar(node.value, line, node.style in (None, ""))
+    if isinstance(node, yaml.SequenceNode):
+        return Seq([_convert(item, path, offset, problems, seen) for item in node.value], line)
+    entries: dict[str, Entry] = {}
+    for key_node, value_node in node.value:
+        key_line = key_node.start_mark.line + 1 + offset
+        if not isinstance(key_node, yaml.ScalarNode):
+            problems.add(path, key_line, "front matter", "a field name must be plain text",
+                         "write the field as 'name: value'")
+            continue
+        key = key_node.value
+        if key in entries:
+            problems.add(path, key_line, key, f"this field appears twice (first on line "
+                         f"{entries[key].key_line})", "keep one of the two lines")
+            continue
+        entries[key] = Entry(key_line, _convert(value_node, path, offset, problems, seen))
+    return Map(entries, line)

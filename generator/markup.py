@@ -1,0 +1,89 @@
+"""Markdown to safe HTML: one configured Python-Markdown instance, output sanitised with nh3.
+
+The same pass shifts headings under the page's own and marks a letter's top-level bulleted
+lists as the panel's feedback points, each with a permanent anchor.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as etree
+from dataclasses import dataclass
+
+import markdown
+import nh3
+from markdown.extensions import Extension
+from markdown.treeprocessors import Treeprocessor
+
+ALLOWED_TAGS = {
+    "a", "abbr", "blockquote", "br", "code", "em", "h2", "h3", "h4", "h5", "h6", "hr", "li", "ol",
+    "p", "pre", "strong", "sub", "sup", "table", "tbody", "td", "th", "thead", "tr", "ul",
+}
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "li": {"id"}, "th": {"align"}, "td": {"align"}}
+URL_SCHEMES = {"http", "https", "mailto"}
+
+
+@dataclass(frozen=True)
+class Point:
+    """One feedback point from a letter's bulleted list."""
+
+    number: int
+    text: str
+    anchor: str
+
+
+@dataclass(frozen=True)
+class Rendered:
+    html: str
+    points: tuple[Point, ...] = ()
+
+
+class _Shape(Treeprocessor):
+    """Shift heading levels and collect top-level list items as feedback points."""
+
+    base_level = 2
+    anchor_prefix = ""
+
+    def run(self, root: etree.Element) -> None:
+        self.points: list[Point] = []
+        for element in root.iter():
+            if element.tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
+                element.tag = f"h{min(6, int(element.tag[1]) + self.base_level - 1)}"
+        if not self.anchor_prefix:
+            return
+        for ul in (child for child in root if child.tag == "ul"):
+            for li in ul.findall("li"):
+                number = len(self.points) + 1
+                anchor = f"{self.anchor_prefix}-point-{number}"
+                li.set("id", anchor)
+                text = " ".join("".join(li.itertext()).split())
+                self.points.append(Point(number, text, anchor))
+
+
+class _ShapeExtension(Extension):
+    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 - Python-Markdown's name
+        md.treeprocessors.register(_Shape(md), "dhr-shape", 0)
+
+
+_md = markdown.Markdown(extensions=["sane_lists", "tables", _ShapeExtension()], output_format="html")
+_shape: _Shape = _md.treeprocessors["dhr-shape"]  # type: ignore[assignment]
+
+
+def render(text: str, base_level: int = 2, anchor_prefix: str = "") -> Rendered:
+    """Render Markdown; with `anchor_prefix`, top-level list items become feedback points."""
+    _md.reset()
+    _shape.base_level = base_level
+    _shape.anchor_prefix = anchor_prefix
+    html = _md.convert(text)
+    return Rendered(sanitise(html), tuple(_shape.points))
+
+
+def sanitise(html: str) -> str:
+    """Keep only harmless markup: no scripts, styles, event handlers, frames, forms or odd links."""
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=URL_SCHEMES,
+        clean_content_tags={"script", "style"},
+        link_rel="noopener noreferrer",
+    )

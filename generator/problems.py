@@ -1,0 +1,69 @@
+"""Problems found in content: one shape for every stage, printed as `path:line: field: problem; fix`."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ERROR = "error"
+WARNING = "warning"
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with one place in one content file."""
+
+    path: str
+    line: int
+    field: str
+    message: str
+    fix: str
+    severity: str = ERROR
+
+    def __str__(self) -> str:
+        tag = "" if self.severity == ERROR else "warning: "
+        return f"{self.path}:{self.line}: {tag}{self.field}: {self.message}; {self.fix}"
+
+
+def display_path(path: Path) -> str:
+    """A path as the user would type it: relative to the working folder when inside it."""
+    try:
+        return os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        return str(path)
+
+
+@dataclass
+class Problems:
+    """Collects every problem of a run, so all of them are reported at once."""
+
+    items: list[Problem] = field(default_factory=list)
+
+    def add(
+        self, path: Path, line: int, field_name: str, message: str, fix: str, severity: str = ERROR
+    ) -> None:
+        self.items.append(Problem(display_path(path), line, field_name, message, fix, severity))
+
+    def warn(self, path: Path, line: int, field_name: str, message: str, fix: str) -> None:
+        self.add(path, line, field_name, message, fix, WARNING)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return sorted(p for p in self.items if p.severity == ERROR)
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return sorted(p for p in self.items if p.severity == WARNING)
+
+    def failed(self, strict: bool = False) -> bool:
+        """True when the run must stop: any error, or any warning under --strict."""
+        return bool(self.errors) or (strict and bool(self.warnings))
+
+
+class ContentError(Exception):
+    """Raised by a stage that cannot go on; carries every problem found so far."""
+
+    def __init__(self, problems: Problems) -> None:
+        super().__init__(f"{len(problems.errors)} content error(s)")
+        self.problems = problems

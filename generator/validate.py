@@ -1,0 +1,200 @@
+"""Stage 2, validate: typed values from front matter, then the rules that span files.
+
+Every problem is recorded (never raised), so one run reports them all. The Home Office
+publication rules from SPEC section 3 live here.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import schema
+from .load import Map, RawContent, ReviewFolder, SourceFile
+from .problems import Problems
+
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+LETTER_NAME = re.compile(r"^letter-(\d{4}-\d{2}-\d{2})\.md$")
+RESERVED_PAGES = {"reviews", "themes", "years", "partnerships", "search", "assets", "pagefind", "404"}
+
+_MONTHS = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*"
+IDENTIFYING = (
+    ("a full date", re.compile(
+        rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTHS}\s+\d{{4}}\b|\b{_MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}\b"
+        r"|\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}/\d{1,2}/\d{2,4}\b", re.IGNORECASE),
+     "give the month and year only, or leave the date out"),
+    ("an e-mail address", re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"), "remove it"),
+    ("a phone number", re.compile(r"(?<![\w-])(?:\+44\s?|0)\d{2,4}[\s-]?\d{3,4}[\s-]?\d{3,4}(?![\w-])"),
+     "remove it"),
+)
+
+
+@dataclass
+class ValidLetter:
+    source: SourceFile
+    values: dict[str, Any]
+
+
+@dataclass
+class ValidReview:
+    folder: ReviewFolder
+    values: dict[str, Any]
+    letters: list[ValidLetter] = field(default_factory=list)
+
+    @property
+    def slug(self) -> str:
+        return self.folder.slug
+
+
+@dataclass
+class ValidContent:
+    root: Path
+    site: dict[str, Any]
+    pages: list[tuple[SourceFile, dict[str, Any]]]
+    reviews: list[ValidReview]
+
+
+def validate(raw: RawContent, problems: Problems) -> ValidContent:
+    """Check everything; the result is only trustworthy when `problems` has no errors."""
+    site = _site(raw.site, problems)
+    themes = tuple(site.get("themes") or ())
+    pages = [(page, _fields(page, schema.PAGE, problems)) for page in raw.pages]
+    _check_page_names(pages, problems)
+    reviews = [_review(folder, themes, problems) for folder in raw.reviews]
+    _check_unique_slugs(reviews, problems)
+    return ValidContent(raw.root, site, pages, reviews)
+
+
+def _fields(source: SourceFile, spec: schema.Schema, problems: Problems, themes: tuple[str, ...] = ()) -> dict[str, Any]:
+    if source.meta is None:
+        return {f.name: schema.INVALID for f in spec.fields}
+    return schema.read_fields(source.meta, spec, schema.Context(source.path, problems, themes))
+
+
+def _site(source: SourceFile | None, problems: Problems) -> dict[str, Any]:
+    if source is None:
+        return {}
+    values = _fields(source, schema.SITE, problems)
+    themes = values.get("themes")
+    if isinstance(themes, list) and isinstance(source.meta, Map):
+        line = source.meta.entries["themes"].key_line
+        seen: set[str] = set()
+        for theme in themes:
+            if theme.lower() in seen:
+                problems.add(source.path, line, "themes", f"'{theme}' is listed twice", "keep one of them")
+            seen.add(theme.lower())
+    return values
+
+
+def _check_page_names(pages: list[tuple[SourceFile, dict[str, Any]]], problems: Problems) -> None:
+    for page, _ in pages:
+        slug = page.path.stem
+        if not SLUG.match(slug):
+            problems.add(page.path, 1, "file name", f"'{slug}' cannot be a web address",
+                         "rename the file with lower-case letters, digits and hyphens, e.g. about.md")
+        elif slug in RESERVED_PAGES:
+            problems.add(page.path, 1, "file name", f"'/{slug}/' is already used by the site",
+                         "rename the page")
+
+
+def _review(folder: ReviewFolder, themes: tuple[str, ...], problems: Problems) -> ValidReview:
+    review = ValidReview(folder, _fields(folder.review, schema.REVIEW, problems, themes))
+    if not SLUG.match(folder.slug):
+        problems.add(folder.review.path, 1, "folder name", f"'{folder.slug}' cannot be a web address",
+                     f"rename the folder with lower-case letters, digits and hyphens, e.g. '{_suggest_slug(folder.slug)}'")
+    review.letters = sorted((_letter(source, problems) for source in folder.letters),
+                            key=lambda letter: letter.source.path.name)
+    _check_documents(review, problems)
+    if review.values.get("status") == "published":
+        _check_publishable(review, problems)
+    _check_summary(folder.review, problems)
+    return review
+
+
+def _suggest_slug(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "review-name"
+
+
+def _letter(source: SourceFile, problems: Problems) -> ValidLetter:
+    values = _fields(source, schema.LETTER, problems)
+    match = LETTER_NAME.match(source.path.name)
+    date = values.get("date")
+    if not match:
+        problems.add(source.path, 1, "file name", f"'{source.path.name}' is not named letter-YYYY-MM-DD.md",
+                     "name the file after the letter's date, e.g. letter-2024-08-07.md")
+    elif date not in (None, schema.INVALID) and match.group(1) != date.isoformat():
+        line = source.meta.entries["date"].key_line if source.meta else 1
+        problems.add(source.path, line, "date", f"{date.isoformat()} differs from the date in the file "
+                     f"name ({match.group(1)})", "make the file name and the date field agree")
+    return ValidLetter(source, values)
+
+
+def _check_documents(review: ValidReview, problems: Problems) -> None:
+    documents = review.values.get("documents")
+    meta = review.folder.review.meta
+    if not isinstance(documents, list) or meta is None:
+        return
+    items = meta.entries["documents"].value.items  # type: ignore[union-attr]
+    path = review.folder.review.path
+    for doc, node in zip(documents, items):
+        if (doc["file"] is None) == (doc["url"] is None):
+            problems.add(path, node.line, "documents", f"'{doc['title']}' needs either file or url, not "
+                         f"{'both' if doc['file'] else 'neither'}",
+                         "give file: for a PDF in the review's folder, or url: for one published elsewhere")
+        elif doc["file"] is not None:
+            _check_local_file(review.folder.path, doc, node.line, path, problems)
+
+
+def _check_local_file(folder: Path, doc: dict[str, Any], line: int, path: Path, problems: Problems) -> None:
+    target = (folder / doc["file"]).resolve()
+    if not target.is_relative_to(folder.resolve()):
+        problems.add(path, line, "documents.file", f"'{doc['file']}' is outside the review's folder",
+                     "put the document in the review's folder and give its file name")
+    elif not target.is_file():
+        problems.add(path, line, "documents.file", f"'{doc['file']}' does not exist in {folder.name}/",
+                     "check the spelling, or copy the document into the review's folder")
+    elif doc["kind"] == "report" and target.stat().st_size >= schema.MAX_REPORT_BYTES:
+        size = target.stat().st_size / 1e6
+        problems.add(path, line, "documents.file", f"the report is {size:.1f} MB; the Home Office asks for "
+                     "less than 20 MB", "compress the PDF (for example, reduce image resolution)")
+
+
+def _check_publishable(review: ValidReview, problems: Problems) -> None:
+    path = review.folder.review.path
+    status_line = review.folder.review.meta.entries["status"].key_line if review.folder.review.meta else 1
+    if not review.letters:
+        problems.add(path, status_line, "status", "a published review needs its QA Panel letter",
+                     "add the letter as letter-YYYY-MM-DD.md in this folder (dhr new letter), or set status: submitted")
+        return
+    latest = review.letters[-1]
+    if latest.values.get("outcome") == "resubmit":
+        problems.add(path, status_line, "status", f"the latest QA letter ({latest.source.path.name}) asks for "
+                     "the report to be resubmitted", "resubmit the report and add the panel's new letter, "
+                     "or set status: submitted")
+    kinds = {doc["kind"] for doc in review.values.get("documents") or [] if isinstance(doc, dict)}
+    if "report" not in kinds:
+        problems.warn(path, status_line, "documents", "a published review lists no report",
+                      "add the report under documents, with kind: report")
+    if "action-plan" not in kinds:
+        problems.warn(path, status_line, "documents", "a published review lists no action plan",
+                      "list the action plan under documents (kind: action-plan), or annex it to the report")
+
+
+def _check_summary(source: SourceFile, problems: Problems) -> None:
+    for offset, line in enumerate(source.body.split("\n")):
+        for what, pattern, fix in IDENTIFYING:
+            for match in pattern.finditer(line):
+                problems.warn(source.path, source.body_line + offset, "summary",
+                              f"'{match.group(0)}' looks like {what}, which could identify people", fix)
+
+
+def _check_unique_slugs(reviews: list[ValidReview], problems: Problems) -> None:
+    first: dict[str, ValidReview] = {}
+    for review in reviews:
+        other = first.setdefault(review.slug.lower(), review)
+        if other is not review:
+            problems.add(review.folder.review.path, 1, "folder name", f"'{review.slug}' is also the folder "
+                         f"name of {other.folder.path}, and each review needs its own web address",
+                         "rename one of the two folders")
