@@ -1,15 +1,15 @@
 """Stage 1, load: find the content files and read each into front matter nodes and a body.
 
 YAML is composed (never constructed) with the C loader where present, so every value keeps
-its line and its source text: nothing is silently turned into a bool or a date here, duplicate
-keys and aliases are caught, and the schema decides later what each value means.
+its line and its source text: nothing is silently turned into a bool or a date here,
+duplicate keys are caught, aliases (so alias bombs) are refused before anything expands,
+and the schema decides later what each value means.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Union
 
 import yaml
 
@@ -53,7 +53,7 @@ class Map:
     line: int
 
 
-Node = Union[Scalar, Seq, Map]
+Node = Scalar | Seq | Map
 
 
 @dataclass
@@ -194,7 +194,11 @@ def parse_yaml(text: str, path: Path, line_offset: int, problems: Problems) -> M
         return None
     if root is None:
         return Map({}, 1 + line_offset)
-    node = _convert(root, path, line_offset, problems, set())
+    if "*" in text and _first_alias_line(text) is not None:
+        problems.add(path, _first_alias_line(text) + line_offset, "front matter",  # type: ignore[operator]
+                     "YAML aliases (*name) are not allowed", "write the value out in full")
+        return None
+    node = _convert(root, path, line_offset, problems)
     if not isinstance(node, Map):
         problems.add(path, 1 + line_offset, "front matter", "the front matter is not a list of fields",
                      "write one 'name: value' pair per line")
@@ -210,13 +214,15 @@ def _yaml_hint(text: str, exc: yaml.MarkedYAMLError) -> str:
     return "check the quoting and indentation on this line and the one before"
 
 
-def _convert(node: yaml.Node, path: Path, offset: int, problems: Problems, seen: set[int]) -> Node:
+def _first_alias_line(text: str) -> int | None:
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, yaml.AliasEvent):
+            return event.start_mark.line + 1
+    return None
+
+
+def _convert(node: yaml.Node, path: Path, offset: int, problems: Problems) -> Node:
     line = node.start_mark.line + 1 + offset
-    if id(node) in seen:
-        problems.add(path, line, "front matter", "YAML aliases (*name) are not allowed",
-                     "write the value out in full")
-        return Scalar("", line, True)
-    seen.add(id(node))
     if node.tag not in _STANDARD_TAGS:
         problems.add(path, line, "front matter", f"the YAML tag {node.tag!r} is not allowed",
                      "remove the '!' tag and write a plain value")
@@ -224,7 +230,7 @@ def _convert(node: yaml.Node, path: Path, offset: int, problems: Problems, seen:
     if isinstance(node, yaml.ScalarNode):
         return Scalar(node.value, line, node.style in (None, ""))
     if isinstance(node, yaml.SequenceNode):
-        return Seq([_convert(item, path, offset, problems, seen) for item in node.value], line)
+        return Seq([_convert(item, path, offset, problems) for item in node.value], line)
     entries: dict[str, Entry] = {}
     for key_node, value_node in node.value:
         key_line = key_node.start_mark.line + 1 + offset
@@ -237,5 +243,5 @@ def _convert(node: yaml.Node, path: Path, offset: int, problems: Problems, seen:
             problems.add(path, key_line, key, f"this field appears twice (first on line "
                          f"{entries[key].key_line})", "keep one of the two lines")
             continue
-        entries[key] = Entry(key_line, _convert(value_node, path, offset, problems, seen))
+        entries[key] = Entry(key_line, _convert(value_node, path, offset, problems))
     return Map(entries, line)

@@ -6,8 +6,8 @@ lists as the panel's feedback points, each with a permanent anchor.
 
 from __future__ import annotations
 
-import xml.etree.ElementTree as etree
 from dataclasses import dataclass
+from xml.etree.ElementTree import Element
 
 import markdown
 import nh3
@@ -43,7 +43,7 @@ class _Shape(Treeprocessor):
     base_level = 2
     anchor_prefix = ""
 
-    def run(self, root: etree.Element) -> None:
+    def run(self, root: Element) -> None:
         self.points: list[Point] = []
         for element in root.iter():
             if element.tag in ("h1", "h2", "h3", "h4", "h5", "h6"):

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -62,7 +61,7 @@ class Letter:
 
     @property
     def outcome_label(self) -> str:
-        return schema.OUTCOMES[self.outcome].capitalize()
+        return schema.OUTCOMES[self.outcome]
 
 
 @dataclass(frozen=True)

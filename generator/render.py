@@ -85,7 +85,7 @@ def render_site(site: Site, templates: Path, now: dt.datetime) -> list[Output]:
                                 home + ((title, f"/{kind}/"),), title=title, group=group))
     for slug, free_page in site.pages.items():
         outputs.append(page(f"{slug}/index.html", "page.html", home, page=free_page))
-    html_urls = [o.path.removesuffix("index.html") for o in outputs if o.path.endswith("index.html")]
+    html_urls = ["/" + o.path.removesuffix("index.html") for o in outputs if o.path.endswith("index.html")]
     updated = max((r.date for r in site.reviews), default=now.date())
     outputs += [
         page("sitemap.xml", "sitemap.xml", urls=sorted(html_urls)),

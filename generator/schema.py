@@ -20,10 +20,10 @@ STATUSES = {
     "published": "published by the CSP; the only status that reaches the public site",
     "withdrawn": "taken down; never published",
 }
-OUTCOMES = {
-    "publish": "the DHR may now be published",
-    "publish-after-changes": "the DHR may be published on completion of the changes asked for",
-    "resubmit": "the report should be resubmitted to the panel",
+OUTCOMES = {  # as the site shows them
+    "publish": "May now be published",
+    "publish-after-changes": "May be published once changes are made",
+    "resubmit": "Should be resubmitted",
 }
 DOCUMENT_KINDS = {
     "report": "the full overview report",
@@ -48,7 +48,7 @@ class Context:
 
 
 def nearest(word: str, choices: list[str] | tuple[str, ...]) -> str | None:
-    found = get_close_matches(word.lower(), [c.lower() for c in choices], n=1, cutoff=0.5)
+    found = get_close_matches(word.lower(), [c.lower() for c in choices], n=1, cutoff=0.6)
     if not found:
         return None
     return next(c for c in choices if c.lower() == found[0])
@@ -299,7 +299,8 @@ DOCUMENT = Schema("document", "A document listed on a review page: give `file` o
     Field("url", Url(), "where the document is published elsewhere"),
 ))
 
-REVIEW = Schema("review.md", "A review's metadata: `content/reviews/<slug>/review.md`; the body is a short public summary.", (
+REVIEW = Schema("review.md", "A review's metadata: `content/reviews/<slug>/review.md`; "
+                "the body is a short public summary.", (
     Field("title", Text(), "the pseudonym used in the report, or its reference where it has none", True, "Salome"),
     Field("reference", Text(), "the CSP's own reference", example="DHR15"),
     Field("csp", Text(), "the commissioning Community Safety Partnership", True,
@@ -313,7 +314,8 @@ REVIEW = Schema("review.md", "A review's metadata: `content/reviews/<slug>/revie
     Field("author", Text(), "the report's author"),
 ))
 
-LETTER = Schema("letter-YYYY-MM-DD.md", "A Home Office QA Panel letter about the review; the body is the letter's text.", (
+LETTER = Schema("letter-YYYY-MM-DD.md", "A Home Office QA Panel letter about the review; "
+                "the body is the letter's text.", (
     Field("date", Date(), "the date on the letter; must match the file name", True, "2024-08-07"),
     Field("panel_date", DateOrMonth(), "when the QA Panel considered the report", example="2024-06-19"),
     Field("resubmission", Bool(), "the panel was looking at a resubmitted report"),

@@ -13,7 +13,7 @@ from typing import Any
 
 from . import schema
 from .load import Map, RawContent, ReviewFolder, SourceFile
-from .problems import Problems
+from .problems import Problems, display_path
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 LETTER_NAME = re.compile(r"^letter-(\d{4}-\d{2}-\d{2})\.md$")
@@ -67,7 +67,8 @@ def validate(raw: RawContent, problems: Problems) -> ValidContent:
     return ValidContent(raw.root, site, pages, reviews)
 
 
-def _fields(source: SourceFile, spec: schema.Schema, problems: Problems, themes: tuple[str, ...] = ()) -> dict[str, Any]:
+def _fields(source: SourceFile, spec: schema.Schema, problems: Problems,
+            themes: tuple[str, ...] = ()) -> dict[str, Any]:
     if source.meta is None:
         return {f.name: schema.INVALID for f in spec.fields}
     return schema.read_fields(source.meta, spec, schema.Context(source.path, problems, themes))
@@ -103,7 +104,8 @@ def _review(folder: ReviewFolder, themes: tuple[str, ...], problems: Problems) -
     review = ValidReview(folder, _fields(folder.review, schema.REVIEW, problems, themes))
     if not SLUG.match(folder.slug):
         problems.add(folder.review.path, 1, "folder name", f"'{folder.slug}' cannot be a web address",
-                     f"rename the folder with lower-case letters, digits and hyphens, e.g. '{_suggest_slug(folder.slug)}'")
+                     "rename the folder with lower-case letters, digits and hyphens, "
+                     f"e.g. '{_suggest_slug(folder.slug)}'")
     review.letters = sorted((_letter(source, problems) for source in folder.letters),
                             key=lambda letter: letter.source.path.name)
     _check_documents(review, problems)
@@ -138,7 +140,7 @@ def _check_documents(review: ValidReview, problems: Problems) -> None:
         return
     items = meta.entries["documents"].value.items  # type: ignore[union-attr]
     path = review.folder.review.path
-    for doc, node in zip(documents, items):
+    for doc, node in zip(documents, items, strict=True):
         if (doc["file"] is None) == (doc["url"] is None):
             problems.add(path, node.line, "documents", f"'{doc['title']}' needs either file or url, not "
                          f"{'both' if doc['file'] else 'neither'}",
@@ -196,5 +198,5 @@ def _check_unique_slugs(reviews: list[ValidReview], problems: Problems) -> None:
         other = first.setdefault(review.slug.lower(), review)
         if other is not review:
             problems.add(review.folder.review.path, 1, "folder name", f"'{review.slug}' is also the folder "
-                         f"name of {other.folder.path}, and each review needs its own web address",
+                         f"name of {display_path(other.folder.path)}, and each review needs its own web address",
                          "rename one of the two folders")

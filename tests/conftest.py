@@ -1,0 +1,111 @@
+"""Shared fixtures: small content trees written to a temporary folder, and the shipped content."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from generator.load import load_content
+from generator.problems import Problems
+from generator.validate import ValidContent, validate
+
+REPO = Path(__file__).resolve().parent.parent
+SHIPPED_CONTENT = REPO / "content"
+TEMPLATES = REPO / "templates"
+
+SITE_YAML = """\
+title: Test reviews
+owner: Test Community Safety Partnership
+quick_exit_url: https://www.bbc.co.uk/weather
+themes:
+  - coercive control
+  - mental health
+  - MARAC
+"""
+
+REVIEW_MD = """\
+---
+title: Alice
+csp: Test Community Safety Partnership
+status: published
+published: 2024-09-01
+themes:
+  - coercive control
+documents:
+  - title: Overview report
+    kind: report
+    file: report.pdf
+  - title: Action plan
+    kind: action-plan
+    url: https://example.org/action-plan.pdf
+---
+A short public summary.
+"""
+
+LETTER_MD = """\
+---
+date: 2024-08-07
+panel_date: 2024-06-19
+outcome: publish
+---
+Dear Chair,
+
+Areas for final development:
+
+- First point.
+- Second point.
+"""
+
+
+class ContentTree:
+    """A content folder under tmp_path that tests edit file by file."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.write("site.yaml", SITE_YAML)
+        self.write("pages/about.md", "---\ntitle: About\n---\nAbout this site.\n")
+        self.write("reviews/alice/review.md", REVIEW_MD)
+        self.write("reviews/alice/letter-2024-08-07.md", LETTER_MD)
+        self.write("reviews/alice/report.pdf", b"%PDF-1.4 a small test report")
+
+    def review(self, front_matter: str, body: str = "", slug: str = "alice") -> Path:
+        """Replace a review.md with this front matter (lines 2 onwards of the file)."""
+        return self.write(f"reviews/{slug}/review.md", f"---\n{front_matter}---\n{body}")
+
+    def write(self, relative: str, text: str | bytes) -> Path:
+        path = self.root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(text, bytes):
+            path.write_bytes(text)
+        else:
+            path.write_text(text, encoding="utf-8")
+        return path
+
+    def problems(self) -> list[str]:
+        """Every problem found, as the user sees it, with paths relative to the content folder."""
+        problems = self.check()[1]
+        prefix = os.path.relpath(self.root) + os.sep
+        return [str(p).removeprefix(prefix) for p in problems.errors + problems.warnings]
+
+    def check(self) -> tuple[ValidContent, Problems]:
+        problems = Problems()
+        return validate(load_content(self.root, problems), problems), problems
+
+
+@pytest.fixture
+def tree(tmp_path: Path) -> ContentTree:
+    return ContentTree(tmp_path / "content")
+
+
+@pytest.fixture
+def shipped_copy(tmp_path: Path) -> Callable[[], Path]:
+    def copy() -> Path:
+        target = tmp_path / "shipped-content"
+        shutil.copytree(SHIPPED_CONTENT, target)
+        return target
+
+    return copy

@@ -1,0 +1,273 @@
+"""Stage 2: one test per validation rule, each checking the exact `path:line: field: ...` message."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import ContentTree
+
+from generator.problems import display_path
+
+BASE = """\
+title: Alice
+csp: Test Community Safety Partnership
+status: published
+documents:
+  - title: Overview report
+    kind: report
+    file: report.pdf
+  - title: Action plan
+    kind: action-plan
+    file: report.pdf
+"""
+
+
+def test_the_fixture_content_is_clean(tree: ContentTree) -> None:
+    assert tree.problems() == []
+
+
+def test_unknown_field_suggests_the_nearest(tree: ContentTree) -> None:
+    tree.review(BASE + "tittle: Alice\n")
+    assert tree.problems() == ["reviews/alice/review.md:12: tittle: unknown field; did you mean 'title'?"]
+
+
+def test_missing_required_field(tree: ContentTree) -> None:
+    tree.review(BASE.replace("csp: Test Community Safety Partnership\n", ""))
+    assert tree.problems() == [
+        "reviews/alice/review.md:2: csp: this required field is missing or empty; "
+        "add 'csp: Kent and Medway Community Safety Partnership'"
+    ]
+
+
+def test_empty_required_field(tree: ContentTree) -> None:
+    tree.review(BASE.replace("title: Alice", "title:"))
+    assert tree.problems() == ["reviews/alice/review.md:2: title: this required field is missing or empty; "
+                               "add 'title: Salome'"]
+
+
+def test_wrong_type(tree: ContentTree) -> None:
+    tree.review(BASE + "themes: coercive control\n")
+    assert tree.problems() == ["reviews/alice/review.md:12: themes: expected a list of theme from site.yaml; "
+                               "put each item on its own line starting with '- '"]
+
+
+def test_list_where_text_expected(tree: ContentTree) -> None:
+    tree.review(BASE + "chair:\n  - A\n  - B\n")
+    assert tree.problems() == ["reviews/alice/review.md:13: chair: expected text, found a list; "
+                               "write a single value after the colon"]
+
+
+def test_impossible_date(tree: ContentTree) -> None:
+    tree.review(BASE + "published: 2024-02-30\n")
+    assert tree.problems() == ["reviews/alice/review.md:12: published: '2024-02-30' is not a real date; "
+                               "check the day and the month"]
+
+
+def test_date_in_another_format(tree: ContentTree) -> None:
+    tree.review(BASE + "published: 7 August 2024\n")
+    assert tree.problems() == ["reviews/alice/review.md:12: published: '7 August 2024' is not a date in the "
+                               "form YYYY-MM-DD; write it like 2024-08-07"]
+
+
+@pytest.mark.parametrize("death", ["2023-05-14", "14 May 2023", "14th May 2023"])
+def test_full_date_of_death_is_refused(tree: ContentTree, death: str) -> None:
+    tree.review(BASE + f"death: {death}\n")
+    assert tree.problems() == ["reviews/alice/review.md:12: death: a full date of death is refused, to protect "
+                               "anonymity; give the month and year only, e.g. 2023-05"]
+
+
+@pytest.mark.parametrize("death", ["2023-05", "2023", "'2023-05'"])
+def test_month_or_year_of_death_is_accepted(tree: ContentTree, death: str) -> None:
+    tree.review(BASE + f"death: {death}\n")
+    assert tree.problems() == []
+
+
+def test_month_of_death_out_of_range(tree: ContentTree) -> None:
+    tree.review(BASE + "death: 2023-13\n")
+    assert tree.problems() == ["reviews/alice/review.md:12: death: '2023-13' has no month 13; "
+                               "use a month from 01 to 12"]
+
+
+def test_unknown_theme_suggests_the_nearest(tree: ContentTree) -> None:
+    tree.review(BASE + "themes:\n  - coersive control\n")
+    assert tree.problems() == ["reviews/alice/review.md:13: themes: 'coersive control' is not a theme in "
+                               "site.yaml; did you mean 'coercive control'?"]
+
+
+def test_unknown_status_suggests_the_nearest(tree: ContentTree) -> None:
+    tree.review(BASE.replace("status: published", "status: publshed"))
+    assert tree.problems() == ["reviews/alice/review.md:4: status: 'publshed' is not one of draft, submitted, "
+                               "published, withdrawn; did you mean 'published'?"]
+
+
+def test_no_is_text_not_false(tree: ContentTree) -> None:
+    """YAML 1.1 would read NO as false; a reference of NO stays the text NO."""
+    tree.review(BASE + "reference: NO\n")
+    content, problems = tree.check()
+    assert problems.items == []
+    assert content.reviews[0].values["reference"] == "NO"
+
+
+def test_bool_field_accepts_only_true_or_false(tree: ContentTree) -> None:
+    tree.write("reviews/alice/letter-2024-08-07.md",
+               "---\ndate: 2024-08-07\noutcome: publish\nresubmission: yes\n---\n")
+    assert tree.problems() == ["reviews/alice/letter-2024-08-07.md:4: resubmission: 'yes' is not true or false; "
+                               "write true or false, without quotes"]
+
+
+def test_letter_file_name_date_must_match(tree: ContentTree) -> None:
+    tree.write("reviews/alice/letter-2024-08-07.md", "---\ndate: 2024-08-08\noutcome: publish\n---\n")
+    assert tree.problems() == ["reviews/alice/letter-2024-08-07.md:2: date: 2024-08-08 differs from the date in "
+                               "the file name (2024-08-07); make the file name and the date field agree"]
+
+
+def test_letter_file_name_must_carry_a_date(tree: ContentTree) -> None:
+    tree.write("reviews/alice/letter-august.md", "---\ndate: 2024-08-08\noutcome: publish\n---\n")
+    assert tree.problems() == ["reviews/alice/letter-august.md:1: file name: 'letter-august.md' is not named "
+                               "letter-YYYY-MM-DD.md; name the file after the letter's date, e.g. letter-2024-08-07.md"]
+
+
+def test_letter_needs_a_review_beside_it(tree: ContentTree) -> None:
+    tree.write("reviews/orphan/letter-2024-08-07.md", "---\ndate: 2024-08-07\noutcome: publish\n---\n")
+    assert tree.problems() == ["reviews/orphan/letter-2024-08-07.md:1: review.md: this letter's folder has no "
+                               "review.md; move the letter into its review's folder, or add review.md beside it"]
+
+
+def test_two_reviews_with_the_same_slug(tree: ContentTree) -> None:
+    tree.write("reviews/kent/alice/review.md", tree.root.joinpath("reviews/alice/review.md").read_text())
+    tree.write("reviews/kent/alice/letter-2024-08-07.md", "---\ndate: 2024-08-07\noutcome: publish\n---\n")
+    tree.write("reviews/kent/alice/report.pdf", b"%PDF")
+    folder = display_path(tree.root / "reviews/alice")
+    assert tree.problems() == [f"reviews/kent/alice/review.md:1: folder name: 'alice' is also the folder name "
+                               f"of {folder}, and each review needs its own web address; "
+                               "rename one of the two folders"]
+
+
+@pytest.mark.parametrize(("name", "suggestion"), [("Alice", "alice"), ("alice smith", "alice-smith"),
+                                                  ("alice_2", "alice-2"), ("élise", "lise")])
+def test_slug_must_be_lower_case_letters_digits_and_hyphens(tree: ContentTree, name: str, suggestion: str) -> None:
+    (tree.root / "reviews/alice").rename(tree.root / "reviews" / name)
+    assert tree.problems() == [f"reviews/{name}/review.md:1: folder name: '{name}' cannot be a web address; "
+                               "rename the folder with lower-case letters, digits and hyphens, "
+                               f"e.g. '{suggestion}'"]
+
+
+def test_published_review_needs_a_letter(tree: ContentTree) -> None:
+    (tree.root / "reviews/alice/letter-2024-08-07.md").unlink()
+    assert tree.problems() == ["reviews/alice/review.md:4: status: a published review needs its QA Panel letter; "
+                               "add the letter as letter-YYYY-MM-DD.md in this folder (dhr new letter), "
+                               "or set status: submitted"]
+
+
+def test_a_draft_needs_no_letter(tree: ContentTree) -> None:
+    tree.review(BASE.replace("status: published", "status: draft"))
+    (tree.root / "reviews/alice/letter-2024-08-07.md").unlink()
+    assert tree.problems() == []
+
+
+def test_latest_letter_asking_for_resubmission_blocks_publication(tree: ContentTree) -> None:
+    tree.write("reviews/alice/letter-2024-10-01.md", "---\ndate: 2024-10-01\noutcome: resubmit\n---\n")
+    assert tree.problems() == ["reviews/alice/review.md:4: status: the latest QA letter (letter-2024-10-01.md) "
+                               "asks for the report to be resubmitted; resubmit the report and add the panel's new "
+                               "letter, or set status: submitted"]
+
+
+def test_an_earlier_resubmit_letter_is_fine(tree: ContentTree) -> None:
+    tree.write("reviews/alice/letter-2024-01-01.md", "---\ndate: 2024-01-01\noutcome: resubmit\n---\n")
+    assert tree.problems() == []
+
+
+def test_missing_document_file(tree: ContentTree) -> None:
+    tree.review(BASE.replace("file: report.pdf\n  - title: Action", "file: reprot.pdf\n  - title: Action"))
+    assert tree.problems() == ["reviews/alice/review.md:6: documents.file: 'reprot.pdf' does not exist in alice/; "
+                               "check the spelling, or copy the document into the review's folder"]
+
+
+def test_document_outside_the_review_folder(tree: ContentTree) -> None:
+    tree.review(BASE.replace("file: report.pdf\n  - title: Action", "file: ../../site.yaml\n  - title: Action"))
+    assert tree.problems() == ["reviews/alice/review.md:6: documents.file: '../../site.yaml' is outside the "
+                               "review's folder; put the document in the review's folder and give its file name"]
+
+
+def test_report_of_20_mb_or_more(tree: ContentTree) -> None:
+    with open(tree.root / "reviews/alice/report.pdf", "wb") as f:
+        f.truncate(20 * 1000 * 1000)
+    assert tree.problems() == ["reviews/alice/review.md:9: documents.file: the report is 20.0 MB; the Home Office "
+                               "asks for less than 20 MB; compress the PDF (for example, reduce image resolution)"]
+
+
+def test_document_needs_file_or_url(tree: ContentTree) -> None:
+    tree.review(BASE + "  - title: Summary\n    kind: executive-summary\n")
+    assert tree.problems() == ["reviews/alice/review.md:12: documents: 'Summary' needs either file or url, not "
+                               "neither; give file: for a PDF in the review's folder, or url: for one published "
+                               "elsewhere"]
+
+
+def test_unknown_document_field(tree: ContentTree) -> None:
+    tree.review(BASE + "  - title: Summary\n    kind: executive-summary\n    url: https://example.org/s.pdf\n"
+                "    size: 3\n")
+    assert tree.problems() == ["reviews/alice/review.md:15: documents.size: unknown field; "
+                               "remove it, or use one of title, kind, file, url"]
+
+
+def test_no_report_and_no_action_plan_are_warnings(tree: ContentTree) -> None:
+    tree.review("title: Alice\ncsp: Test\nstatus: published\n")
+    _, problems = tree.check()
+    assert problems.errors == []
+    assert [str(p).split("review.md:", 1)[1] for p in problems.warnings] == [
+        "4: warning: documents: a published review lists no action plan; list the action plan under documents "
+        "(kind: action-plan), or annex it to the report",
+        "4: warning: documents: a published review lists no report; add the report under documents, with kind: report",
+    ]
+    assert not problems.failed() and problems.failed(strict=True)
+
+
+@pytest.mark.parametrize(("text", "what"), [
+    ("She died on 3 March 2021.", "'3 March 2021' looks like a full date"),
+    ("Write to jo@example.org for help.", "'jo@example.org' looks like an e-mail address"),
+    ("Call 01632 960 123 for help.", "'01632 960 123' looks like a phone number"),
+])
+def test_identifying_details_in_a_summary_are_warnings(tree: ContentTree, text: str, what: str) -> None:
+    tree.review(BASE, body=f"A summary.\n\n{text}\n")
+    [warning] = tree.problems()
+    assert warning.startswith(f"reviews/alice/review.md:15: warning: summary: {what}, which could identify people; ")
+
+
+def test_duplicate_keys_are_reported(tree: ContentTree) -> None:
+    tree.review(BASE + "title: Bob\n")
+    assert tree.problems() == ["reviews/alice/review.md:12: title: this field appears twice (first on line 2); "
+                               "keep one of the two lines"]
+
+
+def test_every_problem_is_reported_in_one_run(tree: ContentTree) -> None:
+    tree.review(BASE.replace("status: published", "status: maybe") + "tittle: x\ndeath: 2020-01-02\n")
+    tree.write("reviews/bob/review.md", "---\ntitle: Bob\n---\n")
+    problems = tree.problems()
+    assert len(problems) == 5, problems
+    assert [p.split(": ", 1)[0] for p in problems] == [
+        "reviews/alice/review.md:4", "reviews/alice/review.md:12", "reviews/alice/review.md:13",
+        "reviews/bob/review.md:2", "reviews/bob/review.md:2",
+    ]
+
+
+def test_site_settings_are_validated(tree: ContentTree) -> None:
+    tree.write("site.yaml", "title: T\nowner: O\nquick_exit_url: bbc weather\n"
+               "themes: [coercive control, Coercive Control]\ncolour: red\n")
+    assert tree.problems() == [
+        "site.yaml:3: quick_exit_url: 'bbc weather' is not a web address; write the full address, starting https://",
+        "site.yaml:4: themes: 'Coercive Control' is listed twice; keep one of them",
+        "site.yaml:5: colour: unknown field; remove it, or use one of title, description, base_url, language, "
+        "owner, contact, quick_exit_url, helplines, themes",
+    ]
+
+
+def test_missing_site_settings(tree: ContentTree) -> None:
+    (tree.root / "site.yaml").unlink()
+    assert tree.problems()[0] == ("site.yaml:1: site.yaml: the site settings file is missing; "
+                                  "create content/site.yaml with at least title and themes")
+
+
+@pytest.mark.parametrize("name", ["Reviews", "search", "my page"])
+def test_page_names_must_be_free_web_addresses(tree: ContentTree, name: str) -> None:
+    tree.write(f"pages/{name}.md", "---\ntitle: A page\n---\n")
+    [problem] = tree.problems()
+    assert problem.startswith(f"pages/{name}.md:1: file name: ")
