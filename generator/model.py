@@ -181,7 +181,7 @@ def _review(valid: ValidReview) -> Review:
         themes=tuple(Group("themes", t, slugify(t)) for t in v["themes"] or []),
         documents=tuple(_document(valid.folder.path, d) for d in v["documents"] or []),
         chair=v["chair"], author=v["author"],
-        summary_html=markup.render(valid.folder.review.body).html,
+        summary_html=markup.render(valid.folder.review.body, base_level=3).html,
         letters=tuple(letters),
     )
 

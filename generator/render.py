@@ -55,7 +55,7 @@ def environment(templates: Path) -> jinja2.Environment:
     return env
 
 
-def render_site(site: Site, templates: Path, now: dt.datetime) -> list[Output]:
+def render_site(site: Site, templates: Path) -> list[Output]:
     """Every output file of the site, in a stable order."""
     env = environment(templates)
 
@@ -86,7 +86,7 @@ def render_site(site: Site, templates: Path, now: dt.datetime) -> list[Output]:
     for slug, free_page in site.pages.items():
         outputs.append(page(f"{slug}/index.html", "page.html", home, page=free_page))
     html_urls = ["/" + o.path.removesuffix("index.html") for o in outputs if o.path.endswith("index.html")]
-    updated = max((r.date for r in site.reviews), default=now.date())
+    updated = max((r.date for r in site.reviews), default=dt.date.today())
     outputs += [
         page("sitemap.xml", "sitemap.xml", urls=sorted(html_urls)),
         page("feed.xml", "feed.xml", updated=updated, reviews=site.reviews[:50]),
