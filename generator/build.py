@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,7 +44,7 @@ def build(content_dir: Path, out_dir: Path, templates: Path, base_url: str | Non
     content, problems = check(content_dir, strict)
     base_url = base_url or content.site["base_url"] or LOCAL_BASE_URL
     site = build_model(content, base_url)
-    outputs = render.render_site(site, templates, dt.datetime.now(dt.UTC))
+    outputs = render.render_site(site, templates)
     with staged(out_dir) as folder:
         files = write_outputs(outputs, folder)
         indexed = index_pages(outputs, folder) if search else 0

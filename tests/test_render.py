@@ -27,8 +27,7 @@ def test_templates_refuse_undefined_names() -> None:
 def test_titles_are_escaped(tree: ContentTree) -> None:
     tree.review("title: <b>Alice</b>\ncsp: A & B\nstatus: published\n")
     content, _ = tree.check()
-    outputs = {o.path: o for o in render_site(build_model(content, "https://x.org"), TEMPLATES,
-                                              dt.datetime(2026, 1, 1, tzinfo=dt.UTC))}
+    outputs = {o.path: o for o in render_site(build_model(content, "https://x.org"), TEMPLATES)}
     html = outputs["reviews/alice/index.html"].data.decode()
     assert "<b>Alice</b>" not in html and "&lt;b&gt;Alice&lt;/b&gt;" in html and "A &amp; B" in html
     assert outputs["reviews/alice/index.html"].search and not outputs["index.html"].search
