@@ -143,6 +143,13 @@ class Site:
     years: list[Group] = field(default_factory=list)
     partnerships: list[Group] = field(default_factory=list)
 
+    @property
+    def browse(self) -> list[tuple[str, str, list[Group]]]:
+        """(kind, title, groups that have reviews) for each way of browsing."""
+        return [(kind, title, [g for g in groups if g.reviews]) for kind, title, groups in (
+            ("themes", "Themes", self.themes), ("years", "Years", self.years),
+            ("partnerships", "Partnerships", self.partnerships))]
+
     def absolute(self, url: str) -> str:
         return self.base_url.rstrip("/") + url
 

@@ -76,9 +76,7 @@ def render_site(site: Site, templates: Path) -> list[Output]:
     for review in site.reviews:
         outputs.append(page(f"reviews/{review.slug}/index.html", "review.html", all_reviews, True, review=review))
         outputs += [Output(f"reviews/{review.slug}/{d.href}", d.file) for d in review.documents if d.file]
-    for kind, title, groups in (("themes", "Themes", site.themes), ("years", "Years", site.years),
-                                ("partnerships", "Partnerships", site.partnerships)):
-        groups = [g for g in groups if g.reviews]
+    for kind, title, groups in site.browse:
         outputs.append(page(f"{kind}/index.html", "groups.html", home, title=title, groups=groups))
         for group in groups:
             outputs.append(page(f"{kind}/{group.slug}/index.html", "group.html",
