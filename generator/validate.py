@@ -59,7 +59,7 @@ class ValidContent:
 def validate(raw: RawContent, problems: Problems) -> ValidContent:
     """Check everything; the result is only trustworthy when `problems` has no errors."""
     site = _site(raw.site, problems)
-    themes = tuple(site.get("themes") or ())
+    themes = tuple(site["themes"]) if isinstance(site.get("themes"), list) else ()
     pages = [(page, _fields(page, schema.PAGE, problems)) for page in raw.pages]
     _check_page_names(pages, problems)
     reviews = [_review(folder, themes, problems) for folder in raw.reviews]
@@ -175,7 +175,10 @@ def _check_publishable(review: ValidReview, problems: Problems) -> None:
         problems.add(path, status_line, "status", f"the latest QA letter ({latest.source.path.name}) asks for "
                      "the report to be resubmitted", "resubmit the report and add the panel's new letter, "
                      "or set status: submitted")
-    kinds = {doc["kind"] for doc in review.values.get("documents") or [] if isinstance(doc, dict)}
+    documents = review.values.get("documents") or []
+    if documents is schema.INVALID:  # already reported; the checklist below would only guess
+        return
+    kinds = {doc["kind"] for doc in documents}
     if "report" not in kinds:
         problems.warn(path, status_line, "documents", "a published review lists no report",
                       "add the report under documents, with kind: report")

@@ -271,3 +271,19 @@ def test_page_names_must_be_free_web_addresses(tree: ContentTree, name: str) -> 
     tree.write(f"pages/{name}.md", "---\ntitle: A page\n---\n")
     [problem] = tree.problems()
     assert problem.startswith(f"pages/{name}.md:1: file name: ")
+
+
+@pytest.mark.parametrize(("file", "text"), [
+    ("site.yaml", "title: T\nowner: O\nquick_exit_url: https://www.bbc.co.uk/\nthemes: MARAC\n"),
+    ("site.yaml", "title: [T]\nowner: {a: b}\nquick_exit_url: 3\nthemes:\n  - [x]\nhelplines: 2\n"),
+    ("site.yaml", "- just\n- a list\n"),
+    ("reviews/alice/review.md", "---\ntitle: A\ncsp: B\nstatus: published\ndocuments: report.pdf\n---\n"),
+    ("reviews/alice/review.md", "---\ntitle: A\ncsp: B\nstatus: published\ndocuments:\n  - report.pdf\n---\n"),
+    ("reviews/alice/review.md", "---\ntitle: A\ncsp: B\nstatus: [published]\n---\n"),
+    ("reviews/alice/letter-2024-08-07.md", "---\ndate: [2024-08-07]\noutcome: {a: 1}\n---\n"),
+    ("reviews/alice/letter-2024-08-07.md", "---\n---\n"),
+])
+def test_wrong_types_anywhere_are_problems_not_crashes(tree: ContentTree, file: str, text: str) -> None:
+    tree.write(file, text)
+    problems = tree.problems()
+    assert problems and all(p.startswith(file + ":") for p in problems), problems
