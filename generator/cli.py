@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import traceback
 from pathlib import Path
 
 import jinja2
@@ -19,6 +20,14 @@ def _templates(value: str | None) -> Path:
     if value:
         return Path(value)
     return Path("templates") if Path("templates/base.html").is_file() else REPO_TEMPLATES
+
+
+def _template_place(exc: jinja2.TemplateError) -> str:
+    """`path:line` of the template where rendering failed (Jinja puts template lines in the traceback)."""
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        return f"{exc.filename or exc.name}:{exc.lineno}"
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if not f.filename.endswith(".py")]
+    return f"{frames[-1].filename}:{frames[-1].lineno}" if frames else "templates"
 
 
 def _report(problems: Problems) -> None:
@@ -40,12 +49,8 @@ def cmd_build(args: argparse.Namespace) -> int:
                        base_url=args.base_url, strict=args.strict, search=not args.no_search)
     except ContentError as exc:
         return _failed(exc.problems, args.strict)
-    except jinja2.TemplateSyntaxError as exc:
-        print(f"{exc.filename or exc.name}:{exc.lineno}: template: {exc.message}; fix the template",
-              file=sys.stderr)
-        return 1
     except jinja2.TemplateError as exc:
-        print(f"template error: {exc}; fix the template or the value it names", file=sys.stderr)
+        print(f"{_template_place(exc)}: template: {exc}; fix the template", file=sys.stderr)
         return 1
     _report(result.problems)
     if result.base_url == LOCAL_BASE_URL:

@@ -192,3 +192,19 @@ def test_cli_fields_documents_every_field() -> None:
         assert f"## {spec.name}" in text
         for field in spec.fields:
             assert f"| {field.name} | {'yes' if field.required else 'no'} | {field.kind.label} | {field.doc} |" in text
+
+
+def test_cli_template_errors_name_the_template_and_line(tree: ContentTree, tmp_path: Path) -> None:
+    import shutil
+
+    templates = tmp_path / "templates"
+    shutil.copytree(TEMPLATES, templates)
+    review = templates / "review.html"
+    lines = review.read_text().splitlines(keepends=True)
+    number = next(i for i, line in enumerate(lines, 1) if "{{ review.title }}" in line)
+    review.write_text("".join(lines).replace("{{ review.title }}", "{{ review.titel }}", 1))
+    result = _dhr("build", "--content", str(tree.root), "--out", str(tmp_path / "out"), "--templates", str(templates))
+    assert result.returncode == 1
+    assert result.stderr.strip() == (f"{review}:{number}: template: 'generator.model.Review object' has no "
+                                     "attribute 'titel'; fix the template")
+    assert not (tmp_path / "out").exists()
