@@ -261,7 +261,7 @@ def read_fields(node: Map, schema: Schema, ctx: Context, prefix: str = "") -> di
     for spec in schema.fields:
         entry = node.entries.get(spec.name)
         value = entry.value if entry else None
-        if value is None or (isinstance(value, Scalar) and value.is_null):
+        if value is None or (isinstance(value, Scalar) and (value.is_null or not value.text.strip())):
             values[spec.name] = None
             if spec.required:
                 line = entry.key_line if entry else node.line

@@ -38,8 +38,9 @@ def test_missing_required_field(tree: ContentTree) -> None:
     ]
 
 
-def test_empty_required_field(tree: ContentTree) -> None:
-    tree.review(BASE.replace("title: Alice", "title:"))
+@pytest.mark.parametrize("empty", ["title:", "title: ~", 'title: ""', "title: '  '"])
+def test_empty_required_field(tree: ContentTree, empty: str) -> None:
+    tree.review(BASE.replace("title: Alice", empty))
     assert tree.problems() == ["reviews/alice/review.md:2: title: this required field is missing or empty; "
                                "add 'title: Salome'"]
 
