@@ -1,15 +1,20 @@
-"""The pipeline, end to end: load -> validate -> model -> render -> write -> index."""
+"""The pipeline, end to end: load -> validate -> model -> render -> write -> index.
+
+A `Builder` runs the first four stages and keeps, between runs, the parsed files, the
+reviews built from them and the rendered pages, so a rebuild redoes only what changed.
+`build` is one run of a fresh Builder, written to a new folder and indexed.
+"""
 
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import render
-from .load import load_content
-from .model import build_model
+from .load import FileCache, load_content
+from .model import ReviewCache, Site, build_model
 from .problems import ContentError, Problems
+from .render import Output, Renderer, site_jobs
 from .search_index import index_pages
 from .validate import ValidContent, validate
 from .write import staged, write_outputs
@@ -18,35 +23,67 @@ LOCAL_BASE_URL = "http://localhost:8000"
 
 
 @dataclass
-class BuildResult:
+class Rendered:
+    """What one run of the Builder made."""
+
     problems: Problems
-    reviews: int
-    letters: int
+    site: Site
+    outputs: list[Output]
+    rendered: list[str]  # paths rendered anew in this run; the others were unchanged
+    base_url: str
+
+    @property
+    def letters(self) -> int:
+        return sum(len(r.letters) for r in self.site.reviews)
+
+
+@dataclass
+class BuildResult:
+    rendered: Rendered
     files: int
     indexed: int
     seconds: float
-    base_url: str
+    problems: Problems = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.problems = self.rendered.problems
 
 
-def check(content_dir: Path, strict: bool = False) -> tuple[ValidContent, Problems]:
+def check(content_dir: Path, strict: bool = False, cache: FileCache | None = None) -> tuple[ValidContent, Problems]:
     """Load and validate; raises ContentError with every problem when the content cannot be built."""
     problems = Problems()
-    content = validate(load_content(content_dir, problems), problems)
+    content = validate(load_content(content_dir, problems, cache), problems)
     if problems.failed(strict):
         raise ContentError(problems)
     return content, problems
+
+
+class Builder:
+    """Load, validate, model and render, keeping what is unchanged between runs."""
+
+    def __init__(self, content_dir: Path, templates: Path, base_url: str | None = None, strict: bool = False) -> None:
+        self.content_dir, self.templates = content_dir, templates
+        self.base_url, self.strict = base_url, strict
+        self._files = FileCache()
+        self._reviews: ReviewCache = {}
+        self._renderer = Renderer(templates)
+
+    def run(self) -> Rendered:
+        """Build every output in memory; raises ContentError (or a Jinja error) and keeps the caches."""
+        content, problems = check(self.content_dir, self.strict, self._files)
+        base_url = self.base_url or content.site["base_url"] or LOCAL_BASE_URL
+        site = build_model(content, base_url, self._reviews)
+        jobs, copies = site_jobs(site, self.templates)
+        outputs = self._renderer.render(jobs, site.chrome) + copies
+        return Rendered(problems, site, outputs, self._renderer.rendered, base_url)
 
 
 def build(content_dir: Path, out_dir: Path, templates: Path, base_url: str | None = None,
           strict: bool = False, search: bool = True) -> BuildResult:
     """Build the site into `out_dir`; on any failure the previous `out_dir` is left as it was."""
     started = time.perf_counter()
-    content, problems = check(content_dir, strict)
-    base_url = base_url or content.site["base_url"] or LOCAL_BASE_URL
-    site = build_model(content, base_url)
-    outputs = render.render_site(site, templates)
+    rendered = Builder(content_dir, templates, base_url, strict).run()
     with staged(out_dir) as folder:
-        files = write_outputs(outputs, folder)
-        indexed = index_pages(outputs, folder) if search else 0
-    return BuildResult(problems, len(site.reviews), sum(len(r.letters) for r in site.reviews),
-                       files, indexed, time.perf_counter() - started, base_url)
+        files = write_outputs(rendered.outputs, folder)
+        indexed = index_pages(rendered.outputs, folder) if search else 0
+    return BuildResult(rendered, files, indexed, time.perf_counter() - started)

@@ -53,10 +53,11 @@ def cmd_build(args: argparse.Namespace) -> int:
         print(f"{_template_place(exc)}: template: {exc}; fix the template", file=sys.stderr)
         return 1
     _report(result.problems)
-    if result.base_url == LOCAL_BASE_URL:
+    if result.rendered.base_url == LOCAL_BASE_URL:
         print(f"note: no base_url set; sitemap.xml and feed.xml link to {LOCAL_BASE_URL} "
               "(set base_url in site.yaml or pass --base-url)", file=sys.stderr)
-    print(f"Built {result.reviews} reviews, {result.letters} letters: {result.files} files, "
+    site = result.rendered.site
+    print(f"Built {len(site.reviews)} reviews, {result.rendered.letters} letters: {result.files} files, "
           f"{result.indexed} pages indexed, {len(result.problems.warnings)} warnings, "
           f"{result.seconds:.2f} s -> {args.out}")
     return 0

@@ -8,14 +8,14 @@ import io
 import json
 from typing import Any
 
-from .model import Review, Site
+from .model import Chrome, Review
 
 
 def _iso(value: dt.date | str | None) -> str | None:
     return value.isoformat() if isinstance(value, dt.date) else value
 
 
-def review_record(site: Site, review: Review) -> dict[str, Any]:
+def review_record(site: Chrome, review: Review) -> dict[str, Any]:
     """One review as plain data, with absolute links."""
     page = site.absolute(review.url)
     return {
@@ -52,11 +52,11 @@ def review_record(site: Site, review: Review) -> dict[str, Any]:
     }
 
 
-def reviews_json(site: Site) -> bytes:
+def reviews_json(site: Chrome, reviews: tuple[Review, ...]) -> bytes:
     data = {
         "title": site.title,
-        "count": len(site.reviews),
-        "reviews": [review_record(site, r) for r in site.reviews],
+        "count": len(reviews),
+        "reviews": [review_record(site, r) for r in reviews],
     }
     return (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode()
 
@@ -71,11 +71,11 @@ def _cell(value: Any) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
-def reviews_csv(site: Site) -> bytes:
+def reviews_csv(site: Chrome, reviews: tuple[Review, ...]) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
-    for review in site.reviews:
+    for review in reviews:
         record = review_record(site, review)
         writer.writerow(_cell(v) for v in (
             review.slug, record["url"], review.title, review.reference, review.csp, record["published"],

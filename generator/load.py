@@ -8,12 +8,15 @@ and the schema decides later what each value means.
 
 from __future__ import annotations
 
+import hashlib
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
-from .problems import Problems
+from .problems import Problem, Problems
 
 try:
     from yaml import CSafeLoader as _Loader
@@ -56,9 +59,12 @@ class Map:
 Node = Scalar | Seq | Map
 
 
-@dataclass
+@dataclass(eq=False)
 class SourceFile:
-    """One content file: its front matter (None when unreadable) and Markdown body."""
+    """One content file: its front matter (None when unreadable) and Markdown body.
+
+    Equality is identity: the file cache hands back the same object while a file is unchanged.
+    """
 
     path: Path
     meta: Map | None
@@ -87,18 +93,61 @@ class RawContent:
     reviews: list[ReviewFolder]
 
 
-def load_content(root: Path, problems: Problems) -> RawContent:
+Reader = Callable[[Path, bytes, Problems], SourceFile]
+
+
+class FileCache:
+    """Parsed files kept between builds: a file is parsed again only when its bytes change.
+
+    A file whose size and modification time are unchanged is trusted, unless its time is too
+    close to when it was read to tell two quick saves apart (git's "racily clean" rule): then
+    its bytes are compared. The problems found in a file are kept and reported again.
+    """
+
+    RACY_NS = 100_000_000
+
+    def __init__(self) -> None:
+        self._entries: dict[Path, tuple[tuple[int, int, int], int, bytes, SourceFile, list[Problem]]] = {}
+
+    def read(self, path: Path, reader: Reader, problems: Problems) -> SourceFile:
+        st = path.stat()
+        stamp = (st.st_mtime_ns, st.st_size, st.st_ino)
+        entry = self._entries.get(path)
+        if entry is None or entry[0] != stamp or st.st_mtime_ns >= entry[1] - self.RACY_NS:
+            read_at = time.time_ns()
+            data = path.read_bytes()
+            digest = hashlib.blake2b(data, digest_size=16).digest()
+            if entry is None or entry[2] != digest:
+                found = Problems()
+                entry = (stamp, read_at, digest, reader(path, data, found), found.items)
+            else:
+                entry = (stamp, read_at, *entry[2:])
+            self._entries[path] = entry
+        problems.items.extend(entry[4])
+        return entry[3]
+
+    def keep_only(self, paths: set[Path]) -> None:
+        """Forget files that no longer exist."""
+        for path in set(self._entries) - paths:
+            del self._entries[path]
+
+
+def load_content(root: Path, problems: Problems, cache: FileCache | None = None) -> RawContent:
     """Read every content file under `root`, recording unreadable files as problems."""
+    cache = cache or FileCache()
     site_path = root / "site.yaml"
-    site = read_yaml_file(site_path, problems) if site_path.is_file() else None
-    if site is None and not site_path.is_file():
+    site = cache.read(site_path, parse_yaml_file, problems) if site_path.is_file() else None
+    if site is None:
         problems.add(site_path, 1, "site.yaml", "the site settings file is missing",
                      "create content/site.yaml with at least title and themes")
-    pages = [read_markdown_file(p, problems) for p in _files(root / "pages", "*.md", root, problems)]
-    return RawContent(root, site, pages, _review_folders(root, problems))
+    pages = [cache.read(p, parse_markdown_file, problems) for p in _files(root / "pages", "*.md", root, problems)]
+    reviews = _review_folders(root, problems, cache)
+    cache.keep_only({site_path, *(p.path for p in pages),
+                     *(s.path for r in reviews for s in (r.review, *r.letters))})
+    return RawContent(root, site, pages, reviews)
 
 
-def _review_folders(root: Path, problems: Problems) -> list[ReviewFolder]:
+def _review_folders(root: Path, problems: Problems, cache: FileCache) -> list[ReviewFolder]:
     reviews_dir = root / "reviews"
     folders: list[ReviewFolder] = []
     review_dirs = {p.parent for p in _files(reviews_dir, "**/review.md", root, problems)}
@@ -107,8 +156,8 @@ def _review_folders(root: Path, problems: Problems) -> list[ReviewFolder]:
             problems.add(letter, 1, "review.md", "this letter's folder has no review.md",
                          "move the letter into its review's folder, or add review.md beside it")
     for folder in sorted(review_dirs):
-        review = read_markdown_file(folder / "review.md", problems)
-        letters = [read_markdown_file(p, problems) for p in _files(folder, "letter-*.md", root, problems)]
+        review = cache.read(folder / "review.md", parse_markdown_file, problems)
+        letters = [cache.read(p, parse_markdown_file, problems) for p in _files(folder, "letter-*.md", root, problems)]
         folders.append(ReviewFolder(folder, review, letters))
     return folders
 
@@ -130,9 +179,8 @@ def _files(folder: Path, pattern: str, root: Path, problems: Problems) -> list[P
     return found
 
 
-def read_text(path: Path, problems: Problems) -> str | None:
+def decode(path: Path, data: bytes, problems: Problems) -> str | None:
     """The file's text (UTF-8, optional byte-order mark, any line endings), or None after a problem."""
-    data = path.read_bytes()
     if len(data) > MAX_FILE_BYTES:
         problems.add(path, 1, "file", f"the file is {len(data) // 1024} KB, over the "
                      f"{MAX_FILE_BYTES // 1024 // 1024} MB limit for a content file",
@@ -152,16 +200,15 @@ def read_text(path: Path, problems: Problems) -> str | None:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def read_yaml_file(path: Path, problems: Problems) -> SourceFile | None:
-    text = read_text(path, problems)
-    if text is None:
-        return None
-    return SourceFile(path, parse_yaml(text, path, 0, problems))
+def parse_yaml_file(path: Path, data: bytes, problems: Problems) -> SourceFile:
+    """A pure YAML file such as site.yaml; meta is None when it cannot be read."""
+    text = decode(path, data, problems)
+    return SourceFile(path, None if text is None else parse_yaml(text, path, 0, problems))
 
 
-def read_markdown_file(path: Path, problems: Problems) -> SourceFile:
+def parse_markdown_file(path: Path, data: bytes, problems: Problems) -> SourceFile:
     """Split `---` front matter from the Markdown body; meta is None when it cannot be read."""
-    text = read_text(path, problems)
+    text = decode(path, data, problems)
     if text is None:
         return SourceFile(path, None)
     lines = text.split("\n")

@@ -1,14 +1,16 @@
-"""Stage 3, model: validated values become the site's objects, with Markdown rendered.
+"""Stage 3, model: validated values become the site's immutable objects, with Markdown rendered.
 
 Only `published` reviews enter the model, so no later stage can leak a draft, a submitted
-or a withdrawn review.
+or a withdrawn review. Every object is a frozen value: pages are rendered from them, and an
+incremental rebuild compares them to decide what must be rendered again.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +30,12 @@ def month_name(value: str) -> str:
     """'2023-05' -> 'May 2023'; '2023' -> '2023'."""
     year, _, month = value.partition("-")
     return f"{_MONTH_NAMES[int(month) - 1]} {year}" if month else year
+
+
+@dataclass(frozen=True)
+class Link:
+    name: str
+    url: str
 
 
 @dataclass(frozen=True)
@@ -65,17 +73,17 @@ class Letter:
 
 
 @dataclass(frozen=True)
-class Group:
-    """Reviews sharing a theme, a year or a partnership."""
+class Entry:
+    """A review as lists, browse pages and the feed show it."""
 
-    kind: str  # "themes", "years" or "partnerships"
-    name: str
-    slug: str
-    reviews: tuple[Review, ...] = ()
-
-    @property
-    def url(self) -> str:
-        return f"/{self.kind}/{self.slug}/"
+    url: str
+    title: str
+    csp: str
+    year: int
+    date: dt.date
+    outcome_label: str
+    themes: tuple[str, ...]
+    letters: int
 
 
 @dataclass(frozen=True)
@@ -86,7 +94,7 @@ class Review:
     csp: str
     published: dt.date | None
     death: str | None
-    themes: tuple[Group, ...]
+    themes: tuple[Link, ...]
     documents: tuple[Document, ...]
     chair: str | None
     author: str | None
@@ -111,8 +119,54 @@ class Review:
         return self.letters[-1]
 
     @property
-    def partnership(self) -> Group:
-        return Group("partnerships", self.csp, slugify(self.csp))
+    def partnership(self) -> Link:
+        return Link(self.csp, f"/partnerships/{slugify(self.csp)}/")
+
+    @cached_property
+    def entry(self) -> Entry:
+        return Entry(self.url, self.title, self.csp, self.year, self.date, self.latest.outcome_label,
+                     tuple(t.name for t in self.themes), len(self.letters))
+
+
+@dataclass(frozen=True)
+class Group:
+    """Reviews sharing a theme, a year or a partnership."""
+
+    kind: str  # "themes", "years" or "partnerships"
+    name: str
+    entries: tuple[Entry, ...]
+
+    @property
+    def slug(self) -> str:
+        return slugify(self.name)
+
+    @property
+    def url(self) -> str:
+        return f"/{self.kind}/{self.slug}/"
+
+    @property
+    def link(self) -> GroupLink:
+        return GroupLink(self.name, self.url, len(self.entries))
+
+
+@dataclass(frozen=True)
+class GroupLink:
+    name: str
+    url: str
+    count: int
+
+
+@dataclass(frozen=True)
+class Browse:
+    """One way of browsing: all its groups that have reviews."""
+
+    kind: str
+    title: str  # "Themes", "Years", "Partnerships"
+    groups: tuple[Group, ...]
+
+    @property
+    def links(self) -> tuple[GroupLink, ...]:
+        return tuple(g.link for g in self.groups)
 
 
 @dataclass(frozen=True)
@@ -127,8 +181,19 @@ class Page:
         return f"/{self.slug}/"
 
 
-@dataclass
-class Site:
+@dataclass(frozen=True)
+class Helpline:
+    name: str
+    phone: str | None
+    url: str | None
+    hours: str | None
+    text: str | None
+
+
+@dataclass(frozen=True)
+class Chrome:
+    """What every page shows around its content: the settings base.html reads as `site`."""
+
     title: str
     description: str | None
     base_url: str
@@ -136,47 +201,80 @@ class Site:
     owner: str
     contact: str | None
     quick_exit_url: str
-    helplines: list[dict[str, Any]]
-    reviews: list[Review]  # published only, newest first
-    pages: dict[str, Page]
-    themes: list[Group] = field(default_factory=list)
-    years: list[Group] = field(default_factory=list)
-    partnerships: list[Group] = field(default_factory=list)
-
-    @property
-    def browse(self) -> list[tuple[str, str, list[Group]]]:
-        """(kind, title, groups that have reviews) for each way of browsing."""
-        return [(kind, title, [g for g in groups if g.reviews]) for kind, title, groups in (
-            ("themes", "Themes", self.themes), ("years", "Years", self.years),
-            ("partnerships", "Partnerships", self.partnerships))]
+    helplines: tuple[Helpline, ...]
+    pages: tuple[Link, ...]
 
     def absolute(self, url: str) -> str:
         return self.base_url.rstrip("/") + url
 
+    def has_page(self, slug: str) -> bool:
+        return any(p.url == f"/{slug}/" for p in self.pages)
 
-def build_model(content: ValidContent, base_url: str) -> Site:
-    """Assemble the public site from content that passed validation."""
+
+@dataclass(frozen=True)
+class Site:
+    chrome: Chrome
+    reviews: tuple[Review, ...]  # published only, newest first
+    pages: tuple[Page, ...]
+    themes: tuple[Group, ...]  # every theme in the vocabulary, with or without reviews
+    years: tuple[Group, ...]  # newest first
+    partnerships: tuple[Group, ...]
+
+    @property
+    def browse(self) -> tuple[Browse, ...]:
+        """The ways of browsing, each with only the groups that have reviews."""
+        return tuple(Browse(kind, title, tuple(g for g in groups if g.entries))
+                     for kind, title, groups in (("themes", "Themes", self.themes), ("years", "Years", self.years),
+                                                 ("partnerships", "Partnerships", self.partnerships)))
+
+
+ReviewCache = dict[str, tuple[tuple[Any, ...], Review]]
+
+
+def build_model(content: ValidContent, base_url: str, cache: ReviewCache | None = None) -> Site:
+    """Assemble the public site from content that passed validation.
+
+    `cache` keeps each review between incremental builds, keyed by its source files (which the
+    loader keeps as the same objects while they are unchanged), so only edited reviews are rebuilt.
+    """
+    cache = {} if cache is None else cache
+    published = [r for r in content.reviews if r.values["status"] == "published"]
+    reviews = sorted((_cached_review(r, cache) for r in published), key=lambda r: (r.date, r.title), reverse=True)
+    for slug in set(cache) - {r.slug for r in published}:
+        del cache[slug]
     values = content.site
-    reviews = [_review(r) for r in content.reviews if r.values["status"] == "published"]
-    reviews.sort(key=lambda r: (r.date, r.title), reverse=True)
-    pages = {src.path.stem: _page(src.path.stem, v, src.body) for src, v in content.pages}
-    site = Site(
+    pages = tuple(_page(src.path.stem, v, src.body) for src, v in content.pages)
+    chrome = Chrome(
         title=values["title"], description=values["description"], base_url=base_url,
         language=values["language"] or "en-GB", owner=values["owner"], contact=values["contact"],
-        quick_exit_url=values["quick_exit_url"], helplines=values["helplines"] or [],
-        reviews=reviews, pages=pages,
+        quick_exit_url=values["quick_exit_url"],
+        helplines=tuple(Helpline(**h) for h in values["helplines"] or ()),
+        pages=tuple(Link(p.title, p.url) for p in pages),
     )
-    site.themes = [_group("themes", name, [r for r in reviews if name in {t.name for t in r.themes}])
-                   for name in values["themes"]]
-    site.years = [_group("years", str(year), [r for r in reviews if r.year == year])
-                  for year in sorted({r.year for r in reviews}, reverse=True)]
-    site.partnerships = [_group("partnerships", csp, [r for r in reviews if r.csp == csp])
-                         for csp in sorted({r.csp for r in reviews})]
-    return site
+    entries = [r.entry for r in reviews]
+    themes = tuple(Group("themes", name, tuple(e for e in entries if name in e.themes)) for name in values["themes"])
+    years = tuple(Group("years", str(y), tuple(e for e in entries if e.year == y))
+                  for y in sorted({e.year for e in entries}, reverse=True))
+    csps = tuple(Group("partnerships", c, tuple(e for e in entries if e.csp == c))
+                 for c in sorted({e.csp for e in entries}))
+    return Site(chrome, tuple(reviews), pages, themes, years, csps)
 
 
-def _group(kind: str, name: str, reviews: list[Review]) -> Group:
-    return Group(kind, name, slugify(name), tuple(reviews))
+def _cached_review(valid: ValidReview, cache: ReviewCache) -> Review:
+    key = (valid.folder.review, *valid.folder.letters, *_document_stats(valid))
+    cached = cache.get(valid.slug)
+    if cached is None or cached[0] != key:  # source files compare by identity
+        cached = cache[valid.slug] = (key, _review(valid))
+    return cached[1]
+
+
+def _document_stats(valid: ValidReview) -> tuple[tuple[str, int, int], ...]:
+    stats = []
+    for doc in valid.values["documents"] or ():
+        if doc["file"]:
+            st = (valid.folder.path / doc["file"]).stat()
+            stats.append((doc["file"], st.st_size, st.st_mtime_ns))
+    return tuple(stats)
 
 
 def _review(valid: ValidReview) -> Review:
@@ -185,7 +283,7 @@ def _review(valid: ValidReview) -> Review:
     return Review(
         slug=valid.slug, title=v["title"], reference=v["reference"], csp=v["csp"],
         published=v["published"], death=v["death"],
-        themes=tuple(Group("themes", t, slugify(t)) for t in v["themes"] or []),
+        themes=tuple(Link(t, f"/themes/{slugify(t)}/") for t in v["themes"] or []),
         documents=tuple(_document(valid.folder.path, d) for d in v["documents"] or []),
         chair=v["chair"], author=v["author"],
         summary_html=markup.render(valid.folder.review.body, base_level=3).html,

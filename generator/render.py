@@ -1,21 +1,28 @@
 """Stage 4, render: the site model becomes output files, in memory.
 
-Every page of the site is made in `render_site`; each entry names its template.
+`site_jobs` lists every file of the site: its path, its template and the exact values the
+template is given. Those values are immutable, so a `Renderer` that keeps the previous build
+can tell, job by job, whether anything a page shows has changed, and render only those pages.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import jinja2
+from jinja2 import meta
 
 from . import export
 from .model import Site, month_name
 
 REPO_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+Crumbs = tuple[tuple[str, str], ...]
+HOME: Crumbs = (("Home", "/"),)
 
 
 @dataclass(frozen=True)
@@ -25,6 +32,59 @@ class Output:
     path: str  # relative to the output folder, with forward slashes
     data: bytes | Path
     search: bool = False  # a page Pagefind should index
+
+
+@dataclass(frozen=True)
+class Job:
+    """How to make one output: a template (or a function) and the values it is given."""
+
+    path: str
+    template: str | None
+    context: tuple[tuple[str, Any], ...]
+    search: bool = False
+    produce: Callable[..., bytes] | None = None  # for outputs made without a template
+
+    @property
+    def url(self) -> str:
+        return "/" + self.path.removesuffix("index.html")
+
+
+def page(path: str, template: str, crumbs: Crumbs = (), search: bool = False, **context: Any) -> Job:
+    return Job(path, template, (("crumbs", crumbs), *sorted(context.items())), search)
+
+
+def site_jobs(site: Site, templates: Path) -> tuple[list[Job], list[Output]]:
+    """Every page and data file of the site as jobs, and the files copied as they are."""
+    reviews_crumbs = (*HOME, ("All reviews", "/reviews/"))
+    jobs = [
+        page("index.html", "home.html", latest=tuple(r.entry for r in site.reviews[:5]), count=len(site.reviews),
+             browse=tuple((b.kind, b.title, b.links) for b in site.browse)),
+        page("reviews/index.html", "reviews.html", HOME, count=len(site.reviews), by_year=site.years),
+        page("search/index.html", "search.html", HOME),
+        page("404.html", "404.html"),
+    ]
+    copies = []
+    for review in site.reviews:
+        jobs.append(page(f"reviews/{review.slug}/index.html", "review.html", reviews_crumbs, True, review=review))
+        copies += [Output(f"reviews/{review.slug}/{d.href}", d.file) for d in review.documents if d.file]
+    for browse in site.browse:
+        jobs.append(page(f"{browse.kind}/index.html", "groups.html", HOME, title=browse.title, groups=browse.links))
+        for group in browse.groups:
+            jobs.append(page(f"{browse.kind}/{group.slug}/index.html", "group.html",
+                             (*HOME, (browse.title, f"/{browse.kind}/")), title=browse.title, group=group))
+    for free_page in site.pages:
+        jobs.append(page(f"{free_page.slug}/index.html", "page.html", HOME, page=free_page))
+    urls = tuple(sorted(j.url for j in jobs if j.path.endswith("index.html")))
+    feed = tuple(r.entry for r in site.reviews[:50])
+    jobs += [
+        page("sitemap.xml", "sitemap.xml", urls=urls),
+        page("feed.xml", "feed.xml", entries=feed, updated=feed[0].date if feed else dt.date(2000, 1, 1)),
+        page("robots.txt", "robots.txt"),
+        Job("reviews.json", None, (("reviews", site.reviews),), produce=export.reviews_json),
+        Job("reviews.csv", None, (("reviews", site.reviews),), produce=export.reviews_csv),
+    ]
+    copies += [Output(f"assets/{p.name}", p) for p in sorted((templates / "assets").iterdir()) if p.is_file()]
+    return jobs, copies
 
 
 def long_date(value: dt.date | str | None) -> str:
@@ -55,43 +115,58 @@ def environment(templates: Path) -> jinja2.Environment:
     return env
 
 
-def render_site(site: Site, templates: Path) -> list[Output]:
-    """Every output file of the site, in a stable order."""
-    env = environment(templates)
+def template_fingerprints(env: jinja2.Environment, templates: Path) -> dict[str, bytes]:
+    """For each template, a digest of its source and of every template it extends, includes or imports."""
+    sources = {p.name: p.read_text(encoding="utf-8") for p in sorted(templates.iterdir())
+               if p.is_file() and p.suffix in (".html", ".xml", ".txt")}
+    uses = {name: {u for u in meta.find_referenced_templates(env.parse(src)) if u} for name, src in sources.items()}
 
-    def page(path: str, template: str, crumbs: tuple[tuple[str, str], ...] = (), search: bool = False,
-             **context: Any) -> Output:
-        url = "/" + path.removesuffix("index.html")
-        html = env.get_template(template).render(site=site, url=url, crumbs=crumbs, **context)
-        return Output(path, html.encode(), search)
+    def closure(name: str) -> set[str]:
+        seen, todo = set(), [name]
+        while todo:
+            current = todo.pop()
+            if current not in seen:
+                seen.add(current)
+                todo += uses.get(current, ())
+        return seen
 
-    home = (("Home", "/"),)
-    all_reviews = home + (("All reviews", "/reviews/"),)
-    outputs = [
-        page("index.html", "home.html", latest=site.reviews[:5]),
-        page("reviews/index.html", "reviews.html", home, by_year=site.years),
-        page("search/index.html", "search.html", home),
-        page("404.html", "404.html"),
-    ]
-    for review in site.reviews:
-        outputs.append(page(f"reviews/{review.slug}/index.html", "review.html", all_reviews, True, review=review))
-        outputs += [Output(f"reviews/{review.slug}/{d.href}", d.file) for d in review.documents if d.file]
-    for kind, title, groups in site.browse:
-        outputs.append(page(f"{kind}/index.html", "groups.html", home, title=title, groups=groups))
-        for group in groups:
-            outputs.append(page(f"{kind}/{group.slug}/index.html", "group.html",
-                                home + ((title, f"/{kind}/"),), title=title, group=group))
-    for slug, free_page in site.pages.items():
-        outputs.append(page(f"{slug}/index.html", "page.html", home, page=free_page))
-    html_urls = ["/" + o.path.removesuffix("index.html") for o in outputs if o.path.endswith("index.html")]
-    updated = max((r.date for r in site.reviews), default=dt.date.today())
-    outputs += [
-        page("sitemap.xml", "sitemap.xml", urls=sorted(html_urls)),
-        page("feed.xml", "feed.xml", updated=updated, reviews=site.reviews[:50]),
-        page("robots.txt", "robots.txt"),
-        Output("reviews.json", export.reviews_json(site)),
-        Output("reviews.csv", export.reviews_csv(site)),
-    ]
-    outputs += [Output(f"assets/{p.name}", p) for p in sorted((templates / "assets").iterdir()) if p.is_file()]
-    return outputs
+    return {name: hashlib.blake2b("\0".join(sources.get(n, "") for n in sorted(closure(name))).encode()).digest()
+            for name in sources}
 
+
+class Renderer:
+    """Renders jobs, reusing the previous build's bytes for jobs whose template and values are unchanged."""
+
+    def __init__(self, templates: Path) -> None:
+        self.templates = templates
+        self._env = environment(templates)
+        self._done: dict[str, tuple[bytes | None, tuple[tuple[str, Any], ...], Output]] = {}
+        self._fingerprints: dict[str, bytes] = {}
+        self.rendered: list[str] = []  # the paths the last call rendered anew
+
+    def render(self, jobs: list[Job], chrome: Any) -> list[Output]:
+        fingerprints = template_fingerprints(self._env, self.templates)
+        if fingerprints != self._fingerprints and self._env.cache is not None:
+            self._env.cache.clear()  # a template changed: compile every template afresh
+        self._fingerprints = fingerprints
+        self.rendered = []
+        done: dict[str, tuple[bytes | None, tuple[tuple[str, Any], ...], Output]] = {}
+        outputs = []
+        for job in jobs:
+            fingerprint = fingerprints.get(job.template) if job.template else None
+            context = (("site", chrome), *job.context)
+            previous = self._done.get(job.path)
+            if previous is None or previous[0] != fingerprint or previous[1] != context:
+                previous = (fingerprint, context, Output(job.path, self._make(job, chrome), job.search))
+                self.rendered.append(job.path)
+            done[job.path] = previous
+            outputs.append(previous[2])
+        self._done = done
+        return outputs
+
+    def _make(self, job: Job, chrome: Any) -> bytes:
+        values = dict(job.context)
+        if job.produce is not None:
+            return job.produce(chrome, **values)
+        template = self._env.get_template(job.template)  # type: ignore[arg-type]
+        return template.render(site=chrome, url=job.url, **values).encode()

@@ -16,12 +16,12 @@ def test_json_and_csv_describe_each_published_review(tree: ContentTree) -> None:
     tree.review("title: =HYPERLINK(\"x\")\ncsp: Test\nstatus: published\nthemes:\n  - MARAC\n  - mental health\n")
     content, _ = tree.check()
     site = build_model(content, "https://dhr.example.org")
-    data = json.loads(reviews_json(site))
+    data = json.loads(reviews_json(site.chrome, site.reviews))
     [review] = data["reviews"]
     assert review["url"] == "https://dhr.example.org/reviews/alice/"
     assert review["letters"][0]["feedback_points"][1] == {
         "number": 2, "text": "Second point.", "url": "https://dhr.example.org/reviews/alice/#letter-2024-08-07-point-2"}
-    [row] = list(csv.DictReader(io.StringIO(reviews_csv(site).decode())))
+    [row] = list(csv.DictReader(io.StringIO(reviews_csv(site.chrome, site.reviews).decode())))
     assert tuple(row) == CSV_COLUMNS
     assert row["title"] == "'=HYPERLINK(\"x\")"  # never run as a spreadsheet formula
     assert row["themes"] == "MARAC; mental health" and row["latest_outcome"] == "publish"

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from conftest import ContentTree
 
-from generator.load import Map, Scalar, Seq, parse_yaml, read_markdown_file
+from generator.load import Map, Scalar, Seq, parse_markdown_file, parse_yaml
 from generator.problems import Problems
 
 
@@ -14,7 +14,7 @@ def _read(tmp_path: Path, data: bytes) -> tuple[object, list[str]]:
     path = tmp_path / "review.md"
     path.write_bytes(data)
     problems = Problems()
-    source = read_markdown_file(path, problems)
+    source = parse_markdown_file(path, data, problems)
     return source, [str(p).split("review.md:", 1)[1] for p in problems.items]
 
 

@@ -21,7 +21,9 @@ def test_only_published_reviews_enter_the_model(tree: ContentTree) -> None:
     site = _model(tree)
     assert [r.slug for r in site.reviews] == ["alice"]
     assert [g.name for g in site.partnerships] == ["Test Community Safety Partnership"]
-    assert {g.name: len(g.reviews) for g in site.themes} == {"coercive control": 1, "mental health": 0, "MARAC": 0}
+    assert {g.name: len(g.entries) for g in site.themes} == {"coercive control": 1, "mental health": 0, "MARAC": 0}
+    assert [b.kind for b in site.browse] == ["themes", "years", "partnerships"]
+    assert [g.name for g in site.browse[0].groups] == ["coercive control"]  # only groups with reviews
 
 
 def test_reviews_are_newest_first_and_dated_by_publication_or_latest_letter(tree: ContentTree) -> None:

@@ -8,8 +8,8 @@ import jinja2
 import pytest
 from conftest import TEMPLATES, ContentTree
 
-from generator.model import build_model
-from generator.render import environment, file_size, long_date, render_site
+from generator.build import Builder
+from generator.render import environment, file_size, long_date
 
 
 def test_filters() -> None:
@@ -26,8 +26,7 @@ def test_templates_refuse_undefined_names() -> None:
 
 def test_titles_are_escaped(tree: ContentTree) -> None:
     tree.review("title: <b>Alice</b>\ncsp: A & B\nstatus: published\n")
-    content, _ = tree.check()
-    outputs = {o.path: o for o in render_site(build_model(content, "https://x.org"), TEMPLATES)}
+    outputs = {o.path: o for o in Builder(tree.root, TEMPLATES).run().outputs}
     html = outputs["reviews/alice/index.html"].data.decode()
     assert "<b>Alice</b>" not in html and "&lt;b&gt;Alice&lt;/b&gt;" in html and "A &amp; B" in html
     assert outputs["reviews/alice/index.html"].search and not outputs["index.html"].search
