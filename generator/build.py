@@ -85,5 +85,5 @@ def build(content_dir: Path, out_dir: Path, templates: Path, base_url: str | Non
     rendered = Builder(content_dir, templates, base_url, strict).run()
     with staged(out_dir) as folder:
         files = write_outputs(rendered.outputs, folder)
-        indexed = index_pages(rendered.outputs, folder) if search else 0
+        indexed = index_pages(rendered.outputs, folder / "pagefind") if search else 0
     return BuildResult(rendered, files, indexed, time.perf_counter() - started)

@@ -1,7 +1,7 @@
 """Stage 6, index: build the Pagefind search index from the rendered review pages.
 
 Pages are handed to Pagefind in memory (no second read from disk); the index, and Pagefind's
-own UI files, are written under `pagefind/` in the output folder.
+own UI files, are written to the bundle folder (`pagefind/` in the site).
 """
 
 from __future__ import annotations
@@ -14,10 +14,10 @@ from pagefind.index import IndexConfig, PagefindIndex
 from .render import Output
 
 
-def index_pages(outputs: list[Output], folder: Path) -> int:
-    """Index the outputs marked for search; returns how many pages were indexed."""
+def index_pages(outputs: list[Output], bundle: Path) -> int:
+    """Index the outputs marked for search into the folder `bundle`; returns how many were indexed."""
     pages = [o for o in outputs if o.search and isinstance(o.data, bytes)]
-    asyncio.run(_index(pages, folder / "pagefind"))
+    asyncio.run(_index(pages, bundle))
     return len(pages)
 
 

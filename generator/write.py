@@ -55,3 +55,60 @@ def write_outputs(outputs: list[Output], folder: Path) -> int:
         else:
             target.write_bytes(output.data)
     return len(outputs)
+
+
+Written = dict[str, object]  # path -> what was last written there (an Output, or a source file's stat)
+
+
+def sync_outputs(outputs: list[Output], folder: Path, written: Written) -> tuple[list[str], list[str]]:
+    """Make `folder` match `outputs`, writing only what changed and deleting what is gone.
+
+    Each file is written to a temporary name and renamed into place, so a server never reads
+    half a file. `written` records what is on disk and is updated; returns (written, removed) paths.
+    """
+    top = folder.resolve()
+    changed = []
+    for output in outputs:
+        token = _token(output)
+        previous = written.get(output.path)
+        if previous is token or (previous is not None and previous == token):
+            continue
+        if isinstance(previous, Output) and isinstance(token, Output) and previous.data == token.data:
+            written[output.path] = token  # rendered again, to the same bytes
+            continue
+        _replace(top, output)
+        written[output.path] = token
+        changed.append(output.path)
+    removed = sorted(set(written) - {o.path for o in outputs})
+    for path in removed:
+        (top / path).unlink(missing_ok=True)
+        del written[path]
+        _prune(top, (top / path).parent)
+    return changed, removed
+
+
+def _token(output: Output) -> object:
+    if isinstance(output.data, Path):
+        st = output.data.stat()
+        return (str(output.data), st.st_size, st.st_mtime_ns)
+    return output
+
+
+def _replace(top: Path, output: Output) -> None:
+    target = (top / output.path).resolve()
+    if not target.is_relative_to(top):
+        raise ValueError(f"refusing to write outside the output folder: {output.path}")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_name(f".{target.name}.tmp")
+    if isinstance(output.data, Path):
+        shutil.copyfile(output.data, temporary)
+    else:
+        temporary.write_bytes(output.data)
+    temporary.replace(target)
+
+
+def _prune(top: Path, folder: Path) -> None:
+    """Remove folders left empty by deletions, up to the output folder."""
+    while folder != top and folder.is_dir() and not any(folder.iterdir()):
+        folder.rmdir()
+        folder = folder.parent

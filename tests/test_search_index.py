@@ -18,8 +18,8 @@ PAGE = """<!doctype html><html lang="en"><body><main data-pagefind-body>
 def test_only_marked_pages_are_indexed_with_their_filters(tmp_path: Path) -> None:
     outputs = [Output("reviews/alice/index.html", PAGE.encode(), search=True),
                Output("about/index.html", b"<html><body><main>About</main></body></html>")]
-    assert index_pages(outputs, tmp_path) == 1
     bundle = tmp_path / "pagefind"
+    assert index_pages(outputs, bundle) == 1
     assert (bundle / "pagefind-ui.js").is_file() and (bundle / "pagefind-entry.json").is_file()
     [fragment] = list((bundle / "fragment").iterdir())
     record = json.loads(gzip.decompress(fragment.read_bytes()).removeprefix(b"pagefind_dcd"))

@@ -52,3 +52,20 @@ def test_local_files_are_copied(tmp_path: Path) -> None:
     with staged(tmp_path / "site") as folder:
         write_outputs([Output("reviews/a/report.pdf", source)], folder)
     assert (tmp_path / "site/reviews/a/report.pdf").read_bytes() == b"%PDF"
+
+
+def test_sync_writes_only_what_changed_and_removes_what_is_gone(tmp_path: Path) -> None:
+    from generator.write import sync_outputs
+
+    site, written = tmp_path / "site", {}
+    site.mkdir()
+    a, b = Output("index.html", b"home"), Output("reviews/bob/index.html", b"bob")
+    assert sync_outputs([a, b], site, written) == (["index.html", "reviews/bob/index.html"], [])
+    stamp = (site / "index.html").stat().st_mtime_ns
+    assert sync_outputs([a, b], site, written) == ([], [])
+    assert sync_outputs([Output("index.html", b"home"), b], site, written) == ([], [])  # same bytes again
+    assert (site / "index.html").stat().st_mtime_ns == stamp
+    assert sync_outputs([Output("index.html", b"new home")], site, written) == (
+        ["index.html"], ["reviews/bob/index.html"])
+    assert (site / "index.html").read_bytes() == b"new home"
+    assert sorted(p.name for p in site.iterdir()) == ["index.html"]  # the empty review folders are pruned
