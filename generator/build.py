@@ -14,6 +14,7 @@ from pathlib import Path
 from .load import FileCache, load_content
 from .model import ReviewCache, Site, build_model
 from .problems import ContentError, Problems
+from .progress import Progress
 from .render import Output, Renderer, site_jobs
 from .search_index import index_pages
 from .validate import ValidContent, validate
@@ -68,22 +69,30 @@ class Builder:
         self._reviews: ReviewCache = {}
         self._renderer = Renderer(templates)
 
-    def run(self) -> Rendered:
+    def run(self, progress: Progress | None = None) -> Rendered:
         """Build every output in memory; raises ContentError (or a Jinja error) and keeps the caches."""
+        progress = progress or Progress()
+        progress.stage("Reading and checking the content")
         content, problems = check(self.content_dir, self.strict, self._files)
         base_url = self.base_url or content.site["base_url"] or LOCAL_BASE_URL
+        progress.stage("Building the reviews")
         site = build_model(content, base_url, self._reviews)
         jobs, copies = site_jobs(site, self.templates)
-        outputs = self._renderer.render(jobs, site.chrome) + copies
+        progress.stage("Rendering pages", len(jobs))
+        outputs = self._renderer.render(jobs, site.chrome, progress) + copies
         return Rendered(problems, site, outputs, self._renderer.rendered, base_url)
 
 
 def build(content_dir: Path, out_dir: Path, templates: Path, base_url: str | None = None,
-          strict: bool = False, search: bool = True) -> BuildResult:
+          strict: bool = False, search: bool = True, progress: Progress | None = None) -> BuildResult:
     """Build the site into `out_dir`; on any failure the previous `out_dir` is left as it was."""
     started = time.perf_counter()
-    rendered = Builder(content_dir, templates, base_url, strict).run()
+    progress = progress or Progress()
+    rendered = Builder(content_dir, templates, base_url, strict).run(progress)
     with staged(out_dir) as folder:
-        files = write_outputs(rendered.outputs, folder)
+        progress.stage("Writing files", len(rendered.outputs))
+        files = write_outputs(rendered.outputs, folder, progress)
+        progress.stage("Indexing pages for search")
         indexed = index_pages(rendered.outputs, folder / "pagefind") if search else 0
+    progress.finish()
     return BuildResult(rendered, files, indexed, time.perf_counter() - started)

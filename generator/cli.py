@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import argparse
 import sys
-import traceback
 from pathlib import Path
 
 import jinja2
 
-from . import __version__, schema
-from .build import LOCAL_BASE_URL, build, check
+from . import __version__, scaffold, schema
+from .build import LOCAL_BASE_URL, Builder, build, check
 from .problems import ContentError, Problems
-from .render import REPO_TEMPLATES
+from .progress import Progress
+from .render import REPO_TEMPLATES, template_error_place
+from .watch import serve_site
 
 
 def _templates(value: str | None) -> Path:
@@ -20,14 +21,6 @@ def _templates(value: str | None) -> Path:
     if value:
         return Path(value)
     return Path("templates") if Path("templates/base.html").is_file() else REPO_TEMPLATES
-
-
-def _template_place(exc: jinja2.TemplateError) -> str:
-    """`path:line` of the template where rendering failed (Jinja puts template lines in the traceback)."""
-    if isinstance(exc, jinja2.TemplateSyntaxError):
-        return f"{exc.filename or exc.name}:{exc.lineno}"
-    frames = [f for f in traceback.extract_tb(exc.__traceback__) if not f.filename.endswith(".py")]
-    return f"{frames[-1].filename}:{frames[-1].lineno}" if frames else "templates"
 
 
 def _report(problems: Problems) -> None:
@@ -46,20 +39,44 @@ def _failed(problems: Problems, strict: bool) -> int:
 def cmd_build(args: argparse.Namespace) -> int:
     try:
         result = build(Path(args.content), Path(args.out), _templates(args.templates),
-                       base_url=args.base_url, strict=args.strict, search=not args.no_search)
+                       base_url=args.base_url, strict=args.strict, search=not args.no_search,
+                       progress=Progress(sys.stderr))
     except ContentError as exc:
         return _failed(exc.problems, args.strict)
     except jinja2.TemplateError as exc:
-        print(f"{_template_place(exc)}: template: {exc}; fix the template", file=sys.stderr)
+        print(f"{template_error_place(exc)}: template: {exc}; fix the template", file=sys.stderr)
         return 1
     _report(result.problems)
     if result.rendered.base_url == LOCAL_BASE_URL:
         print(f"note: no base_url set; sitemap.xml and feed.xml link to {LOCAL_BASE_URL} "
               "(set base_url in site.yaml or pass --base-url)", file=sys.stderr)
     site = result.rendered.site
-    print(f"Built {len(site.reviews)} reviews, {result.rendered.letters} letters: {result.files} files, "
+    print(f"Built {len(site.reviews)} reviews, {result.rendered.letters} letters: {result.files} files written, "
           f"{result.indexed} pages indexed, {len(result.problems.warnings)} warnings, "
           f"{result.seconds:.2f} s -> {args.out}")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    builder = Builder(Path(args.content), _templates(args.templates))
+    serve_site(builder, Path(args.out), args.host, args.port)
+    return 0
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    content = Path(args.content)
+    try:
+        if args.kind == "review":
+            path = scaffold.new_review(content, args.title, args.csp)
+            then = (f"fill in its details, then add the panel's letter with: "
+                    f"dhr new letter {path.parent.name} --date YYYY-MM-DD")
+        else:
+            path = scaffold.new_letter(content, args.slug, args.date)
+            then = "check the outcome, paste in the letter's text, then run: dhr check"
+    except scaffold.ScaffoldError as exc:
+        print(f"dhr new: {exc}", file=sys.stderr)
+        return 1
+    print(f"Created {path}\nNext: {then}")
     return 0
 
 
@@ -100,6 +117,33 @@ def parser() -> argparse.ArgumentParser:
                    "(default: base_url in site.yaml)")
     b.add_argument("--no-search", action="store_true", help="skip the search index (faster)")
     b.set_defaults(run=cmd_build)
+
+    s = commands.add_parser("serve", help="build, serve and rebuild on every save",
+                            description="Build the site, serve it on this computer, and rebuild what changed "
+                            "whenever a file in the content or templates folder is saved. Open pages reload by "
+                            "themselves; while the content has errors, every page lists them.")
+    s.add_argument("--content", default="content", metavar="DIR", help="the content folder (default: content)")
+    s.add_argument("--out", default="site", metavar="DIR", help="the output folder (default: site)")
+    s.add_argument("--templates", metavar="DIR", help="the templates folder (default: templates)")
+    s.add_argument("--host", default="127.0.0.1", help="the address to listen on (default: 127.0.0.1)")
+    s.add_argument("--port", default=8000, type=int, help="the port (default: 8000; 0 picks a free one)")
+    s.set_defaults(run=cmd_serve)
+
+    n = commands.add_parser("new", help="create a review or a letter file to fill in",
+                            description="Create a file with valid front matter and a comment on each field. "
+                            "An existing file is never overwritten.")
+    kinds = n.add_subparsers(dest="kind", required=True, metavar="KIND")
+    nr = kinds.add_parser("review", help="a new review folder with its review.md (status: draft)",
+                          description="Create content/reviews/<slug>/review.md, the slug made from the title.")
+    nr.add_argument("title", help='the pseudonym used in the report, or its reference, e.g. "Salome"')
+    nr.add_argument("--csp", required=True, metavar="NAME", help="the commissioning Community Safety Partnership")
+    nl = kinds.add_parser("letter", help="a QA Panel letter for an existing review",
+                          description="Create letter-YYYY-MM-DD.md in the review's folder.")
+    nl.add_argument("slug", help="the review's folder name, e.g. salome")
+    nl.add_argument("--date", required=True, metavar="YYYY-MM-DD", help="the date on the letter")
+    for sub in (nr, nl):
+        sub.add_argument("--content", default="content", metavar="DIR", help="the content folder (default: content)")
+        sub.set_defaults(run=cmd_new)
 
     c = commands.add_parser("check", help="validate the content without writing anything",
                             description="Report every problem in the content as path:line: field: "

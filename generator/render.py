@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +20,7 @@ from jinja2 import meta
 
 from . import export
 from .model import Site, month_name
+from .progress import Progress
 
 REPO_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 Crumbs = tuple[tuple[str, str], ...]
@@ -87,6 +89,14 @@ def site_jobs(site: Site, templates: Path) -> tuple[list[Job], list[Output]]:
     return jobs, copies
 
 
+def template_error_place(exc: jinja2.TemplateError) -> str:
+    """`path:line` of the template where rendering failed (Jinja puts template lines in the traceback)."""
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        return f"{exc.filename or exc.name}:{exc.lineno}"
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if not f.filename.endswith(".py")]
+    return f"{frames[-1].filename}:{frames[-1].lineno}" if frames else "templates"
+
+
 def long_date(value: dt.date | str | None) -> str:
     """7 August 2024; a month-only value as 'June 2024'."""
     if value is None:
@@ -115,11 +125,20 @@ def environment(templates: Path) -> jinja2.Environment:
     return env
 
 
-def template_fingerprints(env: jinja2.Environment, templates: Path) -> dict[str, bytes]:
-    """For each template, a digest of its source and of every template it extends, includes or imports."""
+Uses = dict[str, tuple[str, set[str]]]  # template -> (its source, the templates it names)
+
+
+def template_fingerprints(env: jinja2.Environment, templates: Path, known: Uses) -> dict[str, bytes]:
+    """For each template, a digest of its source and of every template it extends, includes or imports.
+
+    `known` keeps what each template names between calls, so only an edited template is parsed again.
+    """
     sources = {p.name: p.read_text(encoding="utf-8") for p in sorted(templates.iterdir())
                if p.is_file() and p.suffix in (".html", ".xml", ".txt")}
-    uses = {name: {u for u in meta.find_referenced_templates(env.parse(src)) if u} for name, src in sources.items()}
+    for name, source in sources.items():
+        if known.get(name, ("",))[0] != source:
+            known[name] = (source, {u for u in meta.find_referenced_templates(env.parse(source)) if u})
+    uses = {name: known[name][1] for name in sources}
 
     def closure(name: str) -> set[str]:
         seen, todo = set(), [name]
@@ -142,10 +161,11 @@ class Renderer:
         self._env = environment(templates)
         self._done: dict[str, tuple[bytes | None, tuple[tuple[str, Any], ...], Output]] = {}
         self._fingerprints: dict[str, bytes] = {}
+        self._uses: Uses = {}
         self.rendered: list[str] = []  # the paths the last call rendered anew
 
-    def render(self, jobs: list[Job], chrome: Any) -> list[Output]:
-        fingerprints = template_fingerprints(self._env, self.templates)
+    def render(self, jobs: list[Job], chrome: Any, progress: Progress) -> list[Output]:
+        fingerprints = template_fingerprints(self._env, self.templates, self._uses)
         if fingerprints != self._fingerprints and self._env.cache is not None:
             self._env.cache.clear()  # a template changed: compile every template afresh
         self._fingerprints = fingerprints
@@ -161,6 +181,7 @@ class Renderer:
                 self.rendered.append(job.path)
             done[job.path] = previous
             outputs.append(previous[2])
+            progress.advance()
         self._done = done
         return outputs
 

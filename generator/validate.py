@@ -121,6 +121,9 @@ def _suggest_slug(name: str) -> str:
 
 def _letter(source: SourceFile, problems: Problems) -> ValidLetter:
     values = _fields(source, schema.LETTER, problems)
+    if source.meta is not None and not re.sub(r"<!--.*?-->", "", source.body, flags=re.DOTALL).strip():
+        problems.warn(source.path, source.body_line, "letter", "the letter has no text",
+                      "paste the letter's text below the front matter")
     match = LETTER_NAME.match(source.path.name)
     date = values.get("date")
     if not match:

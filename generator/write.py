@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from .progress import Progress
 from .render import Output
 
 
@@ -42,8 +43,9 @@ def _swap(stage: Path, out_dir: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def write_outputs(outputs: list[Output], folder: Path) -> int:
+def write_outputs(outputs: list[Output], folder: Path, progress: Progress | None = None) -> int:
     """Write every output under `folder`; returns the number of files written."""
+    progress = progress or Progress()
     top = folder.resolve()
     for output in outputs:
         target = (top / output.path).resolve()
@@ -54,10 +56,16 @@ def write_outputs(outputs: list[Output], folder: Path) -> int:
             shutil.copyfile(output.data, target)
         else:
             target.write_bytes(output.data)
+        progress.advance()
     return len(outputs)
 
 
 Written = dict[str, object]  # path -> what was last written there (an Output, or a source file's stat)
+
+
+def recorded(outputs: list[Output]) -> Written:
+    """What `write_outputs` put on disk, as `sync_outputs` tracks it."""
+    return {o.path: _token(o) for o in outputs}
 
 
 def sync_outputs(outputs: list[Output], folder: Path, written: Written) -> tuple[list[str], list[str]]:

@@ -110,32 +110,32 @@ def test_no_is_text_not_false(tree: ContentTree) -> None:
 
 def test_bool_field_accepts_only_true_or_false(tree: ContentTree) -> None:
     tree.write("reviews/alice/letter-2024-08-07.md",
-               "---\ndate: 2024-08-07\noutcome: publish\nresubmission: yes\n---\n")
+               "---\ndate: 2024-08-07\noutcome: publish\nresubmission: yes\n---\nText.\n")
     assert tree.problems() == ["reviews/alice/letter-2024-08-07.md:4: resubmission: 'yes' is not true or false; "
                                "write true or false, without quotes"]
 
 
 def test_letter_file_name_date_must_match(tree: ContentTree) -> None:
-    tree.write("reviews/alice/letter-2024-08-07.md", "---\ndate: 2024-08-08\noutcome: publish\n---\n")
+    tree.write("reviews/alice/letter-2024-08-07.md", "---\ndate: 2024-08-08\noutcome: publish\n---\nText.\n")
     assert tree.problems() == ["reviews/alice/letter-2024-08-07.md:2: date: 2024-08-08 differs from the date in "
                                "the file name (2024-08-07); make the file name and the date field agree"]
 
 
 def test_letter_file_name_must_carry_a_date(tree: ContentTree) -> None:
-    tree.write("reviews/alice/letter-august.md", "---\ndate: 2024-08-08\noutcome: publish\n---\n")
+    tree.write("reviews/alice/letter-august.md", "---\ndate: 2024-08-08\noutcome: publish\n---\nText.\n")
     assert tree.problems() == ["reviews/alice/letter-august.md:1: file name: 'letter-august.md' is not named "
                                "letter-YYYY-MM-DD.md; name the file after the letter's date, e.g. letter-2024-08-07.md"]
 
 
 def test_letter_needs_a_review_beside_it(tree: ContentTree) -> None:
-    tree.write("reviews/orphan/letter-2024-08-07.md", "---\ndate: 2024-08-07\noutcome: publish\n---\n")
+    tree.write("reviews/orphan/letter-2024-08-07.md", "---\ndate: 2024-08-07\noutcome: publish\n---\nText.\n")
     assert tree.problems() == ["reviews/orphan/letter-2024-08-07.md:1: review.md: this letter's folder has no "
                                "review.md; move the letter into its review's folder, or add review.md beside it"]
 
 
 def test_two_reviews_with_the_same_slug(tree: ContentTree) -> None:
     tree.write("reviews/kent/alice/review.md", tree.root.joinpath("reviews/alice/review.md").read_text())
-    tree.write("reviews/kent/alice/letter-2024-08-07.md", "---\ndate: 2024-08-07\noutcome: publish\n---\n")
+    tree.write("reviews/kent/alice/letter-2024-08-07.md", "---\ndate: 2024-08-07\noutcome: publish\n---\nText.\n")
     tree.write("reviews/kent/alice/report.pdf", b"%PDF")
     folder = display_path(tree.root / "reviews/alice")
     assert tree.problems() == [f"reviews/kent/alice/review.md:1: folder name: 'alice' is also the folder name "
@@ -166,14 +166,14 @@ def test_a_draft_needs_no_letter(tree: ContentTree) -> None:
 
 
 def test_latest_letter_asking_for_resubmission_blocks_publication(tree: ContentTree) -> None:
-    tree.write("reviews/alice/letter-2024-10-01.md", "---\ndate: 2024-10-01\noutcome: resubmit\n---\n")
+    tree.write("reviews/alice/letter-2024-10-01.md", "---\ndate: 2024-10-01\noutcome: resubmit\n---\nText.\n")
     assert tree.problems() == ["reviews/alice/review.md:4: status: the latest QA letter (letter-2024-10-01.md) "
                                "asks for the report to be resubmitted; resubmit the report and add the panel's new "
                                "letter, or set status: submitted"]
 
 
 def test_an_earlier_resubmit_letter_is_fine(tree: ContentTree) -> None:
-    tree.write("reviews/alice/letter-2024-01-01.md", "---\ndate: 2024-01-01\noutcome: resubmit\n---\n")
+    tree.write("reviews/alice/letter-2024-01-01.md", "---\ndate: 2024-01-01\noutcome: resubmit\n---\nText.\n")
     assert tree.problems() == []
 
 
@@ -288,3 +288,10 @@ def test_wrong_types_anywhere_are_problems_not_crashes(tree: ContentTree, file: 
     tree.write(file, text)
     problems = tree.problems()
     assert problems and all(p.startswith(file + ":") for p in problems), problems
+
+
+@pytest.mark.parametrize("body", ["", "\n\n", "<!-- Paste the letter's text here. -->\n"])
+def test_a_letter_without_text_is_a_warning(tree: ContentTree, body: str) -> None:
+    tree.write("reviews/alice/letter-2024-08-07.md", f"---\ndate: 2024-08-07\noutcome: publish\n---\n{body}")
+    assert tree.problems() == ["reviews/alice/letter-2024-08-07.md:5: warning: letter: the letter has no text; "
+                               "paste the letter's text below the front matter"]

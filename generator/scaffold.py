@@ -1,0 +1,82 @@
+"""`dhr new`: write a new review or letter file that passes validation, with each field explained.
+
+The comments come from the content model in schema.py, so they say what `dhr fields` says.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+from . import schema
+from .model import slugify
+
+LETTER_HINT = ("<!-- Paste the letter's text below, from 'Dear ...' to the signature. Put each of the panel's "
+               "points on its own line starting with '- ', so the site lists them as feedback points. -->\n")
+SUMMARY_HINT = ("<!-- Write a short public summary here. Leave out names, full dates, addresses and phone numbers: "
+                "dhr check warns about them. -->\n")
+
+
+class ScaffoldError(Exception):
+    """The file cannot be created; the message says why and what to do."""
+
+
+def _line(name: str, value: str | None, spec: schema.Schema) -> str:
+    field = spec.field(name)
+    if value is None:
+        return f"# {name}:  # {field.doc}" + (f", e.g. {field.example}" if field.example else "")
+    doc = field.doc
+    return f"{name}: {value}  # {doc}"
+
+
+def _optional_block(name: str) -> list[str]:
+    """A commented-out example for the list fields of review.md."""
+    if name == "themes":
+        return ["# themes:  # " + schema.REVIEW.field("themes").doc, "#   - coercive control"]
+    return ["# documents:  # " + schema.REVIEW.field("documents").doc, "#   - title: Overview report",
+            "#     kind: report  # report, executive-summary, action-plan or other", "#     file: overview-report.pdf"]
+
+
+def new_review(content: Path, title: str, csp: str) -> Path:
+    """Create reviews/<slug>/review.md as a draft; returns its path."""
+    slug = slugify(title)
+    if not slug:
+        raise ScaffoldError(f"'{title}' has no letters or digits to make a web address from; give another title")
+    path = content / "reviews" / slug / "review.md"
+    if path.exists():
+        raise ScaffoldError(f"{path} already exists; nothing was written. Edit it, or choose another title")
+    lines = ["---", "# The review's details. `dhr fields` lists every field; `dhr check` checks them.",
+             _line("title", json.dumps(title), schema.REVIEW), _line("csp", json.dumps(csp), schema.REVIEW),
+             _line("status", "draft", schema.REVIEW) + "; one of " + ", ".join(schema.STATUSES)]
+    for name in ("reference", "published", "death"):
+        lines.append(_line(name, None, schema.REVIEW))
+    lines += _optional_block("themes") + _optional_block("documents")
+    lines += [_line("chair", None, schema.REVIEW), _line("author", None, schema.REVIEW), "---", SUMMARY_HINT]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return path
+
+
+def new_letter(content: Path, slug: str, date: str) -> Path:
+    """Create letter-<date>.md in the review folder named `slug`; returns its path."""
+    try:
+        day = dt.date.fromisoformat(date)
+    except ValueError:
+        raise ScaffoldError(f"'{date}' is not a date; give the letter's date as YYYY-MM-DD") from None
+    folders = sorted(p.parent for p in (content / "reviews").glob(f"**/{slug}/review.md"))
+    if not folders:
+        raise ScaffoldError(f"there is no review folder '{slug}' under {content / 'reviews'}; "
+                            f"create it first with dhr new review")
+    path = folders[0] / f"letter-{day.isoformat()}.md"
+    if path.exists():
+        raise ScaffoldError(f"{path} already exists; nothing was written. Edit it instead")
+    outcomes = "; ".join(f"{k}: {v.lower()}" for k, v in schema.OUTCOMES.items())
+    lines = ["---", "# A Home Office QA Panel letter. `dhr fields` lists every field; `dhr check` checks them.",
+             _line("date", day.isoformat(), schema.LETTER),
+             f"outcome: publish-after-changes  # CHECK this against the letter. {outcomes}",
+             _line("panel_date", None, schema.LETTER), _line("resubmission", None, schema.LETTER) + " (true or false)",
+             _line("from", None, schema.LETTER), _line("to", None, schema.LETTER), _line("signed", None, schema.LETTER),
+             "---", LETTER_HINT]
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return path

@@ -1,0 +1,167 @@
+"""The preview server behind `dhr serve`: the built site, a reload signal, and the error page.
+
+Stdlib only. Pages are read from the output folder, which is updated one whole file at a time.
+Into each HTML response (never into the files) it adds a small script that waits on
+`/__dhr/events` and reloads the page when a rebuild finishes. While the content has errors,
+every page is the error page, listing them as the terminal does.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+RELOAD_JS = b"""// Added by dhr serve only: reload this page when the site has been rebuilt.
+(function () {
+  var since = document.currentScript.getAttribute("data-generation");
+  var events = new EventSource("/__dhr/events?since=" + since);
+  events.addEventListener("reload", function () { events.close(); window.location.reload(); });
+})();
+"""
+
+ERROR_PAGE = """<!doctype html>
+<html lang="en-GB"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>The site could not be built</title>
+<style>body{{font:1.1rem/1.5 system-ui,sans-serif;margin:2rem auto;max-width:60rem;padding:0 1rem;color:#1d1d1b}}
+h1{{color:#b3261e}}li{{margin:.5rem 0;font-family:ui-monospace,monospace;font-size:.95rem;white-space:pre-wrap}}</style>
+</head><body><main>
+<h1>The site could not be built</h1>
+<p>Fix the {count} below and save: this page will reload by itself.</p>
+<ol>{items}</ol>
+</main></body></html>
+"""
+
+
+class LiveSite:
+    """What the server shows: the output folder, or the error page; and a counter of rebuilds."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.generation = 0
+        self.errors: list[str] | None = None
+        self.indexing = False
+        self._changed = threading.Condition()
+        self.closed = False
+
+    def succeed(self, changed: bool) -> None:
+        with self._changed:
+            if changed or self.errors is not None:
+                self.generation += 1
+            self.errors = None
+            self._changed.notify_all()
+
+    def fail(self, errors: list[str]) -> None:
+        with self._changed:
+            if errors != self.errors:
+                self.generation += 1
+            self.errors = errors
+            self._changed.notify_all()
+
+    def wait_past(self, generation: int, timeout: float) -> bool:
+        """Wait until a rebuild newer than `generation`; False on timeout or when closing."""
+        with self._changed:
+            self._changed.wait_for(lambda: self.generation > generation or self.closed, timeout)
+            return self.generation > generation
+
+    def close(self) -> None:
+        with self._changed:
+            self.closed = True
+            self._changed.notify_all()
+
+    def error_page(self) -> bytes:
+        errors = self.errors or []
+        items = "".join(f"<li>{html.escape(e)}</li>" for e in errors)
+        count = "problem" if len(errors) == 1 else f"{len(errors)} problems"
+        return ERROR_PAGE.format(count=count, items=items).encode()
+
+
+class Handler(SimpleHTTPRequestHandler):
+    live: LiveSite  # set on the subclass made by make_server
+
+    def do_GET(self) -> None:
+        self._respond(body=True)
+
+    def do_HEAD(self) -> None:
+        self._respond(body=False)
+
+    def _respond(self, body: bool) -> None:
+        url = urlsplit(self.path)
+        if url.path == "/__dhr/reload.js":
+            return self._send(200, RELOAD_JS, "text/javascript", body)
+        if url.path == "/__dhr/events":
+            return self._events(int(parse_qs(url.query).get("since", ["0"])[0] or 0))
+        if url.path == "/__dhr/status":
+            status = {"generation": self.live.generation, "errors": self.live.errors, "indexing": self.live.indexing}
+            return self._send(200, json.dumps(status).encode(), "application/json", body)
+        if self.live.errors is not None and self._is_page(url.path):
+            return self._send(500, self._inject(self.live.error_page()), "text/html; charset=utf-8", body)
+        target = Path(self.translate_path(url.path))
+        if target.is_dir() and not url.path.endswith("/"):
+            self.send_response(301)
+            self.send_header("Location", url.path + "/")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return None
+        if target.is_dir():
+            target = target / "index.html"
+        status = 200
+        if any(part.startswith(".") for part in url.path.split("/")) or not target.is_file():
+            status, target = 404, self.live.folder / "404.html"
+        data = target.read_bytes() if target.is_file() else b"Not found"
+        kind = self.guess_type(str(target))
+        if kind == "text/html":
+            data, kind = self._inject(data), "text/html; charset=utf-8"
+        return self._send(status, data, kind, body)
+
+    @staticmethod
+    def _is_page(path: str) -> bool:
+        return path.endswith(("/", ".html")) or "." not in path.rsplit("/", 1)[-1]
+
+    def _inject(self, page: bytes) -> bytes:
+        script = f'<script src="/__dhr/reload.js" data-generation="{self.live.generation}"></script>\n'.encode()
+        at = page.rfind(b"</body>")
+        return page[:at] + script + page[at:] if at >= 0 else page + script
+
+    def _send(self, status: int, data: bytes, kind: str, body: bool) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(data)))
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        if body:
+            self.wfile.write(data)
+
+    def _events(self, since: int) -> None:
+        """Server-sent events: one `reload` as soon as the site is newer than `since`."""
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        try:
+            while not self.live.wait_past(since, timeout=15):
+                if self.live.closed:
+                    return
+                self.wfile.write(b": still here\n\n")
+                self.wfile.flush()
+            self.wfile.write(f"event: reload\ndata: {self.live.generation}\n\n".encode())
+            self.wfile.flush()
+        except (BrokenPipeError, ConnectionResetError):
+            return
+
+    def log_message(self, format: str, *args: object) -> None:
+        """Quiet: the terminal is for build messages."""
+
+
+def make_server(live: LiveSite, host: str, port: int) -> ThreadingHTTPServer:
+    handler = type("SiteHandler", (Handler,), {"live": live})
+
+    def factory(*args: object, **kwargs: object) -> Handler:
+        return handler(*args, directory=str(live.folder), **kwargs)  # type: ignore[arg-type]
+
+    server = ThreadingHTTPServer((host, port), factory)  # type: ignore[arg-type]
+    server.daemon_threads = True
+    return server

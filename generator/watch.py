@@ -1,0 +1,157 @@
+"""`dhr serve`: build, serve, and rebuild what changed whenever a watched file is saved.
+
+Watchdog reports every created, modified, deleted or moved file (editors that save by
+renaming included); a burst of events, such as a git checkout, becomes one rebuild once the
+files have been quiet for a moment. The Builder re-renders only what changed, only changed
+files are written, and the search index is rebuilt in the background afterwards.
+"""
+
+from __future__ import annotations
+
+import shutil
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import jinja2
+from watchdog.events import FileSystemEvent, FileSystemEventHandler
+from watchdog.observers import Observer
+
+from .build import Builder, Rendered
+from .problems import ContentError
+from .render import Output, template_error_place
+from .search_index import index_pages
+from .serve import LiveSite, make_server
+from .write import Written, recorded, staged, sync_outputs, write_outputs
+
+QUIET_SECONDS = 0.05  # how long the files must be still before a rebuild starts
+
+
+class Indexer:
+    """Rebuilds the search index in a background thread; a newer request replaces a waiting one."""
+
+    def __init__(self, live: LiveSite) -> None:
+        self.live = live
+        self._pending: list[Output] | None = None
+        self._wake = threading.Condition()
+        threading.Thread(target=self._loop, name="dhr-indexer", daemon=True).start()
+
+    def request(self, outputs: list[Output]) -> None:
+        with self._wake:
+            self._pending = outputs
+            self.live.indexing = True
+            self._wake.notify()
+
+    def _loop(self) -> None:
+        while True:
+            with self._wake:
+                self._wake.wait_for(lambda: self._pending is not None)
+                outputs, self._pending = self._pending, None
+            folder = self.live.folder
+            fresh, old = folder / ".pagefind-next", folder / ".pagefind-old"
+            shutil.rmtree(fresh, ignore_errors=True)
+            index_pages(outputs, fresh)  # type: ignore[arg-type]
+            if (folder / "pagefind").exists():
+                (folder / "pagefind").rename(old)
+            fresh.rename(folder / "pagefind")
+            shutil.rmtree(old, ignore_errors=True)
+            with self._wake:
+                self.live.indexing = self._pending is not None
+
+
+class Rebuilder:
+    """Turns file events into rebuilds of the live site."""
+
+    def __init__(self, builder: Builder, live: LiveSite, say: Callable[[str], None] = print) -> None:
+        self.builder, self.live, self.say = builder, live, say
+        self.indexer = Indexer(live)
+        self._written: Written | None = None  # None until the folder holds a complete build
+        self._due: float | None = None
+        self._wake = threading.Condition()
+        self._warnings: list[str] = []
+
+    def poke(self) -> None:
+        """A watched file changed: rebuild once things have been quiet for QUIET_SECONDS."""
+        with self._wake:
+            self._due = time.monotonic() + QUIET_SECONDS
+            self._wake.notify()
+
+    def loop(self) -> None:
+        while True:
+            with self._wake:
+                self._wake.wait_for(lambda: self._due is not None)
+                while (delay := self._due - time.monotonic()) > 0:  # type: ignore[operator]
+                    self._wake.wait(delay)
+                self._due = None
+            self.rebuild()
+
+    def rebuild(self) -> None:
+        started = time.perf_counter()
+        try:
+            rendered = self.builder.run()
+        except ContentError as exc:
+            return self._fail([str(p) for p in exc.problems.errors + exc.problems.warnings])
+        except jinja2.TemplateError as exc:
+            return self._fail([f"{template_error_place(exc)}: template: {exc}; fix the template"])
+        changed, removed, indexing = self._write(rendered)
+        self.live.succeed(bool(changed or removed))
+        warnings = [str(p) for p in rendered.problems.warnings]
+        if warnings != self._warnings:
+            self.say("\n".join(warnings))
+            self._warnings = warnings
+        self.say(f"Rebuilt {len(rendered.site.reviews)} reviews, {rendered.letters} letters: {len(changed)} files "
+                 f"written, {len(removed)} removed, {len(rendered.problems.warnings)} warnings, "
+                 f"{time.perf_counter() - started:.2f} s{' (search index updating)' if indexing else ''}")
+
+    def _write(self, rendered: Rendered) -> tuple[list[str], list[str], bool]:
+        if self._written is None:  # first good build: a complete, fresh folder
+            with staged(self.live.folder) as folder:
+                write_outputs(rendered.outputs, folder)
+                index_pages(rendered.outputs, folder / "pagefind")
+            self._written = recorded(rendered.outputs)
+            return [o.path for o in rendered.outputs], [], False
+        changed, removed = sync_outputs(rendered.outputs, self.live.folder, self._written)
+        searchable = {o.path for o in rendered.outputs if o.search}
+        indexing = any(p in searchable or p.startswith("reviews/") for p in changed + removed)
+        if indexing:
+            self.indexer.request(rendered.outputs)
+        return changed, removed, indexing
+
+    def _fail(self, errors: list[str]) -> None:
+        self.live.fail(errors)
+        self.say("\n".join(errors))
+        self.say(f"dhr: the site could not be built ({len(errors)} problems); the preview shows them until fixed")
+
+
+class _Poke(FileSystemEventHandler):
+    def __init__(self, rebuilder: Rebuilder) -> None:
+        self.rebuilder = rebuilder
+
+    def on_any_event(self, event: FileSystemEvent) -> None:
+        if event.event_type in ("created", "modified", "deleted", "moved"):
+            self.rebuilder.poke()
+
+
+def serve_site(builder: Builder, out: Path, host: str, port: int) -> None:
+    """Build, serve on `host:port` and rebuild on every save, until interrupted."""
+    live = LiveSite(out.resolve())
+    rebuilder = Rebuilder(builder, live, say=lambda text: print(text, flush=True))
+    rebuilder.rebuild()
+    server = make_server(live, host, port)
+    observer = Observer()
+    for folder in (builder.content_dir, builder.templates):
+        observer.schedule(_Poke(rebuilder), str(folder), recursive=True)
+    observer.start()
+    threading.Thread(target=rebuilder.loop, name="dhr-rebuilder", daemon=True).start()
+    threading.Thread(target=server.serve_forever, name="dhr-server", daemon=True).start()
+    print(f"Serving http://{host}:{server.server_address[1]}/ (press Ctrl+C to stop)", flush=True)
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        print("Stopped.")
+    finally:
+        observer.stop()
+        live.close()
+        server.shutdown()

@@ -1,0 +1,172 @@
+"""`dhr serve` in a subprocess, over HTTP: edits show up, errors show in the browser, reloads reach clients."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import shutil
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from conftest import REPO, SHIPPED_CONTENT, TEMPLATES
+from sitecheck import snapshot
+
+from generator.build import build
+
+DEADLINE = 10.0
+
+
+class Server:
+    def __init__(self, content: Path, out: Path, templates: Path) -> None:
+        self.content, self.out = content, out
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "generator", "serve", "--content", str(content), "--out", str(out),
+             "--templates", str(templates), "--port", "0"],
+            cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        self.output: list[str] = []
+        self.url = ""
+        ready = threading.Event()
+
+        def read() -> None:
+            for line in self.process.stdout:  # type: ignore[union-attr]
+                self.output.append(line)
+                if line.startswith("Serving http://"):
+                    self.url = line.split()[1]
+                    ready.set()
+
+        threading.Thread(target=read, daemon=True).start()
+        if not ready.wait(30):
+            self.stop()
+            raise AssertionError("dhr serve did not start:\n" + "".join(self.output))
+
+    def get(self, path: str) -> tuple[int, str]:
+        try:
+            with urllib.request.urlopen(self.url + path.lstrip("/"), timeout=5) as response:
+                return response.status, response.read().decode()
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode()
+
+    def status(self) -> dict:
+        return json.loads(self.get("/__dhr/status")[1])
+
+    def wait_for(self, check: Callable[[], bool], what: str) -> float:
+        started = time.perf_counter()
+        while time.perf_counter() - started < DEADLINE:
+            if check():
+                return time.perf_counter() - started
+            time.sleep(0.01)
+        raise AssertionError(f"timed out waiting for {what}; server said:\n" + "".join(self.output))
+
+    def settle(self) -> None:
+        """Wait until rebuilds and the search index have caught up."""
+        def quiet() -> bool:
+            first = self.status()
+            time.sleep(0.3)
+            second = self.status()
+            return first == second and not second["indexing"]
+        self.wait_for(quiet, "the server to settle")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(10)
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[Server]:
+    content, templates = tmp_path / "content", tmp_path / "templates"
+    shutil.copytree(SHIPPED_CONTENT, content)
+    shutil.copytree(TEMPLATES, templates)
+    running = Server(content, tmp_path / "site", templates)
+    yield running
+    running.stop()
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new))
+
+
+def test_an_edited_letter_is_served_within_the_deadline(server: Server) -> None:
+    letter = server.content / "reviews/diana/letter-2023-10-18.md"
+    _edit(letter, "small typeface", "small Wombatface typeface")
+    server.wait_for(lambda: "Wombatface" in server.get("/reviews/diana/")[1], "the edited letter")
+
+
+def test_the_reload_script_is_served_but_never_written(server: Server) -> None:
+    status, page = server.get("/reviews/salome/")
+    assert status == 200 and '<script src="/__dhr/reload.js"' in page
+    assert "__dhr" not in (server.out / "reviews/salome/index.html").read_text()
+    assert server.get("/__dhr/reload.js")[0] == 200
+    assert server.get("/no/such/page/")[0] == 404
+
+
+def test_broken_content_shows_the_error_page_and_fixing_it_brings_the_page_back(server: Server) -> None:
+    letter = server.content / "reviews/diana/letter-2023-10-18.md"
+    _edit(letter, "outcome: publish-after-changes", "outcome: publish-later")
+    server.wait_for(lambda: server.get("/reviews/diana/")[0] == 500, "the error page")
+    status, page = server.get("/")
+    assert status == 500 and "The site could not be built" in page
+    assert "letter-2023-10-18.md:4: outcome: &#x27;publish-later&#x27; is not one of" in page
+    assert server.get("/assets/site.css")[0] == 200  # files other than pages are still served
+    _edit(letter, "outcome: publish-later", "outcome: publish-after-changes")
+    server.wait_for(lambda: server.get("/reviews/diana/")[0] == 200, "the page to return")
+
+
+def test_a_template_error_names_the_template_and_line(server: Server, tmp_path: Path) -> None:
+    review = tmp_path / "templates/review.html"
+    _edit(review, "{{ review.title }}", "{{ review.titel }}")
+    server.wait_for(lambda: server.get("/reviews/diana/")[0] == 500, "the error page")
+    assert "review.html:" in server.get("/")[1] and "has no attribute &#x27;titel&#x27;" in server.get("/")[1]
+
+
+def test_a_reload_event_reaches_a_waiting_client(server: Server) -> None:
+    generation = server.status()["generation"]
+    received: list[str] = []
+
+    def listen() -> None:
+        with urllib.request.urlopen(f"{server.url}__dhr/events?since={generation}", timeout=DEADLINE) as stream:
+            received.append(stream.readline().decode())
+
+    listener = threading.Thread(target=listen)
+    listener.start()
+    time.sleep(0.2)
+    _edit(server.content / "reviews/mary/letter-2020-01-22.md", "food control", "food and money control")
+    listener.join(DEADLINE)
+    assert received == ["event: reload\n"]
+
+
+def _pagefind_summary(folder: Path) -> tuple[list[str], dict]:
+    """The search index by content: Pagefind writes its filter files in no fixed order, so compare records."""
+    fragments = sorted(json.loads(gzip.decompress(p.read_bytes())[12:])["url"] for p in (folder / "fragment").iterdir())
+    return fragments, json.loads((folder / "pagefind-entry.json").read_text())["languages"]["en"]["page_count"]
+
+
+def test_after_a_series_of_edits_the_served_tree_equals_a_fresh_build(server: Server, tmp_path: Path) -> None:
+    content = server.content
+    _edit(content / "reviews/salome/letter-2024-08-07.md", "outcome: publish-after-changes", "outcome: publish")
+    shutil.copytree(content / "reviews/safta", content / "reviews/safta-copy")
+    _edit(content / "reviews/safta-copy/review.md", "title: Safta", "title: Saffron")
+    shutil.rmtree(content / "reviews/dhr15")
+    (content / "reviews/mary/review.md").rename(content / "reviews/mary/review.tmp")  # save by rename
+    (content / "reviews/mary/review.tmp").rename(content / "reviews/mary/review.md")
+    _edit(tmp_path / "templates/base.html", "Skip to main content", "Skip to the content")
+    server.wait_for(lambda: "Skip to the content" in server.get("/reviews/saffron/")[1]
+                    or "Saffron" in server.get("/reviews/safta-copy/")[1], "the edits")
+    server.settle()
+    fresh = tmp_path / "fresh"
+    build(content, fresh, tmp_path / "templates")
+    served = {k: v[0] for k, v in snapshot(server.out).items() if not k.startswith("pagefind/")}
+    expected = {k: v[0] for k, v in snapshot(fresh).items() if not k.startswith("pagefind/")}
+    assert sorted(served) == sorted(expected)
+    for name in expected:
+        assert served[name] == expected[name], name
+    assert _pagefind_summary(server.out / "pagefind") == _pagefind_summary(fresh / "pagefind")
+    assert "/reviews/dhr15/" not in _pagefind_summary(server.out / "pagefind")[0]
