@@ -16,7 +16,7 @@ from .model import ReviewCache, Site, build_model
 from .problems import ContentError, Problems
 from .progress import Progress
 from .render import Output, Renderer, site_jobs
-from .search_index import index_pages
+from .search_index import index_site
 from .validate import ValidContent, validate
 from .write import staged, write_outputs
 
@@ -93,6 +93,6 @@ def build(content_dir: Path, out_dir: Path, templates: Path, base_url: str | Non
         progress.stage("Writing files", len(rendered.outputs))
         files = write_outputs(rendered.outputs, folder, progress)
         progress.stage("Indexing pages for search")
-        indexed = index_pages(rendered.outputs, folder / "pagefind") if search else 0
+        indexed = index_site(folder, folder / "pagefind") if search else 0
     progress.finish()
     return BuildResult(rendered, files, indexed, time.perf_counter() - started)

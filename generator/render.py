@@ -33,7 +33,6 @@ class Output:
 
     path: str  # relative to the output folder, with forward slashes
     data: bytes | Path
-    search: bool = False  # a page Pagefind should index
 
 
 @dataclass(frozen=True)
@@ -43,7 +42,6 @@ class Job:
     path: str
     template: str | None
     context: tuple[tuple[str, Any], ...]
-    search: bool = False
     produce: Callable[..., bytes] | None = None  # for outputs made without a template
 
     @property
@@ -51,8 +49,8 @@ class Job:
         return "/" + self.path.removesuffix("index.html")
 
 
-def page(path: str, template: str, crumbs: Crumbs = (), search: bool = False, **context: Any) -> Job:
-    return Job(path, template, (("crumbs", crumbs), *sorted(context.items())), search)
+def page(path: str, template: str, crumbs: Crumbs = (), **context: Any) -> Job:
+    return Job(path, template, (("crumbs", crumbs), *sorted(context.items())))
 
 
 def site_jobs(site: Site, templates: Path) -> tuple[list[Job], list[Output]]:
@@ -67,7 +65,7 @@ def site_jobs(site: Site, templates: Path) -> tuple[list[Job], list[Output]]:
     ]
     copies = []
     for review in site.reviews:
-        jobs.append(page(f"reviews/{review.slug}/index.html", "review.html", reviews_crumbs, True, review=review))
+        jobs.append(page(f"reviews/{review.slug}/index.html", "review.html", reviews_crumbs, review=review))
         copies += [Output(f"reviews/{review.slug}/{d.href}", d.file) for d in review.documents if d.file]
     for browse in site.browse:
         jobs.append(page(f"{browse.kind}/index.html", "groups.html", HOME, title=browse.title, groups=browse.links))
@@ -177,7 +175,7 @@ class Renderer:
             context = (("site", chrome), *job.context)
             previous = self._done.get(job.path)
             if previous is None or previous[0] != fingerprint or previous[1] != context:
-                previous = (fingerprint, context, Output(job.path, self._make(job, chrome), job.search))
+                previous = (fingerprint, context, Output(job.path, self._make(job, chrome)))
                 self.rendered.append(job.path)
             done[job.path] = previous
             outputs.append(previous[2])

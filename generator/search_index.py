@@ -1,30 +1,33 @@
-"""Stage 6, index: build the Pagefind search index from the rendered review pages.
+"""Stage 6, index: build the Pagefind search index from the written review pages.
 
-Pages are handed to Pagefind in memory (no second read from disk); the index, and Pagefind's
-own UI files, are written to the bundle folder (`pagefind/` in the site).
+The review pages are the indexed body (each carries its filters and sort keys). They are
+indexed from disk in one `add_directory` call: the Python API's per-page `add_html_file` is
+answered at most once every 100 ms by pagefind 1.5's wrapper, which would take minutes for a
+few thousand reviews. The index and Pagefind's own UI files go to the bundle folder.
 """
 
 from __future__ import annotations
 
 import asyncio
+from fnmatch import fnmatch
 from pathlib import Path
 
 from pagefind.index import IndexConfig, PagefindIndex
 
-from .render import Output
+REVIEW_PAGES = "reviews/*/index.html"
 
 
-def index_pages(outputs: list[Output], bundle: Path) -> int:
-    """Index the outputs marked for search into the folder `bundle`; returns how many were indexed."""
-    pages = [o for o in outputs if o.search and isinstance(o.data, bytes)]
-    asyncio.run(_index(pages, bundle))
-    return len(pages)
+def is_indexed(path: str) -> bool:
+    """Whether the output at `path` goes into the search index."""
+    return fnmatch(path, REVIEW_PAGES)
 
 
-async def _index(pages: list[Output], out: Path) -> None:
-    config = IndexConfig(output_path=str(out), force_language="en")
-    async with PagefindIndex(config=config) as index:
-        await asyncio.gather(*(
-            index.add_html_file(content=page.data.decode(), url="/" + page.path.removesuffix("index.html"))  # type: ignore[union-attr]
-            for page in pages
-        ))
+def index_site(site: Path, bundle: Path) -> int:
+    """Index the review pages under `site` into `bundle`; returns how many pages were indexed."""
+    return asyncio.run(_index(site, bundle))
+
+
+async def _index(site: Path, bundle: Path) -> int:
+    async with PagefindIndex(config=IndexConfig(output_path=str(bundle), force_language="en")) as index:
+        result = await index.add_directory(str(site), glob=REVIEW_PAGES)
+    return int(result["page_count"])

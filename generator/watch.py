@@ -20,8 +20,8 @@ from watchdog.observers import Observer
 
 from .build import Builder, Rendered
 from .problems import ContentError
-from .render import Output, template_error_place
-from .search_index import index_pages
+from .render import template_error_place
+from .search_index import index_site, is_indexed
 from .serve import LiveSite, make_server
 from .write import Written, recorded, staged, sync_outputs, write_outputs
 
@@ -33,31 +33,31 @@ class Indexer:
 
     def __init__(self, live: LiveSite) -> None:
         self.live = live
-        self._pending: list[Output] | None = None
+        self._pending = False
         self._wake = threading.Condition()
         threading.Thread(target=self._loop, name="dhr-indexer", daemon=True).start()
 
-    def request(self, outputs: list[Output]) -> None:
+    def request(self) -> None:
         with self._wake:
-            self._pending = outputs
+            self._pending = True
             self.live.indexing = True
             self._wake.notify()
 
     def _loop(self) -> None:
         while True:
             with self._wake:
-                self._wake.wait_for(lambda: self._pending is not None)
-                outputs, self._pending = self._pending, None
+                self._wake.wait_for(lambda: self._pending)
+                self._pending = False
             folder = self.live.folder
             fresh, old = folder / ".pagefind-next", folder / ".pagefind-old"
             shutil.rmtree(fresh, ignore_errors=True)
-            index_pages(outputs, fresh)  # type: ignore[arg-type]
+            index_site(folder, fresh)
             if (folder / "pagefind").exists():
                 (folder / "pagefind").rename(old)
             fresh.rename(folder / "pagefind")
             shutil.rmtree(old, ignore_errors=True)
             with self._wake:
-                self.live.indexing = self._pending is not None
+                self.live.indexing = self._pending
 
 
 class Rebuilder:
@@ -108,14 +108,13 @@ class Rebuilder:
         if self._written is None:  # first good build: a complete, fresh folder
             with staged(self.live.folder) as folder:
                 write_outputs(rendered.outputs, folder)
-                index_pages(rendered.outputs, folder / "pagefind")
+                index_site(folder, folder / "pagefind")
             self._written = recorded(rendered.outputs)
             return [o.path for o in rendered.outputs], [], False
         changed, removed = sync_outputs(rendered.outputs, self.live.folder, self._written)
-        searchable = {o.path for o in rendered.outputs if o.search}
-        indexing = any(p in searchable or p.startswith("reviews/") for p in changed + removed)
+        indexing = any(is_indexed(p) for p in changed + removed)
         if indexing:
-            self.indexer.request(rendered.outputs)
+            self.indexer.request()
         return changed, removed, indexing
 
     def _fail(self, errors: list[str]) -> None:

@@ -1,0 +1,102 @@
+"""A deterministic synthetic corpus of N reviews in dhr-index's content format, for benchmarks.
+
+    python benchmarks/corpus.py --reviews 3000 --out /tmp/corpus
+
+Each review has realistic front matter, a summary of about 1 KB and one or two QA letters of
+about 4 KB with feedback lists. Every name, partnership and sentence is made up.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import shutil
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+THEMES = [line.strip()[2:] for line in (REPO / "content/site.yaml").read_text().splitlines()
+          if line.startswith("  - ") and ":" not in line]
+NAMES = ["Ada", "Bea", "Cora", "Dina", "Edie", "Faye", "Gwen", "Hana", "Iris", "June", "Kay", "Lena", "Mina",
+         "Nell", "Opal", "Pia", "Rosa", "Suki", "Tess", "Una", "Vera", "Wren", "Yara", "Zoe"]
+PLACES = ["Northshire", "Southvale", "Eastmoor", "Westfield", "Lowbridge", "Highcombe", "Riverton", "Oakham Vale",
+          "Fenmarsh", "Stonegate", "Ashdown", "Brackenfold", "Coldharbour", "Dunmere", "Elmstead", "Foxley"]
+WORDS = ["agency", "practitioners", "information", "sharing", "risk", "assessment", "referral", "safeguarding",
+         "family", "contact", "housing", "probation", "health", "services", "police", "support", "disclosure",
+         "coercive", "control", "escalation", "multi-agency", "meeting", "training", "record", "review", "panel",
+         "recommendation", "learning", "victim", "perpetrator", "opportunity", "mental", "substance", "misuse",
+         "children", "separation", "employment"]
+OUTCOMES = ["publish", "publish-after-changes", "publish-after-changes", "resubmit"]
+
+
+def sentence(rng: random.Random, words: int = 14) -> str:
+    text = " ".join(rng.choice(WORDS) for _ in range(words))
+    return text[0].upper() + text[1:] + "."
+
+
+def paragraph(rng: random.Random, sentences: int = 4) -> str:
+    return " ".join(sentence(rng, rng.randint(10, 18)) for _ in range(sentences))
+
+
+def letter(rng: random.Random, title: str, csp: str, date: str, outcome: str, resubmitted: bool) -> str:
+    points = "\n".join(f"- {paragraph(rng, 2)}" for _ in range(rng.randint(4, 8)))
+    front = (f"---\ndate: {date}\npanel_date: {date[:7]}\noutcome: {outcome}\n"
+             f"{'resubmission: true' + chr(10) if resubmitted else ''}"
+             "from: Interpersonal Abuse Unit, Home Office\nto: Chair of the partnership\n"
+             "signed: Home Office DHR Quality Assurance Panel\n---\n")
+    return (front + f"Dear Chair,\n\nThank you for submitting the report ({title}) for {csp} to the Home Office "
+            f"Quality Assurance Panel.\n\n{paragraph(rng, 5)}\n\n{paragraph(rng, 4)}\n\n"
+            f"Areas for final development:\n\n{points}\n\n{paragraph(rng, 3)}\n\nYours sincerely,\n\n"
+            "Home Office DHR Quality Assurance Panel\n")
+
+
+def review(rng: random.Random, number: int) -> tuple[str, str, list[tuple[str, str]]]:
+    """(slug, review.md, [(letter file name, text)]) for review `number`."""
+    title = f"{rng.choice(NAMES)} {number}"
+    csp = f"{rng.choice(PLACES)} Community Safety Partnership"
+    year = rng.randint(2012, 2025)
+    first = f"{year}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+    letters = [(first, rng.choice(OUTCOMES[:3]), False)]
+    if rng.random() < 0.3:
+        letters = [(first, "resubmit", False), (f"{year + 1}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
+                                                 "publish", True)]
+    status = "published" if rng.random() < 0.95 else "draft"
+    themes = "".join(f"  - {t}\n" for t in rng.sample(THEMES, rng.randint(2, 5)))
+    text = (f"---\ntitle: {title}\nreference: DHR{number}\ncsp: {csp}\nstatus: {status}\n"
+            f"published: {letters[-1][0][:4]}-12-31\ndeath: {year - 1}-{rng.randint(1, 12):02d}\n"
+            f"themes:\n{themes}documents:\n  - title: Overview report\n    kind: report\n"
+            f"    url: https://www.example.org/dhr/{number}/report.pdf\n  - title: Action plan\n"
+            f"    kind: action-plan\n    url: https://www.example.org/dhr/{number}/action-plan.pdf\n"
+            f"chair: An Independent Chair\nauthor: An Author\n---\n{paragraph(rng, 4)}\n\n{paragraph(rng, 4)}\n")
+    return (f"review-{number:05d}", text,
+            [(f"letter-{d}.md", letter(rng, title, csp, d, o, r)) for d, o, r in letters])
+
+
+def generate(out: Path, reviews: int, seed: int = 2026) -> Path:
+    """Write the corpus to `out` (replacing it): site.yaml and pages from the shipped content, then N reviews."""
+    rng = random.Random(seed)
+    shutil.rmtree(out, ignore_errors=True)
+    (out / "reviews").mkdir(parents=True)
+    shutil.copy(REPO / "content/site.yaml", out / "site.yaml")
+    shutil.copytree(REPO / "content/pages", out / "pages")
+    for number in range(1, reviews + 1):
+        slug, text, letters = review(rng, number)
+        folder = out / "reviews" / slug
+        folder.mkdir()
+        (folder / "review.md").write_text(text)
+        for name, body in letters:
+            (folder / name).write_text(body)
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--reviews", type=int, default=1000, help="how many reviews (default: 1000)")
+    parser.add_argument("--out", type=Path, required=True, help="the content folder to write (replaced)")
+    parser.add_argument("--seed", type=int, default=2026, help="the random seed (default: 2026)")
+    args = parser.parse_args()
+    generate(args.out, args.reviews, args.seed)
+    print(f"Wrote {args.reviews} reviews to {args.out}")
+
+
+if __name__ == "__main__":
+    main()
