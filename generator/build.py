@@ -17,7 +17,7 @@ from .problems import ContentError, Problems
 from .progress import Progress
 from .render import Output, Renderer, site_jobs
 from .search_index import index_site
-from .validate import ValidContent, validate
+from .validate import FieldCache, ValidContent, validate
 from .write import staged, write_outputs
 
 LOCAL_BASE_URL = "http://localhost:8000"
@@ -50,10 +50,11 @@ class BuildResult:
         self.problems = self.rendered.problems
 
 
-def check(content_dir: Path, strict: bool = False, cache: FileCache | None = None) -> tuple[ValidContent, Problems]:
+def check(content_dir: Path, strict: bool = False, files: FileCache | None = None,
+          fields: FieldCache | None = None) -> tuple[ValidContent, Problems]:
     """Load and validate; raises ContentError with every problem when the content cannot be built."""
     problems = Problems()
-    content = validate(load_content(content_dir, problems, cache), problems)
+    content = validate(load_content(content_dir, problems, files), problems, fields)
     if problems.failed(strict):
         raise ContentError(problems)
     return content, problems
@@ -66,6 +67,7 @@ class Builder:
         self.content_dir, self.templates = content_dir, templates
         self.base_url, self.strict = base_url, strict
         self._files = FileCache()
+        self._fields = FieldCache()
         self._reviews: ReviewCache = {}
         self._renderer = Renderer(templates)
 
@@ -73,7 +75,7 @@ class Builder:
         """Build every output in memory; raises ContentError (or a Jinja error) and keeps the caches."""
         progress = progress or Progress()
         progress.stage("Reading and checking the content")
-        content, problems = check(self.content_dir, self.strict, self._files)
+        content, problems = check(self.content_dir, self.strict, self._files, self._fields)
         base_url = self.base_url or content.site["base_url"] or LOCAL_BASE_URL
         progress.stage("Building the reviews")
         site = build_model(content, base_url, self._reviews)

@@ -13,6 +13,7 @@ from .build import LOCAL_BASE_URL, Builder, build, check
 from .problems import ContentError, Problems
 from .progress import Progress
 from .render import REPO_TEMPLATES, template_error_place
+from .serve import CannotListenError
 from .watch import serve_site
 
 
@@ -59,7 +60,11 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     builder = Builder(Path(args.content), _templates(args.templates))
-    serve_site(builder, Path(args.out), args.host, args.port)
+    try:
+        serve_site(builder, Path(args.out), args.host, args.port)
+    except CannotListenError as exc:
+        print(f"dhr serve: {exc}", file=sys.stderr)
+        return 1
     return 0
 
 

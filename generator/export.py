@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 import io
 import json
+from functools import lru_cache
 from typing import Any
 
 from .model import Chrome, Review
@@ -52,13 +53,17 @@ def review_record(site: Chrome, review: Review) -> dict[str, Any]:
     }
 
 
+@lru_cache(maxsize=1 << 16)
+def _review_json(site: Chrome, review: Review) -> str:
+    """One review's JSON, kept while the review is unchanged: a rebuild re-encodes only edited reviews."""
+    return json.dumps(review_record(site, review), ensure_ascii=False)
+
+
 def reviews_json(site: Chrome, reviews: tuple[Review, ...]) -> bytes:
-    data = {
-        "title": site.title,
-        "count": len(reviews),
-        "reviews": [review_record(site, r) for r in reviews],
-    }
-    return (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode()
+    """The site's title, the count, and the reviews, newest first, one per line."""
+    head = json.dumps({"title": site.title, "count": len(reviews)}, ensure_ascii=False)[:-1]
+    body = ",\n".join(_review_json(site, r) for r in reviews)
+    return f'{head}, "reviews": [\n{body}\n]}}\n'.encode()
 
 
 CSV_COLUMNS = ("slug", "url", "title", "reference", "csp", "published", "year", "death", "themes",
@@ -71,16 +76,17 @@ def _cell(value: Any) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
-def reviews_csv(site: Chrome, reviews: tuple[Review, ...]) -> bytes:
+@lru_cache(maxsize=1 << 16)
+def _review_row(site: Chrome, review: Review) -> str:
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
-    for review in reviews:
-        record = review_record(site, review)
-        writer.writerow(_cell(v) for v in (
-            review.slug, record["url"], review.title, review.reference, review.csp, record["published"],
-            review.year, review.death, "; ".join(record["themes"]), len(review.letters),
-            review.latest.date.isoformat(), review.latest.outcome,
-            sum(len(letter.points) for letter in review.letters), review.chair, review.author,
-        ))
-    return out.getvalue().encode()
+    csv.writer(out, lineterminator="\r\n").writerow(_cell(v) for v in (
+        review.slug, site.absolute(review.url), review.title, review.reference, review.csp, _iso(review.published),
+        review.year, review.death, "; ".join(t.name for t in review.themes), len(review.letters),
+        review.latest.date.isoformat(), review.latest.outcome,
+        sum(len(letter.points) for letter in review.letters), review.chair, review.author,
+    ))
+    return out.getvalue()
+
+
+def reviews_csv(site: Chrome, reviews: tuple[Review, ...]) -> bytes:
+    return (",".join(CSV_COLUMNS) + "\r\n" + "".join(_review_row(site, r) for r in reviews)).encode()

@@ -9,9 +9,11 @@ and the schema decides later what each value means.
 from __future__ import annotations
 
 import hashlib
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from fnmatch import fnmatch
 from pathlib import Path
 
 import yaml
@@ -148,35 +150,60 @@ def load_content(root: Path, problems: Problems, cache: FileCache | None = None)
 
 
 def _review_folders(root: Path, problems: Problems, cache: FileCache) -> list[ReviewFolder]:
-    reviews_dir = root / "reviews"
+    found = _walk(root / "reviews", root, problems)
     folders: list[ReviewFolder] = []
-    review_dirs = {p.parent for p in _files(reviews_dir, "**/review.md", root, problems)}
-    for letter in _files(reviews_dir, "**/letter-*.md", root, problems):
-        if letter.parent not in review_dirs:
-            problems.add(letter, 1, "review.md", "this letter's folder has no review.md",
-                         "move the letter into its review's folder, or add review.md beside it")
-    for folder in sorted(review_dirs):
+    for folder in sorted(found):
+        names = found[folder]
+        if "review.md" not in names:
+            for name in names:
+                problems.add(folder / name, 1, "review.md", "this letter's folder has no review.md",
+                             "move the letter into its review's folder, or add review.md beside it")
+            continue
         review = cache.read(folder / "review.md", parse_markdown_file, problems)
-        letters = [cache.read(p, parse_markdown_file, problems) for p in _files(folder, "letter-*.md", root, problems)]
+        letters = [cache.read(folder / n, parse_markdown_file, problems) for n in names if n != "review.md"]
         folders.append(ReviewFolder(folder, review, letters))
     return folders
 
 
+def _walk(reviews: Path, root: Path, problems: Problems) -> dict[Path, list[str]]:
+    """Each folder under `reviews` holding review.md or letters, with those file names, sorted; one pass."""
+    found: dict[Path, list[str]] = {}
+    top = root.resolve()
+    todo = [reviews] if reviews.is_dir() else []
+    while todo:
+        folder = todo.pop()
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    todo.append(Path(entry.path))
+                elif _is_review_file(entry.name) and _inside(entry, top, problems):
+                    found.setdefault(folder, []).append(entry.name)
+    return {folder: sorted(names) for folder, names in found.items()}
+
+
+def _is_review_file(name: str) -> bool:
+    return name == "review.md" or fnmatch(name, "letter-*.md")
+
+
+def _inside(entry: os.DirEntry[str], top: Path, problems: Problems) -> bool:
+    """A regular file, or a link that stays inside the content folder (reported otherwise)."""
+    if not entry.is_symlink():
+        return entry.is_file()
+    target = Path(entry.path).resolve()
+    if not target.is_relative_to(top):
+        problems.add(Path(entry.path), 1, "file", "this link points outside the content folder",
+                     "copy the file into the content folder instead of linking to it")
+        return False
+    return target.is_file()
+
+
 def _files(folder: Path, pattern: str, root: Path, problems: Problems) -> list[Path]:
-    """Files matching `pattern`, sorted; links that lead outside the content folder are refused."""
+    """Files in `folder` matching `pattern`, sorted; links that lead outside the content folder are refused."""
     if not folder.is_dir():
         return []
-    found = []
     top = root.resolve()
-    for path in sorted(folder.glob(pattern)):
-        if not path.is_file():
-            continue
-        if path.is_symlink() and not path.resolve().is_relative_to(top):
-            problems.add(path, 1, "file", "this link points outside the content folder",
-                         "copy the file into the content folder instead of linking to it")
-            continue
-        found.append(path)
-    return found
+    with os.scandir(folder) as entries:
+        return sorted(Path(e.path) for e in entries if fnmatch(e.name, pattern) and _inside(e, top, problems))
 
 
 def decode(path: Path, data: bytes, problems: Problems) -> str | None:

@@ -36,6 +36,10 @@ h1{{color:#b3261e}}li{{margin:.5rem 0;font-family:ui-monospace,monospace;font-si
 """
 
 
+class CannotListenError(Exception):
+    """The address or port is taken or not allowed."""
+
+
 class LiveSite:
     """What the server shows: the output folder, or the error page; and a counter of rebuilds."""
 
@@ -162,6 +166,10 @@ def make_server(live: LiveSite, host: str, port: int) -> ThreadingHTTPServer:
     def factory(*args: object, **kwargs: object) -> Handler:
         return handler(*args, directory=str(live.folder), **kwargs)  # type: ignore[arg-type]
 
-    server = ThreadingHTTPServer((host, port), factory)  # type: ignore[arg-type]
+    try:
+        server = ThreadingHTTPServer((host, port), factory)  # type: ignore[arg-type]
+    except OSError as exc:
+        raise CannotListenError(f"cannot listen on {host}:{port} ({exc.strerror}); "
+                                "choose another port with --port") from exc
     server.daemon_threads = True
     return server

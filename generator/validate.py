@@ -7,13 +7,14 @@ publication rules from SPEC section 3 live here.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from . import schema
 from .load import Map, RawContent, ReviewFolder, SourceFile
-from .problems import Problems, display_path
+from .problems import Problem, Problems, display_path
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 LETTER_NAME = re.compile(r"^letter-(\d{4}-\d{2}-\d{2})\.md$")
@@ -56,14 +57,44 @@ class ValidContent:
     reviews: list[ValidReview]
 
 
-def validate(raw: RawContent, problems: Problems) -> ValidContent:
+class FieldCache:
+    """Each file's typed values and its own problems, kept while the file and the theme list are unchanged.
+
+    The loader hands back the same SourceFile object while a file is unchanged, so a rebuild checks
+    again only the files that changed; the rules that span files always run.
+    """
+
+    def __init__(self) -> None:
+        self._entries: dict[Path, tuple[SourceFile, tuple[str, ...], dict[str, Any], list[Problem]]] = {}
+
+    def fields(self, source: SourceFile, spec: schema.Schema, problems: Problems, themes: tuple[str, ...] = (),
+               body_check: Callable[[SourceFile, Problems], None] | None = None) -> dict[str, Any]:
+        entry = self._entries.get(source.path)
+        if entry is None or entry[0] is not source or entry[1] != themes:
+            found = Problems()
+            values = _fields(source, spec, found, themes)
+            if body_check is not None:
+                body_check(source, found)
+            entry = self._entries[source.path] = (source, themes, values, found.items)
+        problems.items.extend(entry[3])
+        return entry[2]
+
+    def keep_only(self, paths: set[Path]) -> None:
+        for path in set(self._entries) - paths:
+            del self._entries[path]
+
+
+def validate(raw: RawContent, problems: Problems, cache: FieldCache | None = None) -> ValidContent:
     """Check everything; the result is only trustworthy when `problems` has no errors."""
+    cache = cache or FieldCache()
     site = _site(raw.site, problems)
     themes = tuple(site["themes"]) if isinstance(site.get("themes"), list) else ()
-    pages = [(page, _fields(page, schema.PAGE, problems)) for page in raw.pages]
+    pages = [(page, cache.fields(page, schema.PAGE, problems)) for page in raw.pages]
     _check_page_names(pages, problems)
-    reviews = [_review(folder, themes, problems) for folder in raw.reviews]
+    reviews = [_review(folder, themes, problems, cache) for folder in raw.reviews]
     _check_unique_slugs(reviews, problems)
+    sources = [s for r in reviews for s in (r.folder.review, *r.folder.letters)]
+    cache.keep_only({s.path for s, _ in pages} | {s.path for s in sources})
     return ValidContent(raw.root, site, pages, reviews)
 
 
@@ -100,18 +131,17 @@ def _check_page_names(pages: list[tuple[SourceFile, dict[str, Any]]], problems: 
                          "rename the page")
 
 
-def _review(folder: ReviewFolder, themes: tuple[str, ...], problems: Problems) -> ValidReview:
-    review = ValidReview(folder, _fields(folder.review, schema.REVIEW, problems, themes))
+def _review(folder: ReviewFolder, themes: tuple[str, ...], problems: Problems, cache: FieldCache) -> ValidReview:
+    review = ValidReview(folder, cache.fields(folder.review, schema.REVIEW, problems, themes, _check_summary))
     if not SLUG.match(folder.slug):
         problems.add(folder.review.path, 1, "folder name", f"'{folder.slug}' cannot be a web address",
                      "rename the folder with lower-case letters, digits and hyphens, "
                      f"e.g. '{_suggest_slug(folder.slug)}'")
-    review.letters = sorted((_letter(source, problems) for source in folder.letters),
+    review.letters = sorted((_letter(source, problems, cache) for source in folder.letters),
                             key=lambda letter: letter.source.path.name)
     _check_documents(review, problems)
     if review.values.get("status") == "published":
         _check_publishable(review, problems)
-    _check_summary(folder.review, problems)
     return review
 
 
@@ -119,11 +149,8 @@ def _suggest_slug(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "review-name"
 
 
-def _letter(source: SourceFile, problems: Problems) -> ValidLetter:
-    values = _fields(source, schema.LETTER, problems)
-    if source.meta is not None and not re.sub(r"<!--.*?-->", "", source.body, flags=re.DOTALL).strip():
-        problems.warn(source.path, source.body_line, "letter", "the letter has no text",
-                      "paste the letter's text below the front matter")
+def _letter(source: SourceFile, problems: Problems, cache: FieldCache) -> ValidLetter:
+    values = cache.fields(source, schema.LETTER, problems, body_check=_check_letter_text)
     match = LETTER_NAME.match(source.path.name)
     date = values.get("date")
     if not match:
@@ -188,6 +215,12 @@ def _check_publishable(review: ValidReview, problems: Problems) -> None:
     if "action-plan" not in kinds:
         problems.warn(path, status_line, "documents", "a published review lists no action plan",
                       "list the action plan under documents (kind: action-plan), or annex it to the report")
+
+
+def _check_letter_text(source: SourceFile, problems: Problems) -> None:
+    if source.meta is not None and not re.sub(r"<!--.*?-->", "", source.body, flags=re.DOTALL).strip():
+        problems.warn(source.path, source.body_line, "letter", "the letter has no text",
+                      "paste the letter's text below the front matter")
 
 
 def _check_summary(source: SourceFile, problems: Problems) -> None:

@@ -15,7 +15,18 @@ from collections.abc import Callable
 from pathlib import Path
 
 import jinja2
-from watchdog.events import FileSystemEvent, FileSystemEventHandler
+from watchdog.events import (
+    DirCreatedEvent,
+    DirDeletedEvent,
+    DirMovedEvent,
+    FileClosedEvent,
+    FileCreatedEvent,
+    FileDeletedEvent,
+    FileModifiedEvent,
+    FileMovedEvent,
+    FileSystemEvent,
+    FileSystemEventHandler,
+)
 from watchdog.observers import Observer
 
 from .build import Builder, Rendered
@@ -26,6 +37,9 @@ from .serve import LiveSite, make_server
 from .write import Written, recorded, staged, sync_outputs, write_outputs
 
 QUIET_SECONDS = 0.05  # how long the files must be still before a rebuild starts
+# Changes only: watching opens and reads too would flood the kernel's queue with the rebuild's own reads.
+CHANGES = [FileCreatedEvent, FileModifiedEvent, FileDeletedEvent, FileMovedEvent, FileClosedEvent,
+           DirCreatedEvent, DirDeletedEvent, DirMovedEvent]
 
 
 class Indexer:
@@ -128,19 +142,19 @@ class _Poke(FileSystemEventHandler):
         self.rebuilder = rebuilder
 
     def on_any_event(self, event: FileSystemEvent) -> None:
-        if event.event_type in ("created", "modified", "deleted", "moved"):
+        if event.event_type in ("created", "modified", "deleted", "moved", "closed"):
             self.rebuilder.poke()
 
 
 def serve_site(builder: Builder, out: Path, host: str, port: int) -> None:
     """Build, serve on `host:port` and rebuild on every save, until interrupted."""
     live = LiveSite(out.resolve())
+    server = make_server(live, host, port)  # first, so a busy port fails before any work
     rebuilder = Rebuilder(builder, live, say=lambda text: print(text, flush=True))
     rebuilder.rebuild()
-    server = make_server(live, host, port)
     observer = Observer()
     for folder in (builder.content_dir, builder.templates):
-        observer.schedule(_Poke(rebuilder), str(folder), recursive=True)
+        observer.schedule(_Poke(rebuilder), str(folder), recursive=True, event_filter=CHANGES)
     observer.start()
     threading.Thread(target=rebuilder.loop, name="dhr-rebuilder", daemon=True).start()
     threading.Thread(target=server.serve_forever, name="dhr-server", daemon=True).start()
