@@ -62,16 +62,24 @@ class Indexer:
             with self._wake:
                 self._wake.wait_for(lambda: self._pending)
                 self._pending = False
-            folder = self.live.folder
-            fresh, old = folder / ".pagefind-next", folder / ".pagefind-old"
-            shutil.rmtree(fresh, ignore_errors=True)
-            index_site(folder, fresh)
-            if (folder / "pagefind").exists():
-                (folder / "pagefind").rename(old)
-            fresh.rename(folder / "pagefind")
-            shutil.rmtree(old, ignore_errors=True)
+            try:
+                self._index(self.live.folder)
+            except Exception as exc:  # keep serving; the next save tries again
+                print(f"dhr serve: the search index could not be rebuilt: {exc}", flush=True)
             with self._wake:
                 self.live.indexing = self._pending
+
+
+    @staticmethod
+    def _index(folder: Path) -> None:
+        """Index into a side folder, then swap it in for the old index."""
+        fresh, old = folder / ".pagefind-next", folder / ".pagefind-old"
+        shutil.rmtree(fresh, ignore_errors=True)
+        index_site(folder, fresh)
+        if (folder / "pagefind").exists():
+            (folder / "pagefind").rename(old)
+        fresh.rename(folder / "pagefind")
+        shutil.rmtree(old, ignore_errors=True)
 
 
 class Rebuilder:
@@ -98,7 +106,10 @@ class Rebuilder:
                 while (delay := self._due - time.monotonic()) > 0:  # type: ignore[operator]
                     self._wake.wait(delay)
                 self._due = None
-            self.rebuild()
+            try:
+                self.rebuild()
+            except Exception as exc:  # e.g. a file vanished mid-scan: report it, keep serving
+                self._fail([f"the build stopped unexpectedly: {exc!r}; save a file to try again"])
 
     def rebuild(self) -> None:
         started = time.perf_counter()
@@ -108,13 +119,14 @@ class Rebuilder:
             return self._fail([str(p) for p in exc.problems.errors + exc.problems.warnings])
         except jinja2.TemplateError as exc:
             return self._fail([f"{template_error_place(exc)}: template: {exc}; fix the template"])
+        verb = "Built" if self._written is None else "Rebuilt"
         changed, removed, indexing = self._write(rendered)
         self.live.succeed(bool(changed or removed))
         warnings = [str(p) for p in rendered.problems.warnings]
         if warnings != self._warnings:
             self.say("\n".join(warnings))
             self._warnings = warnings
-        self.say(f"Rebuilt {len(rendered.site.reviews)} reviews, {rendered.letters} letters: {len(changed)} files "
+        self.say(f"{verb} {len(rendered.site.reviews)} reviews, {rendered.letters} letters: {len(changed)} files "
                  f"written, {len(removed)} removed, {len(rendered.problems.warnings)} warnings, "
                  f"{time.perf_counter() - started:.2f} s{' (search index updating)' if indexing else ''}")
 
