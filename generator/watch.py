@@ -106,12 +106,16 @@ class Rebuilder:
                 while (delay := self._due - time.monotonic()) > 0:  # type: ignore[operator]
                     self._wake.wait(delay)
                 self._due = None
-            try:
-                self.rebuild()
-            except Exception as exc:  # e.g. a file vanished mid-scan: report it, keep serving
-                self._fail([f"the build stopped unexpectedly: {exc!r}; save a file to try again"])
+            self.rebuild()
 
     def rebuild(self) -> None:
+        """Build and update the live site; any failure is shown in the browser, and serving goes on."""
+        try:
+            self._rebuild()
+        except Exception as exc:  # e.g. a file vanished mid-scan during a checkout
+            self._fail([f"the build stopped unexpectedly ({exc!r}); save a file to try again"])
+
+    def _rebuild(self) -> None:
         started = time.perf_counter()
         try:
             rendered = self.builder.run()

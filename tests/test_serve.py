@@ -170,3 +170,24 @@ def test_after_a_series_of_edits_the_served_tree_equals_a_fresh_build(server: Se
         assert served[name] == expected[name], name
     assert _pagefind_summary(server.out / "pagefind") == _pagefind_summary(fresh / "pagefind")
     assert "/reviews/dhr15/" not in _pagefind_summary(server.out / "pagefind")[0]
+
+
+def test_an_unexpected_failure_is_shown_and_the_next_save_recovers(tmp_path: Path) -> None:
+    from generator.build import Builder
+    from generator.serve import LiveSite
+    from generator.watch import Rebuilder
+
+    content = tmp_path / "content"
+    shutil.copytree(SHIPPED_CONTENT, content)
+    builder = Builder(content, TEMPLATES)
+    real_run = builder.run
+    builder.run = lambda *a: (_ for _ in ()).throw(FileNotFoundError("letter-2024-01-01.md"))  # type: ignore
+    live, said = LiveSite(tmp_path / "site"), []
+    rebuilder = Rebuilder(builder, live, say=said.append)
+    rebuilder.rebuild()
+    assert live.errors == ["the build stopped unexpectedly (FileNotFoundError('letter-2024-01-01.md')); "
+                           "save a file to try again"]
+    builder.run = real_run  # type: ignore[method-assign]
+    rebuilder.rebuild()
+    assert live.errors is None and (tmp_path / "site/reviews/salome/index.html").is_file()
+    assert said[-1].startswith("Built 5 reviews, 5 letters: ")
