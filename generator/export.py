@@ -9,7 +9,7 @@ import json
 from functools import lru_cache
 from typing import Any
 
-from .model import Chrome, Review
+from .model import Chrome, Entry, Review
 
 
 def _iso(value: dt.date | str | None) -> str | None:
@@ -64,6 +64,13 @@ def reviews_json(site: Chrome, reviews: tuple[Review, ...]) -> bytes:
     head = json.dumps({"title": site.title, "count": len(reviews)}, ensure_ascii=False)[:-1]
     body = ",\n".join(_review_json(site, r) for r in reviews)
     return f'{head}, "reviews": [\n{body}\n]}}\n'.encode()
+
+
+def list_json(site: Chrome, entries: tuple[Entry, ...]) -> bytes:
+    """What the all-reviews page sorts and filters in the browser: a few fields a review."""
+    rows = [{"url": e.url, "title": e.title, "csp": e.csp, "year": e.year, "date": e.date.isoformat(),
+             "death": e.death, "outcome": e.outcome_label, "themes": e.themes} for e in entries]
+    return json.dumps({"reviews": rows}, ensure_ascii=False, separators=(",", ":")).encode()
 
 
 CSV_COLUMNS = ("slug", "url", "title", "reference", "csp", "published", "year", "death", "themes",

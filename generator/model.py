@@ -81,6 +81,7 @@ class Entry:
     csp: str
     year: int
     date: dt.date
+    death: str | None
     outcome_label: str
     themes: tuple[str, ...]
     letters: int
@@ -124,7 +125,7 @@ class Review:
 
     @cached_property
     def entry(self) -> Entry:
-        return Entry(self.url, self.title, self.csp, self.year, self.date, self.latest.outcome_label,
+        return Entry(self.url, self.title, self.csp, self.year, self.date, self.death, self.latest.outcome_label,
                      tuple(t.name for t in self.themes), len(self.letters))
 
 
@@ -175,6 +176,7 @@ class Page:
     title: str
     description: str | None
     html: str
+    helplines: bool = False
 
     @property
     def url(self) -> str:
@@ -309,4 +311,4 @@ def _letter(valid: ValidLetter) -> Letter:
 
 
 def _page(slug: str, values: dict[str, Any], body: str) -> Page:
-    return Page(slug, values["title"], values["description"], markup.render(body).html)
+    return Page(slug, values["title"], values["description"], markup.render(body).html, bool(values["helplines"]))

@@ -59,7 +59,7 @@ def site_jobs(site: Site, templates: Path) -> tuple[list[Job], list[Output]]:
     jobs = [
         page("index.html", "home.html", latest=tuple(r.entry for r in site.reviews[:5]), count=len(site.reviews),
              browse=tuple((b.kind, b.title, b.links) for b in site.browse)),
-        page("reviews/index.html", "reviews.html", HOME, count=len(site.reviews), by_year=site.years),
+        *review_list_pages(site),
         page("search/index.html", "search.html", HOME),
         page("404.html", "404.html"),
     ]
@@ -81,6 +81,8 @@ def site_jobs(site: Site, templates: Path) -> tuple[list[Job], list[Output]]:
         page("feed.xml", "feed.xml", entries=feed, updated=feed[0].date if feed else dt.date(2000, 1, 1)),
         page("robots.txt", "robots.txt"),
         Job("reviews.json", None, (("reviews", site.reviews),), produce=export.reviews_json),
+        Job("reviews/list.json", None, (("entries", tuple(r.entry for r in site.reviews)),),
+            produce=export.list_json),
         Job("reviews.csv", None, (("reviews", site.reviews),), produce=export.reviews_csv),
     ]
     copies += [Output(f"assets/{p.name}", p) for p in sorted((templates / "assets").iterdir()) if p.is_file()]
@@ -93,6 +95,31 @@ def template_error_place(exc: jinja2.TemplateError) -> str:
         return f"{exc.filename or exc.name}:{exc.lineno}"
     frames = [f for f in traceback.extract_tb(exc.__traceback__) if not f.filename.endswith(".py")]
     return f"{frames[-1].filename}:{frames[-1].lineno}" if frames else "templates"
+
+
+PAGE_SIZE = 100  # reviews on each page of the all-reviews list
+
+
+def review_list_pages(site: Site) -> list[Job]:
+    """The all-reviews list: newest first, grouped by year, PAGE_SIZE a page; the filters' choices on each."""
+    entries = [r.entry for r in site.reviews]
+    pages = max(1, -(-len(entries) // PAGE_SIZE))
+    year_counts = {g.name: len(g.entries) for g in site.years}
+    choices = tuple((b.kind, b.title, tuple(g.name for g in b.groups)) for b in site.browse)
+    outcomes = tuple(sorted({e.outcome_label for e in entries}))
+    jobs = []
+    for number in range(1, pages + 1):
+        chunk = entries[(number - 1) * PAGE_SIZE:number * PAGE_SIZE]
+        years = tuple((str(y), year_counts[str(y)], tuple(e for e in chunk if e.year == y))
+                      for y in sorted({e.year for e in chunk}, reverse=True))
+        path = "reviews/index.html" if number == 1 else f"reviews/page/{number}/index.html"
+        jobs.append(page(path, "reviews.html", HOME, count=len(entries), years=years, number=number, pages=pages,
+                         choices=choices, outcomes=outcomes))
+    return jobs
+
+
+def page_url(number: int) -> str:
+    return "/reviews/" if number == 1 else f"/reviews/page/{number}/"
 
 
 def long_date(value: dt.date | str | None) -> str:
@@ -119,7 +146,7 @@ def environment(templates: Path) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(long_date=long_date, file_size=file_size, month_name=month_name)
+    env.filters.update(long_date=long_date, file_size=file_size, month_name=month_name, page_url=page_url)
     return env
 
 

@@ -329,6 +329,7 @@ LETTER = Schema("letter-YYYY-MM-DD.md", "A Home Office QA Panel letter about the
 PAGE = Schema("pages/*.md", "A free page such as about or the accessibility statement; the body is the page.", (
     Field("title", Text(), "the page's heading", True, "About this site"),
     Field("description", Text(), "one sentence for search engines"),
+    Field("helplines", Bool(), "list the support lines from site.yaml after the text"),
 ))
 
 SCHEMAS = (SITE, HELPLINE, REVIEW, DOCUMENT, LETTER, PAGE)

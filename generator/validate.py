@@ -18,6 +18,7 @@ from .problems import Problem, Problems, display_path
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 LETTER_NAME = re.compile(r"^letter-(\d{4}-\d{2}-\d{2})\.md$")
+RESERVED_REVIEW_SLUGS = {"page"}  # /reviews/page/2/ and on are the all-reviews list
 RESERVED_PAGES = {"reviews", "themes", "years", "partnerships", "search", "assets", "pagefind", "404"}
 
 _MONTHS = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*"
@@ -137,6 +138,9 @@ def _review(folder: ReviewFolder, themes: tuple[str, ...], problems: Problems, c
         problems.add(folder.review.path, 1, "folder name", f"'{folder.slug}' cannot be a web address",
                      "rename the folder with lower-case letters, digits and hyphens, "
                      f"e.g. '{_suggest_slug(folder.slug)}'")
+    elif folder.slug in RESERVED_REVIEW_SLUGS:
+        problems.add(folder.review.path, 1, "folder name", f"'/reviews/{folder.slug}/' is used by the list "
+                     "of reviews", f"rename the folder, e.g. '{folder.slug}-review'")
     review.letters = sorted((_letter(source, problems, cache) for source in folder.letters),
                             key=lambda letter: letter.source.path.name)
     _check_documents(review, problems)

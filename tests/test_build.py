@@ -208,3 +208,24 @@ def test_cli_template_errors_name_the_template_and_line(tree: ContentTree, tmp_p
     assert result.stderr.strip() == (f"{review}:{number}: template: 'generator.model.Review object' has no "
                                      "attribute 'titel'; fix the template")
     assert not (tmp_path / "out").exists()
+
+
+def test_the_all_reviews_list_is_paginated_and_grouped(tree: ContentTree, tmp_path: Path) -> None:
+    for number in range(1, 206):
+        slug = f"r{number:03d}"
+        documents = (f"documents:\n  - title: Report\n    kind: report\n    url: https://example.org/{slug}.pdf\n"
+                     f"  - title: Plan\n    kind: action-plan\n    url: https://example.org/{slug}-plan.pdf\n")
+        tree.review(f"title: R{number:03d}\ncsp: Test\nstatus: published\npublished: {2000 + number % 20}-01-01\n"
+                    + documents, slug=slug)
+        tree.write(f"reviews/{slug}/letter-2020-01-01.md", "---\ndate: 2020-01-01\noutcome: publish\n---\nText.\n")
+    out = tmp_path / "site"
+    build(tree.root, out, TEMPLATES, search=False)
+    first, last = (out / "reviews/index.html").read_text(), (out / "reviews/page/3/index.html").read_text()
+    assert first.count('class="review-list__title"') == 100 and last.count('class="review-list__title"') == 6
+    assert not (out / "reviews/page/4").exists() and not (out / "reviews/page/1").exists()
+    assert 'href="/reviews/page/2/" rel="next">' in first and 'href="/reviews/page/2/" rel="prev">' in last
+    assert '<h2 id="year-2019">2019 <span class="count">(10 reviews)</span></h2>' in first
+    assert broken_links(out) == []
+    listed = json.loads((out / "reviews/list.json").read_text())["reviews"]
+    assert len(listed) == 206 and listed[0].keys() == {"url", "title", "csp", "year", "date", "death", "outcome",
+                                                      "themes"}

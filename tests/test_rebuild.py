@@ -48,8 +48,8 @@ def test_changing_an_outcome_renders_the_lists_that_show_it(tree: ContentTree, b
     letter.write_text(letter.read_text().replace("outcome: publish\n", "outcome: publish-after-changes\n"))
     assert _rerun(builder) == [
         "feed.xml", "index.html", "partnerships/test-community-safety-partnership/index.html", "reviews.csv",
-        "reviews.json", "reviews/alice/index.html", "reviews/index.html", "themes/coercive-control/index.html",
-        "years/2024/index.html",
+        "reviews.json", "reviews/alice/index.html", "reviews/index.html", "reviews/list.json",
+        "themes/coercive-control/index.html", "years/2024/index.html",
     ]
 
 
@@ -57,7 +57,8 @@ def test_adding_a_theme_renders_the_theme_pages_and_the_lists(tree: ContentTree,
     tree.review(BOB + "themes:\n  - MARAC\n", slug="bob")
     assert _rerun(builder) == [
         "feed.xml", "index.html", "partnerships/other-community-safety-partnership/index.html", "reviews.csv",
-        "reviews.json", "reviews/bob/index.html", "reviews/index.html", "sitemap.xml", "themes/index.html",
+        "reviews.json", "reviews/bob/index.html", "reviews/index.html", "reviews/list.json", "sitemap.xml",
+        "themes/index.html",
         "themes/marac/index.html", "years/2023/index.html",
     ]
 

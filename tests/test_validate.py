@@ -152,6 +152,12 @@ def test_slug_must_be_lower_case_letters_digits_and_hyphens(tree: ContentTree, n
                                f"e.g. '{suggestion}'"]
 
 
+def test_a_review_cannot_take_the_lists_address(tree: ContentTree) -> None:
+    (tree.root / "reviews/alice").rename(tree.root / "reviews/page")
+    assert tree.problems() == ["reviews/page/review.md:1: folder name: '/reviews/page/' is used by the list of "
+                               "reviews; rename the folder, e.g. 'page-review'"]
+
+
 def test_published_review_needs_a_letter(tree: ContentTree) -> None:
     (tree.root / "reviews/alice/letter-2024-08-07.md").unlink()
     assert tree.problems() == ["reviews/alice/review.md:4: status: a published review needs its QA Panel letter; "
