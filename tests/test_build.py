@@ -219,7 +219,7 @@ def test_the_all_reviews_list_is_paginated_and_grouped(tree: ContentTree, tmp_pa
                     + documents, slug=slug)
         tree.write(f"reviews/{slug}/letter-2020-01-01.md", "---\ndate: 2020-01-01\noutcome: publish\n---\nText.\n")
     out = tmp_path / "site"
-    build(tree.root, out, TEMPLATES, search=False)
+    build(tree.root, out, TEMPLATES)
     first, last = (out / "reviews/index.html").read_text(), (out / "reviews/page/3/index.html").read_text()
     assert first.count('class="review-list__title"') == 100 and last.count('class="review-list__title"') == 6
     assert not (out / "reviews/page/4").exists() and not (out / "reviews/page/1").exists()
