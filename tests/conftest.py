@@ -96,6 +96,12 @@ class ContentTree:
         return validate(load_content(self.root, problems), problems), problems
 
 
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    shots = REPO / "test-artifacts" / "screenshots"
+    if shots.is_dir() and any(shots.iterdir()):
+        terminalreporter.write_line(f"Screenshots of the site at phone and desktop widths: {shots}")
+
+
 @pytest.fixture
 def tree(tmp_path: Path) -> ContentTree:
     return ContentTree(tmp_path / "content")

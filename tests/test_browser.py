@@ -1,0 +1,235 @@
+"""The public site in a real browser: Debian's Chromium driven by Playwright, against the built shipped site.
+
+Never a downloaded browser: Playwright is given `executable_path`. Without Chromium these tests
+skip with the reason, except under CI, which must run them (`.ci/run` installs the package).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+import pytest
+from conftest import REPO, SHIPPED_CONTENT, TEMPLATES
+from static_server import serve
+
+from generator.build import build
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page, Route
+
+sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed: pip install -e '.[test]'")
+
+EXIT_URL = "https://www.bbc.co.uk/weather"
+SCREENSHOTS = REPO / "test-artifacts" / "screenshots"
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
+CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-sync",
+                  "--disable-background-networking", "--disable-component-update"]
+
+
+def chromium_path() -> str:
+    found = shutil.which("chromium") or shutil.which("chromium-browser")
+    if found:
+        return found
+    if os.environ.get("CI"):
+        pytest.fail("Debian's chromium is missing in CI: .ci/run should have installed it")
+    pytest.skip("Debian's chromium is not installed (apt-get install chromium); the browser tests need it")
+
+
+@pytest.fixture(scope="module")
+def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    out = tmp_path_factory.mktemp("browser") / "site"
+    build(SHIPPED_CONTENT, out, TEMPLATES)
+    with serve(out) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    executable = chromium_path()
+    with sync_api.sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
+        yield launched
+        launched.close()
+
+
+FOREIGN: list[str] = []  # every request any test's page tried to send to another origin
+
+
+@pytest.fixture
+def page(browser: Browser, site_url: str) -> Iterator[Page]:
+    """A fresh page whose requests to other origins are recorded and stopped (the exit site is stubbed)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+
+    def route(route: Route) -> None:
+        url = route.request.url
+        if url.startswith(site_url):
+            route.continue_()
+        elif url.startswith(EXIT_URL):
+            route.fulfill(status=200, content_type="text/html",
+                          body="<!doctype html><title>Weather</title><p>Weather")
+        else:
+            FOREIGN.append(url)
+            route.abort()
+
+    context.route("**/*", route)
+    opened = context.new_page()
+    yield opened
+    assert context.cookies() == [], "the site must set no cookies"
+    context.close()
+
+
+def _results(page: Page) -> list[str]:
+    """The titles of the search results, once loaded (Pagefind loads results as they scroll into view)."""
+    page.wait_for_selector(".pf-result", state="attached")
+    page.locator("pagefind-results").scroll_into_view_if_needed()
+    page.wait_for_selector(".pf-result-title a")
+    return page.locator(".pf-result-title a").all_inner_texts()
+
+
+def _summary(page: Page, text: str) -> None:
+    page.locator("pagefind-summary").get_by_text(text).wait_for()
+
+
+def _check_filter(page: Page, group: str, value: str) -> None:
+    pane = page.locator("pagefind-filter-pane")
+    pane.locator("summary", has_text=group).click()
+    pane.get_by_role("checkbox", name=re.compile(rf"^{re.escape(value)}\b")).check()
+
+
+def test_a_word_found_in_one_letter_finds_that_review_first_with_its_letter(page: Page, site_url: str) -> None:
+    page.goto(site_url + "search/?q=typeface")
+    assert _results(page)[0] == "Diana"
+    first = page.locator(".pf-result").first
+    assert "Kent Community Safety Partnership · 2023" in first.locator(".search__meta").inner_text()
+    letter_link = first.locator(".pf-heading-link").first.get_attribute("href")
+    assert letter_link.startswith("/reviews/diana/#letter-2023-10-18")
+
+
+def test_a_filter_narrows_the_results(page: Page, site_url: str) -> None:
+    page.goto(site_url + "search/?q=panel")
+    _summary(page, "5 results")
+    _check_filter(page, "Theme", "suicide")
+    _summary(page, "1 result")
+    assert _results(page) == ["Diana"]
+    assert "theme=suicide" in page.url and "q=panel" in page.url
+
+
+def test_browsing_by_filter_without_search_words(page: Page, site_url: str) -> None:
+    page.goto(site_url + "search/")
+    _summary(page, "5 results")
+    _check_filter(page, "Partnership", "Kent and Medway Community Safety Partnership")
+    _summary(page, "2 results")
+    assert sorted(_results(page)) == ["Safta", "Salome"]
+    page.reload()
+    _summary(page, "2 results")
+
+
+def test_the_review_list_sorts_and_filters_and_keeps_its_state_in_the_address(page: Page, site_url: str) -> None:
+    page.goto(site_url + "reviews/")
+    titles = page.locator("#list-static .review-list__title")
+    assert titles.all_inner_texts() == ["Safta", "Salome", "Diana", "Mary", "DHR15"]  # newest first
+    page.select_option("#list-sort", "title")
+    shown = page.locator("#list-results .review-list__title")
+    shown.first.wait_for()
+    assert shown.all_inner_texts() == ["DHR15", "Diana", "Mary", "Safta", "Salome"]
+    page.select_option("#list-themes", "MARAC")
+    page.get_by_text("2 reviews match").wait_for()
+    assert shown.all_inner_texts() == ["Diana", "Mary"]
+    assert page.url.endswith("/reviews/?sort=title&theme=MARAC")
+    page.reload()
+    page.get_by_text("2 reviews match").wait_for()
+    assert shown.all_inner_texts() == ["Diana", "Mary"]
+    assert page.input_value("#list-sort") == "title" and page.input_value("#list-themes") == "MARAC"
+    assert titles.first.is_hidden()
+
+
+def test_the_quick_exit_button_leaves_and_back_does_not_return(page: Page, site_url: str) -> None:
+    page.goto(site_url + "reviews/diana/")
+    page.get_by_role("link", name="Leave this site quickly").click()
+    page.wait_for_url(EXIT_URL)
+    page.go_back()
+    assert not page.url.startswith(site_url)
+
+
+def test_pressing_shift_three_times_leaves_and_back_does_not_return(page: Page, site_url: str) -> None:
+    page.goto(site_url + "support/")
+    for _ in range(3):
+        page.keyboard.press("Shift")
+    page.wait_for_url(EXIT_URL)
+    page.go_back()
+    assert not page.url.startswith(site_url)
+
+
+AXE_PAGES = {
+    "home": "", "all reviews": "reviews/", "all reviews, filtered": "reviews/?sort=death&theme=MARAC",
+    "a review": "reviews/diana/", "search": "search/?q=typeface", "a browse page": "themes/marac/",
+    "support": "support/", "accessibility statement": "accessibility/", "404": "no/such/page/",
+}
+
+
+@pytest.mark.parametrize("name", list(AXE_PAGES))
+def test_axe_finds_no_wcag_a_or_aa_violation(page: Page, site_url: str, name: str) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    page.goto(site_url + AXE_PAGES[name])
+    if name == "search":
+        _results(page)
+    if name == "all reviews, filtered":
+        page.get_by_text("2 reviews match").wait_for()
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
+    violations = [f"{v['id']} ({v['impact']}): {v['help']} at " + ", ".join(str(n["target"]) for n in v["nodes"])
+                  for v in results.response["violations"]]
+    assert violations == []
+    assert len(results.response["passes"]) >= 15  # the scan really ran its WCAG rules
+
+
+@pytest.mark.parametrize("path", ["", "reviews/", "reviews/diana/", "search/?q=panel", "support/"])
+def test_no_horizontal_scrolling_at_320_pixels(browser: Browser, site_url: str, path: str) -> None:
+    context = browser.new_context(viewport={"width": 320, "height": 640})
+    narrow = context.new_page()
+    narrow.goto(site_url + path)
+    if path.startswith("search"):
+        _results(narrow)
+    assert narrow.evaluate("document.documentElement.scrollWidth") <= 320
+    context.close()
+
+
+@pytest.mark.parametrize(("width", "height"), [(375, 812), (1280, 900)])
+def test_screenshots_for_people_to_look_at(browser: Browser, site_url: str, width: int, height: int) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    context = browser.new_context(viewport={"width": width, "height": height})
+    shot = context.new_page()
+    for name, path in (("home", ""), ("review", "reviews/diana/"), ("search", "search/?q=typeface")):
+        shot.goto(site_url + path)
+        if name == "search":
+            _results(shot)
+        target = SCREENSHOTS / f"{name}-{width}.png"
+        shot.screenshot(path=str(target), full_page=True)
+        assert target.stat().st_size > 10_000
+    context.close()
+
+
+def test_nothing_was_requested_from_another_origin() -> None:
+    """Runs after the tests above: every page they opened asked only this site (the exit site aside)."""
+    assert FOREIGN == []
+
+
+def test_search_leaves_no_trail_in_storage(page: Page, site_url: str) -> None:
+    page.goto(site_url + "search/?q=panel")
+    _results(page)
+    assert page.evaluate("localStorage.length + sessionStorage.length") == 0
+    assert page.evaluate("document.cookie") == ""
+
+
+def test_a_review_prints_with_its_letters_and_without_the_navigation(page: Page, site_url: str) -> None:
+    page.goto(site_url + "reviews/diana/")
+    page.emulate_media(media="print")
+    for hidden in (".quick-exit", ".site-footer", ".breadcrumbs", ".site-nav"):
+        assert page.locator(hidden).first.is_hidden(), hidden
+    assert page.locator(".letter").first.is_visible()
+    pdf = page.pdf()
+    assert pdf[:4] == b"%PDF" and len(pdf) > 5_000
