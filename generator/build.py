@@ -63,9 +63,10 @@ def check(content_dir: Path, strict: bool = False, files: FileCache | None = Non
 class Builder:
     """Load, validate, model and render, keeping what is unchanged between runs."""
 
-    def __init__(self, content_dir: Path, templates: Path, base_url: str | None = None, strict: bool = False) -> None:
+    def __init__(self, content_dir: Path, templates: Path, base_url: str | None = None, strict: bool = False,
+                 preview: bool = False) -> None:
         self.content_dir, self.templates = content_dir, templates
-        self.base_url, self.strict = base_url, strict
+        self.base_url, self.strict, self.preview = base_url, strict, preview
         self._files = FileCache()
         self._fields = FieldCache()
         self._reviews: ReviewCache = {}
@@ -78,19 +79,20 @@ class Builder:
         content, problems = check(self.content_dir, self.strict, self._files, self._fields)
         base_url = self.base_url or content.site["base_url"] or LOCAL_BASE_URL
         progress.stage("Building the reviews")
-        site = build_model(content, base_url, self._reviews)
-        jobs, copies = site_jobs(site, self.templates)
+        site = build_model(content, base_url, self._reviews, self.preview)
+        jobs, copies, chrome = site_jobs(site, self.templates)
         progress.stage("Rendering pages", len(jobs))
-        outputs = self._renderer.render(jobs, site.chrome, progress) + copies
+        outputs = self._renderer.render(jobs, chrome, progress) + copies
         return Rendered(problems, site, outputs, self._renderer.rendered, base_url)
 
 
 def build(content_dir: Path, out_dir: Path, templates: Path, base_url: str | None = None,
-          strict: bool = False, search: bool = True, progress: Progress | None = None) -> BuildResult:
+          strict: bool = False, search: bool = True, progress: Progress | None = None,
+          preview: bool = False) -> BuildResult:
     """Build the site into `out_dir`; on any failure the previous `out_dir` is left as it was."""
     started = time.perf_counter()
     progress = progress or Progress()
-    rendered = Builder(content_dir, templates, base_url, strict).run(progress)
+    rendered = Builder(content_dir, templates, base_url, strict, preview).run(progress)
     with staged(out_dir) as folder:
         progress.stage("Writing files", len(rendered.outputs))
         files = write_outputs(rendered.outputs, folder, progress)

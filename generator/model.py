@@ -101,6 +101,7 @@ class Review:
     author: str | None
     summary_html: str
     letters: tuple[Letter, ...]
+    aliases: tuple[str, ...] = ()  # earlier folder names, redirected here
 
     @property
     def url(self) -> str:
@@ -205,6 +206,11 @@ class Chrome:
     quick_exit_url: str
     helplines: tuple[Helpline, ...]
     pages: tuple[Link, ...]
+    preview: bool = False  # a deploy preview: marked on every page, and not for search engines
+    assets: tuple[tuple[str, str], ...] = ()  # file name -> fingerprinted URL, set by render
+
+    def asset(self, name: str) -> str:
+        return dict(self.assets)[name]
 
     def absolute(self, url: str) -> str:
         return self.base_url.rstrip("/") + url
@@ -221,6 +227,7 @@ class Site:
     themes: tuple[Group, ...]  # every theme in the vocabulary, with or without reviews
     years: tuple[Group, ...]  # newest first
     partnerships: tuple[Group, ...]
+    withdrawn: tuple[str, ...] = ()  # slugs of withdrawn reviews: their addresses answer 410 Gone
 
     @property
     def browse(self) -> tuple[Browse, ...]:
@@ -233,7 +240,8 @@ class Site:
 ReviewCache = dict[str, tuple[tuple[Any, ...], Review]]
 
 
-def build_model(content: ValidContent, base_url: str, cache: ReviewCache | None = None) -> Site:
+def build_model(content: ValidContent, base_url: str, cache: ReviewCache | None = None,
+                preview: bool = False) -> Site:
     """Assemble the public site from content that passed validation.
 
     `cache` keeps each review between incremental builds, keyed by its source files (which the
@@ -251,7 +259,7 @@ def build_model(content: ValidContent, base_url: str, cache: ReviewCache | None 
         language=values["language"] or "en-GB", owner=values["owner"], contact=values["contact"],
         quick_exit_url=values["quick_exit_url"],
         helplines=tuple(Helpline(**h) for h in values["helplines"] or ()),
-        pages=tuple(Link(p.title, p.url) for p in pages),
+        pages=tuple(Link(p.title, p.url) for p in pages), preview=preview,
     )
     entries = [r.entry for r in reviews]
     themes = tuple(Group("themes", name, tuple(e for e in entries if name in e.themes)) for name in values["themes"])
@@ -259,7 +267,8 @@ def build_model(content: ValidContent, base_url: str, cache: ReviewCache | None 
                   for y in sorted({e.year for e in entries}, reverse=True))
     csps = tuple(Group("partnerships", c, tuple(e for e in entries if e.csp == c))
                  for c in sorted({e.csp for e in entries}))
-    return Site(chrome, tuple(reviews), pages, themes, years, csps)
+    withdrawn = tuple(sorted(r.slug for r in content.reviews if r.values["status"] == "withdrawn"))
+    return Site(chrome, tuple(reviews), pages, themes, years, csps, withdrawn)
 
 
 def _cached_review(valid: ValidReview, cache: ReviewCache) -> Review:
@@ -289,7 +298,7 @@ def _review(valid: ValidReview) -> Review:
         documents=tuple(_document(valid.folder.path, d) for d in v["documents"] or []),
         chair=v["chair"], author=v["author"],
         summary_html=markup.render(valid.folder.review.body, base_level=3).html,
-        letters=tuple(letters),
+        letters=tuple(letters), aliases=tuple(v["aliases"] or ()),
     )
 
 

@@ -11,15 +11,16 @@ import datetime as dt
 import hashlib
 import traceback
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import jinja2
 from jinja2 import meta
 
-from . import export
-from .model import Site, month_name
+from . import deploy, export
+from .deploy import fingerprinted
+from .model import Chrome, Site, month_name
 from .progress import Progress
 
 REPO_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -53,8 +54,10 @@ def page(path: str, template: str, crumbs: Crumbs = (), **context: Any) -> Job:
     return Job(path, template, (("crumbs", crumbs), *sorted(context.items())))
 
 
-def site_jobs(site: Site, templates: Path) -> tuple[list[Job], list[Output]]:
-    """Every page and data file of the site as jobs, and the files copied as they are."""
+def site_jobs(site: Site, templates: Path) -> tuple[list[Job], list[Output], Chrome]:
+    """Every page and data file of the site as jobs, the files copied as they are, and the page chrome."""
+    assets = [(p.name, f"assets/{fingerprinted(p)}", p) for p in sorted((templates / "assets").iterdir()) if p.is_file()]
+    chrome = replace(site.chrome, assets=tuple((name, "/" + path) for name, path, _ in assets))
     reviews_crumbs = (*HOME, ("All reviews", "/reviews/"))
     jobs = [
         page("index.html", "home.html", latest=tuple(r.entry for r in site.reviews[:5]), count=len(site.reviews),
@@ -75,6 +78,8 @@ def site_jobs(site: Site, templates: Path) -> tuple[list[Job], list[Output]]:
     for free_page in site.pages:
         jobs.append(page(f"{free_page.slug}/index.html", "page.html", HOME, page=free_page))
     urls = tuple(sorted(j.url for j in jobs if j.path.endswith("index.html")))
+    if site.withdrawn:
+        jobs.append(page("gone/index.html", "gone.html"))
     feed = tuple(r.entry for r in site.reviews[:50])
     jobs += [
         page("sitemap.xml", "sitemap.xml", urls=urls),
@@ -85,8 +90,14 @@ def site_jobs(site: Site, templates: Path) -> tuple[list[Job], list[Output]]:
             produce=export.list_json),
         Job("reviews.csv", None, (("reviews", site.reviews),), produce=export.reviews_csv),
     ]
-    copies += [Output(f"assets/{p.name}", p) for p in sorted((templates / "assets").iterdir()) if p.is_file()]
-    return jobs, copies
+    copies += [Output(path, source) for _, path, source in assets]
+    moves = tuple((alias, r.url) for r in site.reviews for alias in r.aliases)
+    jobs += [
+        Job("_redirects", None, (("moves", moves), ("withdrawn", site.withdrawn)), produce=deploy.redirects),
+        Job("_headers", None, (("paths", tuple(sorted([j.path for j in jobs] + [c.path for c in copies]))),),
+            produce=deploy.headers),
+    ]
+    return jobs, copies, chrome
 
 
 def template_error_place(exc: jinja2.TemplateError) -> str:

@@ -313,6 +313,7 @@ REVIEW = Schema("review.md", "A review's metadata: `content/reviews/<slug>/revie
     Field("documents", ListOf(Record(DOCUMENT)), "the report, executive summary, action plan and others"),
     Field("chair", Text(), "the independent chair"),
     Field("author", Text(), "the report's author"),
+    Field("aliases", ListOf(Text()), "earlier folder names of this review; their addresses redirect here"),
 ))
 
 LETTER = Schema("letter-YYYY-MM-DD.md", "A Home Office QA Panel letter about the review; "

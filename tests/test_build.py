@@ -112,10 +112,15 @@ def test_an_unpublished_review_leaks_into_no_file(shipped_copy, tmp_path: Path, 
     (secret / "letter-2024-01-01.md").write_text("---\ndate: 2024-01-01\noutcome: publish\n---\nZebraletter text.\n")
     out = tmp_path / "site"
     build(content, out, TEMPLATES)
+    redirects = (out / "_redirects").read_text()  # read by the host, never served
+    (out / "_redirects").unlink()
     everything = all_text(out)
     for marker in ("Quillfeather", "Secretshire", "zz-unpublished-review", "Wombatsummary", "Zebraletter", "stalking/"):
         assert marker not in everything, marker
     assert "Salome" in everything
+    gone = [line for line in redirects.splitlines() if "zz-unpublished-review" in line]
+    assert gone == (["/reviews/zz-unpublished-review/* /gone/ 410", "/reviews/zz-unpublished-review /gone/ 410"]
+                    if status == "withdrawn" else [])
 
 
 def test_a_failed_build_leaves_the_old_site_untouched(tree: ContentTree, tmp_path: Path) -> None:
