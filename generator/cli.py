@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from .build import LOCAL_BASE_URL, Builder, build, check
 from .problems import ContentError, Problems
 from .progress import Progress
 from .render import REPO_TEMPLATES, template_error_place
+from .search_index import SearchIndexError
 from .serve import CannotListenError
 from .watch import serve_site
 
@@ -22,6 +24,13 @@ def _templates(value: str | None) -> Path:
     if value:
         return Path(value)
     return Path("templates") if Path("templates/base.html").is_file() else REPO_TEMPLATES
+
+
+def _is_preview(context: str | None) -> bool:
+    """--context, else Netlify's CONTEXT: deploy-preview, branch-deploy and dev are previews."""
+    if context:
+        return context == "preview"
+    return os.environ.get("CONTEXT", "production") != "production"
 
 
 def _report(problems: Problems) -> None:
@@ -41,11 +50,14 @@ def cmd_build(args: argparse.Namespace) -> int:
     try:
         result = build(Path(args.content), Path(args.out), _templates(args.templates),
                        base_url=args.base_url, strict=args.strict, search=not args.no_search,
-                       progress=Progress(sys.stderr))
+                       progress=Progress(sys.stderr), preview=_is_preview(args.context))
     except ContentError as exc:
         return _failed(exc.problems, args.strict)
     except jinja2.TemplateError as exc:
         print(f"{template_error_place(exc)}: template: {exc}; fix the template", file=sys.stderr)
+        return 1
+    except SearchIndexError as exc:
+        print(f"dhr: the search index could not be built, so the site was not replaced: {exc}", file=sys.stderr)
         return 1
     _report(result.problems)
     if result.rendered.base_url == LOCAL_BASE_URL:
@@ -121,6 +133,9 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--base-url", metavar="URL", help="the public address, for the sitemap and feed "
                    "(default: base_url in site.yaml)")
     b.add_argument("--no-search", action="store_true", help="skip the search index (faster)")
+    b.add_argument("--context", choices=("production", "preview"), default=None,
+                   help="production, or preview (a visible banner, and noindex for search engines); "
+                   "default: from Netlify's CONTEXT variable, else production")
     b.set_defaults(run=cmd_build)
 
     s = commands.add_parser("serve", help="build, serve and rebuild on every save",

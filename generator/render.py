@@ -56,7 +56,8 @@ def page(path: str, template: str, crumbs: Crumbs = (), **context: Any) -> Job:
 
 def site_jobs(site: Site, templates: Path) -> tuple[list[Job], list[Output], Chrome]:
     """Every page and data file of the site as jobs, the files copied as they are, and the page chrome."""
-    assets = [(p.name, f"assets/{fingerprinted(p)}", p) for p in sorted((templates / "assets").iterdir()) if p.is_file()]
+    files = sorted(p for p in (templates / "assets").iterdir() if p.is_file())
+    assets = [(p.name, f"assets/{fingerprinted(p)}", p) for p in files]
     chrome = replace(site.chrome, assets=tuple((name, "/" + path) for name, path, _ in assets))
     reviews_crumbs = (*HOME, ("All reviews", "/reviews/"))
     jobs = [

@@ -1,12 +1,18 @@
 """Stage 5, write: put output files into a fresh folder that replaces the site only on success.
 
 A failed build never touches the last good site: everything is written to a hidden folder
-beside it, which is swapped in at the end, or deleted if anything went wrong.
+beside it, which is swapped in at the end, or deleted if anything went wrong. The swap is one
+atomic step on Linux (renameat2 with RENAME_EXCHANGE), so a build killed at any moment leaves
+a complete site; elsewhere it takes two renames, and the next build repairs an interrupted one.
 """
 
 from __future__ import annotations
 
+import ctypes
+import errno
+import os
 import shutil
+import sys
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -21,8 +27,7 @@ def staged(out_dir: Path) -> Iterator[Path]:
     """Yield an empty folder; when the block succeeds it becomes `out_dir`."""
     out_dir = out_dir.resolve()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
-    for leftover in out_dir.parent.glob(f".{out_dir.name}.*"):  # from a build that was killed
-        shutil.rmtree(leftover, ignore_errors=True)
+    _recover(out_dir)
     stage = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.build-", dir=out_dir.parent))
     try:
         yield stage
@@ -32,15 +37,40 @@ def staged(out_dir: Path) -> Iterator[Path]:
     _swap(stage, out_dir)
 
 
+def _recover(out_dir: Path) -> None:
+    """Clear what a killed build left beside the site, first restoring the site if it was mid-swap."""
+    olds = sorted(out_dir.parent.glob(f".{out_dir.name}.old-*"), key=lambda p: p.stat().st_mtime)
+    if olds and not out_dir.exists():
+        olds.pop().rename(out_dir)
+    for leftover in out_dir.parent.glob(f".{out_dir.name}.*"):
+        shutil.rmtree(leftover, ignore_errors=True)
+
+
 def _swap(stage: Path, out_dir: Path) -> None:
     stage.chmod(0o755)  # mkdtemp makes it private; a web server must be able to read it
     if not out_dir.exists():
         stage.rename(out_dir)
-        return
-    old = out_dir.parent / f".{out_dir.name}.old-{stage.name.rsplit('-', 1)[-1]}"
-    out_dir.rename(old)
-    stage.rename(out_dir)
-    shutil.rmtree(old, ignore_errors=True)
+    elif _exchange(stage, out_dir):
+        shutil.rmtree(stage, ignore_errors=True)  # it now holds the old site
+    else:
+        old = out_dir.parent / f".{out_dir.name}.old-{stage.name.rsplit('-', 1)[-1]}"
+        out_dir.rename(old)
+        stage.rename(out_dir)
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """Swap two folders in one atomic step; False where the system cannot (not Linux, old kernel)."""
+    renameat2 = getattr(ctypes.CDLL(None, use_errno=True), "renameat2", None) if sys.platform == "linux" else None
+    if renameat2 is None:
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    if renameat2(at_fdcwd, os.fsencode(first), at_fdcwd, os.fsencode(second), rename_exchange) == 0:
+        return True
+    error = ctypes.get_errno()
+    if error in (errno.ENOSYS, errno.EINVAL, errno.EXDEV):
+        return False
+    raise OSError(error, os.strerror(error), str(second))
 
 
 def write_outputs(outputs: list[Output], folder: Path, progress: Progress | None = None) -> int:

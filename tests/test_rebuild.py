@@ -56,7 +56,8 @@ def test_changing_an_outcome_renders_the_lists_that_show_it(tree: ContentTree, b
 def test_adding_a_theme_renders_the_theme_pages_and_the_lists(tree: ContentTree, builder: Builder) -> None:
     tree.review(BOB + "themes:\n  - MARAC\n", slug="bob")
     assert _rerun(builder) == [  # a new theme page is a new path, so _headers changes too
-        "_headers", "feed.xml", "index.html", "partnerships/other-community-safety-partnership/index.html", "reviews.csv",
+        "_headers", "feed.xml", "index.html", "partnerships/other-community-safety-partnership/index.html",
+        "reviews.csv",
         "reviews.json", "reviews/bob/index.html", "reviews/index.html", "reviews/list.json", "sitemap.xml",
         "themes/index.html",
         "themes/marac/index.html", "years/2023/index.html",
