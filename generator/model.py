@@ -8,22 +8,16 @@ incremental rebuild compares them to decide what must be rendered again.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 from . import markup, schema
-from .validate import ValidContent, ValidLetter, ValidReview
+from .validate import ValidContent, ValidLetter, ValidReview, slugify
 
 _MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August",
                 "September", "October", "November", "December")
-
-
-def slugify(text: str) -> str:
-    """A URL segment: 'Children's services' -> 'childrens-services'."""
-    return re.sub(r"[^a-z0-9]+", "-", text.lower().replace("'", "").replace("\u2019", "")).strip("-")
 
 
 def month_name(value: str) -> str:

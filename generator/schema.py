@@ -293,6 +293,11 @@ SITE = Schema("site.yaml", "Site settings: `content/site.yaml`.", (
     Field("themes", ListOf(Text()), "the theme vocabulary reviews are tagged with", True),
 ))
 
+ACKNOWLEDGEMENT = Schema("acknowledgement", "An anonymity warning checked and accepted, with the reason.", (
+    Field("text", Text(), "the exact text the warning quotes", True, "SW1P 4DF"),
+    Field("reason", Text(), "why it may stay", True, "the Home Office's own address"),
+))
+
 DOCUMENT = Schema("document", "A document listed on a review page: give `file` or `url`.", (
     Field("title", Text(), "what the reader sees", True, "Overview report"),
     Field("kind", Choice(DOCUMENT_KINDS), "what the document is", True, "report"),
@@ -314,6 +319,7 @@ REVIEW = Schema("review.md", "A review's metadata: `content/reviews/<slug>/revie
     Field("chair", Text(), "the independent chair"),
     Field("author", Text(), "the report's author"),
     Field("aliases", ListOf(Text()), "earlier folder names of this review; their addresses redirect here"),
+    Field("acknowledge", ListOf(Record(ACKNOWLEDGEMENT)), "anonymity warnings about the summary, checked and accepted"),
 ))
 
 LETTER = Schema("letter-YYYY-MM-DD.md", "A Home Office QA Panel letter about the review; "
@@ -325,6 +331,7 @@ LETTER = Schema("letter-YYYY-MM-DD.md", "A Home Office QA Panel letter about the
     Field("from", Text(), "the sending unit"),
     Field("to", Text(), "the addressee"),
     Field("signed", Text(), "the signatory"),
+    Field("acknowledge", ListOf(Record(ACKNOWLEDGEMENT)), "anonymity warnings about the letter, checked and accepted"),
 ))
 
 PAGE = Schema("pages/*.md", "A free page such as about or the accessibility statement; the body is the page.", (
@@ -333,7 +340,7 @@ PAGE = Schema("pages/*.md", "A free page such as about or the accessibility stat
     Field("helplines", Bool(), "list the support lines from site.yaml after the text"),
 ))
 
-SCHEMAS = (SITE, HELPLINE, REVIEW, DOCUMENT, LETTER, PAGE)
+SCHEMAS = (SITE, HELPLINE, REVIEW, DOCUMENT, ACKNOWLEDGEMENT, LETTER, PAGE)
 
 
 def describe() -> str:

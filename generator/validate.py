@@ -31,6 +31,12 @@ IDENTIFYING = (
     ("a phone number", re.compile(r"(?<![\w-])(?:\+44\s?|0)\d{2,4}[\s-]?\d{3,4}[\s-]?\d{3,4}(?![\w-])"),
      "remove it"),
 )
+IN_LETTERS = (  # letters carry the Home Office's own e-mail addresses and phone numbers, so only these
+    ("a postcode", re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s?\d[ABD-HJLNP-UW-Z]{2}\b"), "remove it, or acknowledge it"),
+    ("an NHS number", re.compile(r"(?<![\d-])\d{3}[ -]?\d{3}[ -]?\d{4}(?![\d-])"), "remove it"),
+)
+IDENTIFYING += IN_LETTERS
+DOCUMENT_TYPES = {".pdf", ".doc", ".docx", ".odt", ".rtf", ".xls", ".xlsx", ".ods", ".csv", ".txt"}
 
 
 @dataclass
@@ -69,13 +75,13 @@ class FieldCache:
         self._entries: dict[Path, tuple[SourceFile, tuple[str, ...], dict[str, Any], list[Problem]]] = {}
 
     def fields(self, source: SourceFile, spec: schema.Schema, problems: Problems, themes: tuple[str, ...] = (),
-               body_check: Callable[[SourceFile, Problems], None] | None = None) -> dict[str, Any]:
+               body_check: Callable[[SourceFile, dict[str, Any], Problems], None] | None = None) -> dict[str, Any]:
         entry = self._entries.get(source.path)
         if entry is None or entry[0] is not source or entry[1] != themes:
             found = Problems()
             values = _fields(source, spec, found, themes)
             if body_check is not None:
-                body_check(source, found)
+                body_check(source, values, found)
             entry = self._entries[source.path] = (source, themes, values, found.items)
         problems.items.extend(entry[3])
         return entry[2]
@@ -115,9 +121,10 @@ def _site(source: SourceFile | None, problems: Problems) -> dict[str, Any]:
         line = source.meta.entries["themes"].key_line
         seen: set[str] = set()
         for theme in themes:
-            if theme.lower() in seen:
-                problems.add(source.path, line, "themes", f"'{theme}' is listed twice", "keep one of them")
-            seen.add(theme.lower())
+            if slugify(theme) in seen:
+                problems.add(source.path, line, "themes", f"'{theme}' is listed twice, or would share another "
+                             f"theme's address /themes/{slugify(theme)}/", "keep one of them")
+            seen.add(slugify(theme))
     return values
 
 
@@ -185,7 +192,10 @@ def _check_documents(review: ValidReview, problems: Problems) -> None:
 
 def _check_local_file(folder: Path, doc: dict[str, Any], line: int, path: Path, problems: Problems) -> None:
     target = (folder / doc["file"]).resolve()
-    if not target.is_relative_to(folder.resolve()):
+    if Path(doc["file"]).suffix.lower() not in DOCUMENT_TYPES:
+        problems.add(path, line, "documents.file", f"'{doc['file']}' is not a document type the site publishes",
+                     "give a PDF, Word, OpenDocument, spreadsheet, CSV or text file")
+    elif not target.is_relative_to(folder.resolve()):
         problems.add(path, line, "documents.file", f"'{doc['file']}' is outside the review's folder",
                      "put the document in the review's folder and give its file name")
     elif not target.is_file():
@@ -221,21 +231,33 @@ def _check_publishable(review: ValidReview, problems: Problems) -> None:
                       "list the action plan under documents (kind: action-plan), or annex it to the report")
 
 
-def _check_letter_text(source: SourceFile, problems: Problems) -> None:
+def _check_letter_text(source: SourceFile, values: dict[str, Any], problems: Problems) -> None:
     if source.meta is not None and not re.sub(r"<!--.*?-->", "", source.body, flags=re.DOTALL).strip():
         problems.warn(source.path, source.body_line, "letter", "the letter has no text",
                       "paste the letter's text below the front matter")
+    _scan(source, values, "letter", IN_LETTERS, problems)
 
 
-def _check_summary(source: SourceFile, problems: Problems) -> None:
+def _check_summary(source: SourceFile, values: dict[str, Any], problems: Problems) -> None:
+    _scan(source, values, "summary", IDENTIFYING, problems)
+
+
+def _scan(source: SourceFile, values: dict[str, Any], field: str,
+          patterns: tuple[tuple[str, re.Pattern[str], str], ...], problems: Problems) -> None:
+    """Warn about what could identify people, unless the file acknowledges that exact text with a reason."""
+    given = values.get("acknowledge")
+    acknowledged = {a["text"] for a in given if isinstance(a, dict)} if isinstance(given, list) else set()
     for offset, line in enumerate(source.body.split("\n")):
-        for what, pattern, fix in IDENTIFYING:
+        for what, pattern, fix in patterns:
             for match in pattern.finditer(line):
-                problems.warn(source.path, source.body_line + offset, "summary",
-                              f"'{match.group(0)}' looks like {what}, which could identify people", fix)
+                if match.group(0) not in acknowledged:
+                    problems.warn(source.path, source.body_line + offset, field,
+                                  f"'{match.group(0)}' looks like {what}, which could identify people",
+                                  f"{fix}; if it must stay, acknowledge it in the front matter with a reason")
 
 
 def _check_unique_slugs(reviews: list[ValidReview], problems: Problems) -> None:
+    """Each review, alias and partnership needs its own web address."""
     first: dict[str, ValidReview] = {}
     for review in reviews:
         other = first.setdefault(review.slug.lower(), review)
@@ -243,3 +265,35 @@ def _check_unique_slugs(reviews: list[ValidReview], problems: Problems) -> None:
             problems.add(review.folder.review.path, 1, "folder name", f"'{review.slug}' is also the folder "
                          f"name of {display_path(other.folder.path)}, and each review needs its own web address",
                          "rename one of the two folders")
+    taken = {r.slug.lower() for r in reviews}
+    for review in reviews:
+        aliases = review.values.get("aliases")
+        for alias in aliases if isinstance(aliases, list) else ():
+            line = review.folder.review.meta.entries["aliases"].key_line  # type: ignore[union-attr]
+            if not SLUG.match(alias) or alias in RESERVED_REVIEW_SLUGS:
+                problems.add(review.folder.review.path, line, "aliases", f"'{alias}' cannot be a review's address",
+                             "give the review's earlier folder name: lower-case letters, digits and hyphens")
+            elif alias.lower() in taken:
+                problems.add(review.folder.review.path, line, "aliases", f"'/reviews/{alias}/' is already the "
+                             "address of a review or another alias", "remove it, or rename one of the two")
+            taken.add(alias.lower())
+    _check_shared_partnerships([r for r in reviews if r.values.get("status") == "published"], problems)
+
+
+def slugify(name: str) -> str:
+    """The part of a web address a name becomes: 'Children's services' -> 'childrens-services'."""
+    return re.sub(r"[^a-z0-9]+", "-", name.lower().replace("'", "").replace("\u2019", "")).strip("-")
+
+
+def _check_shared_partnerships(reviews: list[ValidReview], problems: Problems) -> None:
+    """Names that differ only in case or punctuation would share one address: ask for one spelling."""
+    seen: dict[str, str] = {}
+    for review in reviews:
+        name = review.values.get("csp")
+        if not isinstance(name, str):
+            continue
+        other = seen.setdefault(slugify(name), name)
+        if other != name:
+            line = review.folder.review.meta.entries["csp"].key_line if review.folder.review.meta else 1
+            problems.add(review.folder.review.path, line, "csp", f"'{name}' and '{other}' would share the address "
+                         f"/partnerships/{slugify(name)}/", f"spell it the same way in every review: '{other}'")

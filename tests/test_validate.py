@@ -190,8 +190,9 @@ def test_missing_document_file(tree: ContentTree) -> None:
 
 
 def test_document_outside_the_review_folder(tree: ContentTree) -> None:
-    tree.review(BASE.replace("file: report.pdf\n  - title: Action", "file: ../../site.yaml\n  - title: Action"))
-    assert tree.problems() == ["reviews/alice/review.md:6: documents.file: '../../site.yaml' is outside the "
+    tree.write("secret.pdf", b"%PDF")
+    tree.review(BASE.replace("file: report.pdf\n  - title: Action", "file: ../../secret.pdf\n  - title: Action"))
+    assert tree.problems() == ["reviews/alice/review.md:6: documents.file: '../../secret.pdf' is outside the "
                                "review's folder; put the document in the review's folder and give its file name"]
 
 
@@ -261,7 +262,8 @@ def test_site_settings_are_validated(tree: ContentTree) -> None:
                "themes: [coercive control, Coercive Control]\ncolour: red\n")
     assert tree.problems() == [
         "site.yaml:3: quick_exit_url: 'bbc weather' is not a web address; write the full address, starting https://",
-        "site.yaml:4: themes: 'Coercive Control' is listed twice; keep one of them",
+        "site.yaml:4: themes: 'Coercive Control' is listed twice, or would share another theme's address "
+        "/themes/coercive-control/; keep one of them",
         "site.yaml:5: colour: unknown field; remove it, or use one of title, description, base_url, language, "
         "owner, contact, quick_exit_url, helplines, themes",
     ]
@@ -289,6 +291,8 @@ def test_page_names_must_be_free_web_addresses(tree: ContentTree, name: str) -> 
     ("reviews/alice/review.md", "---\ntitle: A\ncsp: B\nstatus: [published]\n---\n"),
     ("reviews/alice/letter-2024-08-07.md", "---\ndate: [2024-08-07]\noutcome: {a: 1}\n---\n"),
     ("reviews/alice/letter-2024-08-07.md", "---\n---\n"),
+    ("reviews/alice/letter-2024-08-07.md", "---\ndate: 2024-08-07\noutcome: publish\nacknowledge: yes\n---\nME1 1AA\n"),
+    ("reviews/alice/review.md", "---\ntitle: A\ncsp: B\nstatus: published\naliases: old\n---\n"),
 ])
 def test_wrong_types_anywhere_are_problems_not_crashes(tree: ContentTree, file: str, text: str) -> None:
     tree.write(file, text)
@@ -301,3 +305,64 @@ def test_a_letter_without_text_is_a_warning(tree: ContentTree, body: str) -> Non
     tree.write("reviews/alice/letter-2024-08-07.md", f"---\ndate: 2024-08-07\noutcome: publish\n---\n{body}")
     assert tree.problems() == ["reviews/alice/letter-2024-08-07.md:5: warning: letter: the letter has no text; "
                                "paste the letter's text below the front matter"]
+
+
+@pytest.mark.parametrize("name", ["index.html", "evil.svg", "script.js", "page.htm"])
+def test_only_document_types_can_be_published_as_documents(tree: ContentTree, name: str) -> None:
+    tree.write(f"reviews/alice/{name}", "<script>alert(1)</script>")
+    tree.review(BASE.replace("file: report.pdf\n  - title: Action", f"file: {name}\n  - title: Action"))
+    assert tree.problems() == [f"reviews/alice/review.md:6: documents.file: '{name}' is not a document type the site "
+                               "publishes; give a PDF, Word, OpenDocument, spreadsheet, CSV or text file"]
+
+
+def test_aliases_must_be_free_review_addresses(tree: ContentTree) -> None:
+    tree.review(BASE.replace("title: Alice", "title: Bob"), slug="bob")
+    tree.write("reviews/bob/letter-2024-08-07.md", "---\ndate: 2024-08-07\noutcome: publish\n---\nText.\n")
+    tree.write("reviews/bob/report.pdf", b"%PDF")
+    tree.review(BASE + "aliases:\n  - alice-old\n  - bob\n  - Not A Slug\n")
+    assert tree.problems() == [
+        "reviews/alice/review.md:12: aliases: '/reviews/bob/' is already the address of a review or another alias; "
+        "remove it, or rename one of the two",
+        "reviews/alice/review.md:12: aliases: 'Not A Slug' cannot be a review's address; give the review's earlier "
+        "folder name: lower-case letters, digits and hyphens",
+    ]
+
+
+def test_two_spellings_of_a_partnership_cannot_share_its_address(tree: ContentTree) -> None:
+    tree.review(BASE.replace("csp: Test Community Safety Partnership", "csp: test community-safety partnership"),
+                slug="bob")
+    tree.write("reviews/bob/letter-2024-08-07.md", "---\ndate: 2024-08-07\noutcome: publish\n---\nText.\n")
+    tree.write("reviews/bob/report.pdf", b"%PDF")
+    assert tree.problems() == [
+        "reviews/bob/review.md:3: csp: 'test community-safety partnership' and 'Test Community Safety Partnership' "
+        "would share the address /partnerships/test-community-safety-partnership/; spell it the same way in every "
+        "review: 'Test Community Safety Partnership'"]
+
+
+@pytest.mark.parametrize(("text", "what"), [
+    ("She lived at 14 Any Street, ME14 1XQ.", "'ME14 1XQ' looks like a postcode"),
+    ("NHS number 943 476 5919.", "'943 476 5919' looks like an NHS number"),
+])
+def test_postcodes_and_nhs_numbers_in_letters_are_warnings(tree: ContentTree, text: str, what: str) -> None:
+    tree.write("reviews/alice/letter-2024-08-07.md",
+               f"---\ndate: 2024-08-07\noutcome: publish\n---\nDear Chair,\n\n{text}\n")
+    [warning] = tree.problems()
+    assert warning == (f"reviews/alice/letter-2024-08-07.md:7: warning: letter: {what}, which could identify people; "
+                       f"{'remove it, or acknowledge it' if 'postcode' in what else 'remove it'}; if it must stay, "
+                       "acknowledge it in the front matter with a reason")
+
+
+def test_letters_may_carry_the_home_offices_e_mail_and_phone(tree: ContentTree) -> None:
+    tree.write("reviews/alice/letter-2024-08-07.md", "---\ndate: 2024-08-07\noutcome: publish\n---\n"
+               "Please e-mail DHREnquiries@homeoffice.gov.uk or call 020 7035 4848.\n")
+    assert tree.problems() == []
+
+
+def test_an_acknowledged_warning_is_not_repeated(tree: ContentTree) -> None:
+    tree.write("reviews/alice/letter-2024-08-07.md", "---\ndate: 2024-08-07\noutcome: publish\nacknowledge:\n"
+               "  - text: SW1P 4DF\n    reason: the Home Office's own address\n---\n2 Marsham Street, SW1P 4DF\n")
+    assert tree.problems() == []
+    tree.write("reviews/alice/letter-2024-08-07.md", "---\ndate: 2024-08-07\noutcome: publish\nacknowledge:\n"
+               "  - text: SW1P 4DF\n---\n2 Marsham Street, SW1P 4DF\n")
+    assert tree.problems() == ["reviews/alice/letter-2024-08-07.md:5: acknowledge.reason: this required field is "
+                               "missing or empty; add 'reason: the Home Office's own address'"]
