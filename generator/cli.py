@@ -11,11 +11,14 @@ import jinja2
 
 from . import __version__, scaffold, schema
 from .build import LOCAL_BASE_URL, Builder, build, check
+from .load import load_content
 from .problems import ContentError, Problems
 from .progress import Progress
 from .render import REPO_TEMPLATES, template_error_place
+from .report import render_report
 from .search_index import SearchIndexError
 from .serve import CannotListenError
+from .validate import validate
 from .watch import serve_site
 
 
@@ -98,6 +101,12 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    if args.report:
+        problems = Problems()
+        content = validate(load_content(Path(args.content), problems), problems)
+        _report(problems)
+        print(render_report(content, problems))
+        return 1 if problems.failed(args.strict) else 0
     try:
         content, problems = check(Path(args.content), args.strict)
     except ContentError as exc:
@@ -169,6 +178,8 @@ def parser() -> argparse.ArgumentParser:
                             description="Report every problem in the content as path:line: field: "
                             "problem; how to fix it. Exit code 1 when there are errors.")
     content_options(c)
+    c.add_argument("--report", action="store_true", help="also print the Home Office publication checklist "
+                   "for each review: pass, warning or fail")
     c.set_defaults(run=cmd_check)
 
     f = commands.add_parser("fields", help="print every content field and what it means",

@@ -1,0 +1,94 @@
+"""`dhr check --report`: the Home Office publication checklist, review by review.
+
+Each line is pass, warning or fail, so an officer sees at a glance what is left before a
+review can be published. It reads the validated content and the problems validation found.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import schema
+from .problems import ERROR, Problems, display_path
+from .validate import ValidContent, ValidReview
+
+PASS, WARN, FAIL = "pass", "warning", "fail"
+
+
+@dataclass(frozen=True)
+class Check:
+    result: str
+    name: str
+    detail: str = ""
+
+
+def checklist(review: ValidReview, problems: Problems) -> list[Check]:
+    """The publication checks for one review."""
+    v = review.values
+    given = v.get("documents")
+    documents = [d for d in given if isinstance(d, dict)] if isinstance(given, list) else []
+    kinds = {d["kind"] for d in documents}
+    letters = review.letters
+    files = {display_path(s.path) for s in (review.folder.review, *review.folder.letters)}
+    mine = [p for p in problems.items if p.path in files]
+    checks = [Check(PASS, "QA letter annexed", ", ".join(lt.source.path.name for lt in letters)) if letters
+              else Check(FAIL, "QA letter annexed", "no letter: add it with dhr new letter")]
+    outcome = letters[-1].values.get("outcome") if letters else None
+    if outcome in schema.OUTCOMES:
+        checks.append(Check(FAIL if outcome == "resubmit" else PASS, "latest letter outcome",
+                            f"{schema.OUTCOMES[outcome]} ({letters[-1].source.path.name})"))
+    else:
+        checks.append(Check(FAIL, "latest letter outcome", "no valid letter"))
+    checks.append(Check(PASS, "report linked") if "report" in kinds else Check(WARN, "report linked", "none listed"))
+    checks.append(Check(PASS, "action plan listed") if "action-plan" in kinds
+                  else Check(WARN, "action plan listed", "none listed (or say it is annexed to the report)"))
+    checks.append(_report_size(review.folder.path, documents, mine))
+    death_refused = any(p.field == "death" and "full date" in p.message for p in mine)
+    checks.append(Check(FAIL, "no full date of death", "month and year only") if death_refused
+                  else Check(PASS, "no full date of death"))
+    anonymity = [p for p in mine if p.field in ("summary", "letter") and "could identify" in p.message]
+    checks.append(Check(WARN, "anonymity", f"{len(anonymity)} to look at (see the warnings)") if anonymity
+                  else Check(PASS, "anonymity", _acknowledged(review)))
+    other = [p for p in mine if p.severity == ERROR and p.field != "death"]
+    if other:
+        checks.append(Check(FAIL, "content errors", f"{len(other)} (see the list above)"))
+    return checks
+
+
+def _report_size(folder: Path, documents: list[dict], mine: list) -> Check:
+    reports = [d for d in documents if d["kind"] == "report"]
+    if not reports:
+        return Check(WARN, "report under 20 MB", "no report to measure")
+    if any(p.field == "documents.file" and "20 MB" in p.message for p in mine):
+        return Check(FAIL, "report under 20 MB", "compress the PDF")
+    local = [folder / d["file"] for d in reports if d.get("file") and (folder / d["file"]).is_file()]
+    if not local:
+        return Check(PASS, "report under 20 MB", "published elsewhere")
+    return Check(PASS, "report under 20 MB", ", ".join(f"{p.stat().st_size / 1e6:.1f} MB" for p in local))
+
+
+def _acknowledged(review: ValidReview) -> str:
+    notes = []
+    for source_values in (review.values, *(letter.values for letter in review.letters)):
+        given = source_values.get("acknowledge")
+        for ack in given if isinstance(given, list) else ():
+            if isinstance(ack, dict):
+                notes.append(f"'{ack['text']}' acknowledged: {ack['reason']}")
+    return "; ".join(notes)
+
+
+def render_report(content: ValidContent, problems: Problems) -> str:
+    """The checklist for every review, as text for the terminal."""
+    lines = [f"Publication checklist (Home Office QA rules): {len(content.reviews)} reviews", ""]
+    totals = {PASS: 0, WARN: 0, FAIL: 0}
+    for review in content.reviews:
+        title, status = review.values.get("title"), review.values.get("status")
+        lines.append(f"{review.slug}: {title if isinstance(title, str) else '?'} "
+                     f"({status if isinstance(status, str) else 'no status'})")
+        for check in checklist(review, problems):
+            totals[check.result] += 1
+            lines.append(f"  {check.result:<8} {check.name:<24} {check.detail}".rstrip())
+        lines.append("")
+    lines.append(f"{totals[PASS]} passed, {totals[WARN]} warnings, {totals[FAIL]} failed")
+    return "\n".join(lines)

@@ -1,0 +1,51 @@
+"""`dhr check --report`: the publication checklist, pass, warning or fail per check."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from conftest import REPO, ContentTree
+
+from generator.report import FAIL, PASS, WARN, checklist
+
+
+def _checks(tree: ContentTree, slug: str = "alice") -> dict[str, tuple[str, str]]:
+    content, problems = tree.check()
+    review = next(r for r in content.reviews if r.slug == slug)
+    return {c.name: (c.result, c.detail) for c in checklist(review, problems)}
+
+
+def test_a_ready_review_passes_everything(tree: ContentTree) -> None:
+    checks = _checks(tree)
+    assert {name: result for name, (result, _) in checks.items()} == {
+        "QA letter annexed": PASS, "latest letter outcome": PASS, "report linked": PASS,
+        "action plan listed": PASS, "report under 20 MB": PASS, "no full date of death": PASS, "anonymity": PASS}
+    assert checks["report under 20 MB"] == (PASS, "0.0 MB")
+    assert checks["latest letter outcome"] == (PASS, "May now be published (letter-2024-08-07.md)")
+
+
+def test_what_is_left_before_publishing(tree: ContentTree) -> None:
+    tree.review("title: Alice\ncsp: Test\nstatus: draft\ndeath: 2020-01-02\n", body="Born 3 March 1980.\n")
+    tree.write("reviews/alice/letter-2024-09-01.md", "---\ndate: 2024-09-01\noutcome: resubmit\n---\nText.\n")
+    checks = _checks(tree)
+    assert checks["latest letter outcome"] == (FAIL, "Should be resubmitted (letter-2024-09-01.md)")
+    assert checks["report linked"] == (WARN, "none listed")
+    assert checks["report under 20 MB"] == (WARN, "no report to measure")
+    assert checks["no full date of death"] == (FAIL, "month and year only")
+    assert checks["anonymity"] == (WARN, "1 to look at (see the warnings)")
+
+
+def test_acknowledgements_are_shown(tree: ContentTree) -> None:
+    tree.write("reviews/alice/letter-2024-08-07.md", "---\ndate: 2024-08-07\noutcome: publish\nacknowledge:\n"
+               "  - text: SW1P 4DF\n    reason: the Home Office's own address\n---\nSW1P 4DF\n")
+    assert _checks(tree)["anonymity"] == (PASS, "'SW1P 4DF' acknowledged: the Home Office's own address")
+
+
+def test_cli_prints_the_checklist_and_the_totals(tree: ContentTree) -> None:
+    result = subprocess.run([sys.executable, "-m", "generator", "check", "--report", "--content", str(tree.root)],
+                            cwd=REPO, capture_output=True, text=True)
+    assert result.returncode == 0
+    assert result.stdout.splitlines()[:3] == ["Publication checklist (Home Office QA rules): 1 reviews", "",
+                                              "alice: Alice (published)"]
+    assert result.stdout.splitlines()[-1] == "7 passed, 0 warnings, 0 failed"
