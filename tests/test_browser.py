@@ -57,6 +57,7 @@ def browser() -> Iterator[Browser]:
 
 
 FOREIGN: list[str] = []  # every request any test's page tried to send to another origin
+CSP_VIOLATIONS: list[str] = []  # every Content-Security-Policy message the browser logged
 
 
 @pytest.fixture
@@ -77,6 +78,8 @@ def page(browser: Browser, site_url: str) -> Iterator[Page]:
 
     context.route("**/*", route)
     opened = context.new_page()
+    opened.on("console", lambda message: CSP_VIOLATIONS.append(f"{opened.url}: {message.text}")
+              if "Content Security Policy" in message.text else None)
     yield opened
     assert context.cookies() == [], "the site must set no cookies"
     context.close()
@@ -216,6 +219,18 @@ def test_screenshots_for_people_to_look_at(browser: Browser, site_url: str, widt
 def test_nothing_was_requested_from_another_origin() -> None:
     """Runs after the tests above: every page they opened asked only this site (the exit site aside)."""
     assert FOREIGN == []
+
+
+def test_the_served_headers_broke_nothing() -> None:
+    """The tests above ran with the site's own _headers applied: search, filters and quick exit worked,
+    and the browser reported no Content-Security-Policy violation."""
+    assert CSP_VIOLATIONS == []
+
+
+def test_the_headers_are_served(page: Page, site_url: str) -> None:
+    response = page.goto(site_url + "reviews/diana/")
+    assert "default-src 'none'" in response.headers["content-security-policy"]
+    assert response.headers["referrer-policy"] == "no-referrer"
 
 
 def test_search_leaves_no_trail_in_storage(page: Page, site_url: str) -> None:
