@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 def parse_headers(text: str) -> list[tuple[str, list[tuple[str, str]]]]:
     """Netlify's `_headers` format: a path on its own line, then indented `Name: value` lines."""
-    rules: tuple[tuple[str, list[tuple[str, str]]], ...] = ()
+    rules: list[tuple[str, list[tuple[str, str]]]] = []
     for line in text.splitlines():
         if not line.strip() or line.lstrip().startswith("#"):
             continue
