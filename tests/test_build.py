@@ -234,3 +234,20 @@ def test_the_all_reviews_list_is_paginated_and_grouped(tree: ContentTree, tmp_pa
     listed = json.loads((out / "reviews/list.json").read_text())["reviews"]
     assert len(listed) == 206 and listed[0].keys() == {"url", "title", "csp", "year", "date", "death", "outcome",
                                                       "themes"}
+
+
+def test_withdrawn_reviews_are_gone_and_renamed_ones_move(tree: ContentTree, tmp_path: Path) -> None:
+    tree.review("title: Wilma\ncsp: Test\nstatus: withdrawn\n", slug="wilma")
+    review = tree.root / "reviews/alice/review.md"
+    review.write_text(review.read_text().replace("status: published\n", "status: published\naliases:\n  - alice-old\n"))
+    out = tmp_path / "site"
+    build(tree.root, out, TEMPLATES, search=False)
+    assert (out / "_redirects").read_text().splitlines() == [
+        "# Written by dhr build.",
+        "/reviews/alice-old/ /reviews/alice/ 301", "/reviews/alice-old /reviews/alice/ 301",
+        "/reviews/wilma/* /gone/ 410", "/reviews/wilma /gone/ 410",
+    ]
+    gone = (out / "gone/index.html").read_text()
+    assert "This review is no longer published" in gone and "Wilma" not in gone
+    assert not (out / "reviews/wilma").exists()
+    assert "/gone/" not in (out / "sitemap.xml").read_text()
