@@ -8,7 +8,7 @@ reviews built from them and the rendered pages, so a rebuild redoes only what ch
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from .load import FileCache, load_content
@@ -44,10 +44,10 @@ class BuildResult:
     files: int
     indexed: int
     seconds: float
-    problems: Problems = field(init=False)
 
-    def __post_init__(self) -> None:
-        self.problems = self.rendered.problems
+    @property
+    def problems(self) -> Problems:
+        return self.rendered.problems
 
 
 def check(content_dir: Path, strict: bool = False, files: FileCache | None = None,
@@ -93,10 +93,18 @@ def build(content_dir: Path, out_dir: Path, templates: Path, base_url: str | Non
     started = time.perf_counter()
     progress = progress or Progress()
     rendered = Builder(content_dir, templates, base_url, strict, preview).run(progress)
-    with staged(out_dir) as folder:
-        progress.stage("Writing files", len(rendered.outputs))
-        files = write_outputs(rendered.outputs, folder, progress)
-        progress.stage("Indexing pages for search")
-        indexed = index_site(folder, folder / "pagefind") if search else 0
+    files, indexed = publish(rendered.outputs, out_dir, search, progress)
     progress.finish()
     return BuildResult(rendered, files, indexed, time.perf_counter() - started)
+
+
+def publish(outputs: list[Output], out_dir: Path, search: bool = True,
+            progress: Progress | None = None) -> tuple[int, int]:
+    """Write the outputs to a fresh folder, index it, and swap it in for `out_dir`: (files, pages indexed)."""
+    progress = progress or Progress()
+    with staged(out_dir) as folder:
+        progress.stage("Writing files", len(outputs))
+        files = write_outputs(outputs, folder, progress)
+        progress.stage("Indexing pages for search")
+        indexed = index_site(folder, folder / "pagefind") if search else 0
+    return files, indexed

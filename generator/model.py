@@ -223,7 +223,7 @@ class Site:
     partnerships: tuple[Group, ...]
     withdrawn: tuple[str, ...] = ()  # slugs of withdrawn reviews: their addresses answer 410 Gone
 
-    @property
+    @cached_property
     def browse(self) -> tuple[Browse, ...]:
         """The ways of browsing, each with only the groups that have reviews."""
         return tuple(Browse(kind, title, tuple(g for g in groups if g.entries))

@@ -144,7 +144,7 @@ def _review(folder: ReviewFolder, themes: tuple[str, ...], problems: Problems, c
     if not SLUG.match(folder.slug):
         problems.add(folder.review.path, 1, "folder name", f"'{folder.slug}' cannot be a web address",
                      "rename the folder with lower-case letters, digits and hyphens, "
-                     f"e.g. '{_suggest_slug(folder.slug)}'")
+                     f"e.g. '{slugify(folder.slug) or 'review-name'}'")
     elif folder.slug in RESERVED_REVIEW_SLUGS:
         problems.add(folder.review.path, 1, "folder name", f"'/reviews/{folder.slug}/' is used by the list "
                      "of reviews", f"rename the folder, e.g. '{folder.slug}-review'")
@@ -154,10 +154,6 @@ def _review(folder: ReviewFolder, themes: tuple[str, ...], problems: Problems, c
     if review.values.get("status") == "published":
         _check_publishable(review, problems)
     return review
-
-
-def _suggest_slug(name: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "review-name"
 
 
 def _letter(source: SourceFile, problems: Problems, cache: FieldCache) -> ValidLetter:

@@ -30,12 +30,12 @@ from watchdog.events import (
 )
 from watchdog.observers import Observer
 
-from .build import Builder, Rendered
+from .build import Builder, Rendered, publish
 from .problems import ContentError
 from .render import template_error_place
 from .search_index import index_site, is_indexed
 from .serve import LiveSite, make_server
-from .write import Written, recorded, staged, sync_outputs, write_outputs
+from .write import Written, recorded, sync_outputs
 
 QUIET_SECONDS = 0.05  # how long the files must be still before a rebuild starts
 # Changes only: watching opens and reads too would flood the kernel's queue with the rebuild's own reads.
@@ -137,9 +137,7 @@ class Rebuilder:
 
     def _write(self, rendered: Rendered) -> tuple[list[str], list[str], bool]:
         if self._written is None:  # first good build: a complete, fresh folder
-            with staged(self.live.folder) as folder:
-                write_outputs(rendered.outputs, folder)
-                index_site(folder, folder / "pagefind")
+            publish(rendered.outputs, self.live.folder)
             self._written = recorded(rendered.outputs)
             return [o.path for o in rendered.outputs], [], False
         changed, removed = sync_outputs(rendered.outputs, self.live.folder, self._written)
