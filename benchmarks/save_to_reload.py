@@ -24,7 +24,8 @@ from corpus import REPO, generate
 
 def _serve(content: Path, out: Path) -> tuple[subprocess.Popen[str], str]:
     process = subprocess.Popen([sys.executable, "-m", "generator", "serve", "--content", str(content),
-                                "--out", str(out), "--port", "0"], cwd=REPO, stdout=subprocess.PIPE, text=True)
+                                "--out", str(out), "--port", "0", "--no-cache"], cwd=REPO, stdout=subprocess.PIPE,
+                               text=True)
     for line in process.stdout:  # type: ignore[union-attr]
         if line.startswith("Serving http://"):
             return process, line.split()[1]

@@ -1,53 +1,54 @@
 """The pipeline, end to end: load -> validate -> model -> render -> write -> index.
 
-A `Builder` runs the first four stages and keeps, between runs, the parsed files, the
-reviews built from them and the rendered pages, so a rebuild redoes only what changed.
-`build` is one run of a fresh Builder, written to a new folder and indexed.
+A `Builder` keeps what it learned between runs: each review folder's record (records.py), what
+each output was made from, what is on disk and the search shards. A run redoes only what changed
+and writes only what differs: `dhr serve` keeps one Builder for its whole session, and `dhr build`
+restores one from the build cache (cache.py), so a rebuild with nothing changed writes nothing.
 """
 
 from __future__ import annotations
 
+import ctypes
+import hashlib
+import multiprocessing
+import os
+import shutil
+import signal
+import sys
+import tempfile
 import time
-from dataclasses import dataclass
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from .load import FileCache, load_content
-from .model import ReviewCache, Site, build_model
+from . import cache
+from .load import FileCache, load_content, load_settings, walk_reviews
+from .model import assemble
 from .problems import ContentError, Problems
 from .progress import Progress
-from .render import Output, Renderer, site_jobs
-from .search_index import index_site
-from .validate import FieldCache, ValidContent, validate
-from .write import staged, write_outputs
+from .records import Record, folder_key, make_record
+from .render import Renderer, site_jobs
+from .search_index import SHARD_SIZE, Shards, bundles, index_shards, is_indexed, plan, shard_count, still_indexed
+from .validate import FieldCache, ValidContent, check_across, themes_of, validate, validate_settings
+from .write import SiteWriter, still_written
 
 LOCAL_BASE_URL = "http://localhost:8000"
+PARALLEL_FROM = 64  # review folders to (re)build before it pays to use every core
 
 
 @dataclass
 class Rendered:
-    """What one run of the Builder made."""
+    """What one run of the Builder did."""
 
     problems: Problems
-    site: Site
-    outputs: list[Output]
-    rendered: list[str]  # paths rendered anew in this run; the others were unchanged
+    reviews: int  # published
+    letters: int  # of the published reviews
     base_url: str
-
-    @property
-    def letters(self) -> int:
-        return sum(len(r.letters) for r in self.site.reviews)
-
-
-@dataclass
-class BuildResult:
-    rendered: Rendered
-    files: int
-    indexed: int
-    seconds: float
-
-    @property
-    def problems(self) -> Problems:
-        return self.rendered.problems
+    rendered: list[str] = field(default_factory=list)  # outputs rendered anew; the others were unchanged
+    written: list[str] = field(default_factory=list)  # files written (or replaced) in the site folder
+    removed: list[str] = field(default_factory=list)
+    indexed: list[str] = field(default_factory=list)  # search shards indexed anew
 
 
 def check(content_dir: Path, strict: bool = False, files: FileCache | None = None,
@@ -61,50 +62,188 @@ def check(content_dir: Path, strict: bool = False, files: FileCache | None = Non
 
 
 class Builder:
-    """Load, validate, model and render, keeping what is unchanged between runs."""
+    """Builds the site into `out_dir`, keeping what is unchanged between runs."""
 
-    def __init__(self, content_dir: Path, templates: Path, base_url: str | None = None, strict: bool = False,
-                 preview: bool = False) -> None:
-        self.content_dir, self.templates = content_dir, templates
+    def __init__(self, content_dir: Path, templates: Path, out_dir: Path, base_url: str | None = None,
+                 strict: bool = False, preview: bool = False, search: bool = True, shard_size: int = SHARD_SIZE,
+                 cache_dir: Path | None = None) -> None:
+        self.content_dir, self.templates, self.out_dir = content_dir, templates, out_dir
         self.base_url, self.strict, self.preview = base_url, strict, preview
+        self.search, self.shard_size = search, shard_size
         self._files = FileCache()
         self._fields = FieldCache()
-        self._reviews: ReviewCache = {}
         self._renderer = Renderer(templates)
+        self._records: dict[Path, Record] = {}
+        self._folders: dict[Path, list[str]] = {}
+        self._written: dict[str, Any] = {}
+        self._shards: Shards = {}
+        self._inputs = b""  # a digest of everything the last good build was made from
+        settings = (str(content_dir.resolve()), str(templates.resolve()), str(out_dir.resolve()), base_url, strict,
+                    preview, search, shard_size)
+        self._cache = cache.state_file(cache_dir, settings) if cache_dir else None
+        if self._cache and (state := cache.load(self._cache)):
+            self._restore(state)
 
-    def run(self, progress: Progress | None = None) -> Rendered:
-        """Build every output in memory; raises ContentError (or a Jinja error) and keeps the caches."""
+    def knows(self, path: Path) -> bool:
+        """Whether `path` is a file of a review folder the last run read (so an edit can be rebuilt alone)."""
+        return path.name in self._folders.get(path.parent, ())
+
+    def run(self, progress: Progress | None = None, staged: bool = True, edited: set[Path] | None = None) -> Rendered:
+        """Build and write; raises ContentError or a Jinja error, leaving the site folder as it was.
+
+        `staged` builds a new folder swapped in at the end (see write.py); otherwise files are
+        replaced in place, for `dhr serve`. `edited`: only these known files changed since the last
+        run (from file events), so the review folders are not walked again.
+        """
         progress = progress or Progress()
         progress.stage("Reading and checking the content")
-        content, problems = check(self.content_dir, self.strict, self._files, self._fields)
-        base_url = self.base_url or content.site["base_url"] or LOCAL_BASE_URL
+        problems = Problems()
+        site_file, page_files = load_settings(self.content_dir, problems, self._files)
+        values, pages = validate_settings(site_file, page_files, problems, self._fields)
+        records = self._read_reviews(themes_of(values), problems, edited)
+        for record in records:
+            problems.items.extend(record.problems)
+        check_across([r.facts for r in records if r.facts], problems)
+        if problems.failed(self.strict):
+            raise ContentError(problems)
+        base_url = self.base_url or values["base_url"] or LOCAL_BASE_URL
+        fingerprints = self._renderer.template_fingerprints()
+        inputs = self._digest_inputs(records, [site_file, *page_files], fingerprints)
+        written = still_written(self.out_dir, self._written)
+        shards = still_indexed(self.out_dir, self._shards) if self.search else {}
+        published = [r for r in records if r.published]
+        letters = sum(1 for r in published for name in self._folders[r.facts.path.parent] if name != "review.md")
+        if inputs == self._inputs and written == self._written and shards == self._shards and self.out_dir.is_dir():
+            self._renderer.rendered = []
+            return Rendered(problems, len(published), letters, base_url)  # nothing to do
         progress.stage("Building the reviews")
-        site = build_model(content, base_url, self._reviews, self.preview)
-        jobs, copies, chrome = site_jobs(site, self.templates)
-        progress.stage("Rendering pages", len(jobs))
-        outputs = self._renderer.render(jobs, chrome, progress) + copies
-        return Rendered(problems, site, outputs, self._renderer.rendered, base_url)
+        withdrawn = [r.facts.slug for r in records if r.facts and r.facts.status == "withdrawn"]
+        site = assemble(values, pages, [r.review() for r in published], withdrawn, base_url, self.preview)
+        count = shard_count(len(site.reviews), self.shard_size)
+        jobs, copies, chrome = site_jobs(site, self.templates, bundles(count))
+        writer = SiteWriter(self.out_dir, written, staged)
+        try:
+            progress.stage("Rendering pages", len(jobs))
+            self._renderer.render(jobs, chrome, progress, writer)
+            for copy in copies:
+                writer.copy(copy.path, copy.source)
+            indexed = self._index(writer, shards, count, progress) if self.search and staged else []
+            removed = writer.finish()
+        except BaseException:
+            writer.abandon()
+            raise
+        self._written, self._inputs = writer.written, inputs
+        if staged:
+            self.save()
+        return Rendered(problems, len(published), letters, base_url, self._renderer.rendered, writer.changed, removed,
+                        indexed)
+
+    def _read_reviews(self, themes: tuple[str, ...], problems: Problems, edited: set[Path] | None) -> list[Record]:
+        """Every review folder's record, made again only where its files or documents changed."""
+        if edited is None or not all(self.knows(path) for path in edited):
+            self._folders = walk_reviews(self.content_dir, problems)
+            look_at = self._folders
+        else:
+            look_at = {folder: self._folders[folder] for folder in {p.parent for p in edited}}
+        stale = []
+        for folder, names in look_at.items():
+            files = {}
+            for name in names:
+                with open(f"{folder}/{name}", "rb") as file:
+                    files[name] = file.read()
+            key = folder_key(cache.generator_version(), themes, files)
+            record = self._records.get(folder)
+            if record is None or not record.is_current(key):
+                stale.append((folder, files, key, themes))
+        for folder in set(self._records) - set(self._folders):
+            del self._records[folder]
+        self._records.update(_make_records(stale))
+        return [self._records[folder] for folder in self._folders]
+
+    def _digest_inputs(self, records: list[Record], files: list[Any], fingerprints: dict[str, bytes]) -> bytes:
+        digest = hashlib.blake2b(digest_size=20)
+        for record in records:
+            digest.update(record.key + repr(record.documents).encode())
+        for source in files:
+            digest.update(repr(source and self._files.digest(source.path)).encode())
+        for name, fingerprint in sorted(fingerprints.items()):
+            digest.update(name.encode() + fingerprint)
+        for asset in sorted((self.templates / "assets").iterdir()):
+            st = asset.stat()
+            digest.update(f"{asset.name} {st.st_size} {st.st_mtime_ns}".encode())
+        return digest.digest()
+
+    def _index(self, writer: SiteWriter, shards: Shards, count: int, progress: Progress) -> list[str]:
+        """Bring each search shard up to date in a staged build; unchanged shards are carried over."""
+        wanted = plan({path: writer.digest(path) for path in writer.paths if is_indexed(path)}, count)
+        stale = {name: entry for name, entry in wanted.items() if shards.get(name, (b"",))[0] != entry[0]}
+        self._shards = {name: shards[name] for name in wanted if name not in stale}
+        if stale or writer.changed or set(shards) != set(wanted):
+            progress.stage("Indexing pages for search")
+            for name in self._shards:
+                writer.keep_tree(name)
+            writer.settle()
+            self._shards.update(index_shards(writer.folder(), self.out_dir, stale))
+        return sorted(stale)
+
+    def update_index(self) -> list[str]:
+        """For `dhr serve`: re-index, in place, the shards whose pages changed; each is swapped in whole."""
+        count = shard_count(sum(1 for path in self._written if is_indexed(path)), self.shard_size)
+        wanted = plan({path: entry[0] for path, entry in self._written.items() if is_indexed(path)}, count)
+        shards = still_indexed(self.out_dir, self._shards)
+        stale = {name: entry for name, entry in wanted.items() if shards.get(name, (b"",))[0] != entry[0]}
+        with tempfile.TemporaryDirectory(prefix=f".{self.out_dir.name}.index-", dir=self.out_dir.parent) as work:
+            fresh = index_shards(self.out_dir, self.out_dir, stale, Path(work))
+            for name in stale:
+                old = Path(work) / f"{name}.old"
+                if (self.out_dir / name).exists():
+                    (self.out_dir / name).rename(old)
+                (Path(work) / name).rename(self.out_dir / name)
+        for name in set(shards) - set(wanted):
+            shutil.rmtree(self.out_dir / name, ignore_errors=True)
+        self._shards = {**{n: shards[n] for n in wanted if n not in stale}, **fresh}
+        return sorted(stale)
+
+    def _restore(self, state: dict[str, Any]) -> None:
+        self._records, self._folders = state["records"], state["folders"]
+        self._renderer.done, self._written = state["done"], state["written"]
+        self._shards, self._inputs = state["shards"], state["inputs"]
+
+    def save(self) -> None:
+        """Keep what this Builder knows in the build cache, if it has one."""
+        if self._cache:
+            cache.save(self._cache, {"records": self._records, "folders": self._folders, "done": self._renderer.done,
+                                     "written": self._written, "shards": self._shards, "inputs": self._inputs})
 
 
-def build(content_dir: Path, out_dir: Path, templates: Path, base_url: str | None = None,
-          strict: bool = False, search: bool = True, progress: Progress | None = None,
-          preview: bool = False) -> BuildResult:
-    """Build the site into `out_dir`; on any failure the previous `out_dir` is left as it was."""
+def _make_records(stale: list[tuple[Path, dict[str, bytes], bytes, tuple[str, ...]]]) -> dict[Path, Record]:
+    """Records for the folders that need them, on every core when there are many."""
+    if len(stale) < PARALLEL_FROM or (os.cpu_count() or 1) < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        return {item[0]: make_record(*item) for item in stale}
+    with ProcessPoolExecutor(os.cpu_count(), mp_context=multiprocessing.get_context("fork"),
+                             initializer=_die_with_parent) as pool:
+        made = pool.map(_make_record, stale, chunksize=32)
+        return {item[0]: record for item, record in zip(stale, made, strict=True)}
+
+
+def _die_with_parent() -> None:
+    """A worker of a build that is killed stops too (Linux), rather than waiting for work forever."""
+    if sys.platform == "linux":
+        pr_set_pdeathsig = 1
+        ctypes.CDLL(None).prctl(pr_set_pdeathsig, signal.SIGKILL)
+
+
+def _make_record(args: tuple[Path, dict[str, bytes], bytes, tuple[str, ...]]) -> Record:
+    return make_record(*args)
+
+
+def build(content_dir: Path, out_dir: Path, templates: Path, base_url: str | None = None, strict: bool = False,
+          search: bool = True, progress: Progress | None = None, preview: bool = False,
+          cache_dir: Path | None = None, shard_size: int = SHARD_SIZE) -> tuple[Rendered, float]:
+    """Build the site into `out_dir` (on any failure it is left as it was); returns what was done and the seconds."""
     started = time.perf_counter()
     progress = progress or Progress()
-    rendered = Builder(content_dir, templates, base_url, strict, preview).run(progress)
-    files, indexed = publish(rendered.outputs, out_dir, search, progress)
+    builder = Builder(content_dir, templates, out_dir, base_url, strict, preview, search, shard_size, cache_dir)
+    rendered = builder.run(progress)
     progress.finish()
-    return BuildResult(rendered, files, indexed, time.perf_counter() - started)
-
-
-def publish(outputs: list[Output], out_dir: Path, search: bool = True,
-            progress: Progress | None = None) -> tuple[int, int]:
-    """Write the outputs to a fresh folder, index it, and swap it in for `out_dir`: (files, pages indexed)."""
-    progress = progress or Progress()
-    with staged(out_dir) as folder:
-        progress.stage("Writing files", len(outputs))
-        files = write_outputs(outputs, folder, progress)
-        progress.stage("Indexing pages for search")
-        indexed = index_site(folder, folder / "pagefind") if search else 0
-    return files, indexed
+    return rendered, time.perf_counter() - started

@@ -16,7 +16,7 @@ from .problems import ContentError, Problems
 from .progress import Progress
 from .render import REPO_TEMPLATES, template_error_place
 from .report import render_report
-from .search_index import SearchIndexError
+from .search_index import SHARD_SIZE, SearchIndexError
 from .serve import CannotListenError
 from .validate import validate
 from .watch import serve_site
@@ -51,9 +51,10 @@ def _failed(problems: Problems, strict: bool) -> int:
 
 def cmd_build(args: argparse.Namespace) -> int:
     try:
-        result = build(Path(args.content), Path(args.out), _templates(args.templates),
-                       base_url=args.base_url, strict=args.strict, search=not args.no_search,
-                       progress=Progress(sys.stderr), preview=_is_preview(args.context))
+        rendered, seconds = build(Path(args.content), Path(args.out), _templates(args.templates),
+                                  base_url=args.base_url, strict=args.strict, search=not args.no_search,
+                                  progress=Progress(sys.stderr), preview=_is_preview(args.context),
+                                  cache_dir=_cache_dir(args), shard_size=args.search_shard_size)
     except ContentError as exc:
         return _failed(exc.problems, args.strict)
     except jinja2.TemplateError as exc:
@@ -62,19 +63,23 @@ def cmd_build(args: argparse.Namespace) -> int:
     except SearchIndexError as exc:
         print(f"dhr: the search index could not be built, so the site was not replaced: {exc}", file=sys.stderr)
         return 1
-    _report(result.problems)
-    if result.rendered.base_url == LOCAL_BASE_URL:
+    _report(rendered.problems)
+    if rendered.base_url == LOCAL_BASE_URL:
         print(f"note: no base_url set; sitemap.xml and feed.xml link to {LOCAL_BASE_URL} "
               "(set base_url in site.yaml or pass --base-url)", file=sys.stderr)
-    site = result.rendered.site
-    print(f"Built {len(site.reviews)} reviews, {result.rendered.letters} letters: {result.files} files written, "
-          f"{result.indexed} pages indexed, {len(result.problems.warnings)} warnings, "
-          f"{result.seconds:.2f} s -> {args.out}")
+    shards = f"{len(rendered.indexed)} search shards indexed" if not args.no_search else "no search index"
+    print(f"Built {rendered.reviews} reviews, {rendered.letters} letters: {len(rendered.written)} files written, "
+          f"{len(rendered.removed)} removed, {shards}, {len(rendered.problems.warnings)} warnings, "
+          f"{seconds:.2f} s -> {args.out}")
     return 0
 
 
+def _cache_dir(args: argparse.Namespace) -> Path | None:
+    return None if args.no_cache else Path(args.cache_dir)
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
-    builder = Builder(Path(args.content), _templates(args.templates))
+    builder = Builder(Path(args.content), _templates(args.templates), Path(args.out), cache_dir=_cache_dir(args))
     try:
         serve_site(builder, Path(args.out), args.host, args.port)
     except CannotListenError as exc:
@@ -134,6 +139,12 @@ def parser() -> argparse.ArgumentParser:
                              help="the content folder (default: content)")
         command.add_argument("--strict", action="store_true", help="treat warnings as errors")
 
+    def cache_options(command: argparse.ArgumentParser) -> None:
+        command.add_argument("--cache-dir", default=".dhr-cache", metavar="DIR",
+                             help="where to keep what a build learned, for the next (default: .dhr-cache; "
+                             "safe to delete)")
+        command.add_argument("--no-cache", action="store_true", help="neither read nor write the build cache")
+
     b = commands.add_parser("build", help="build the site", description="Validate the content and build "
                             "the site into a fresh folder; the old site is replaced only if all went well.")
     content_options(b)
@@ -145,6 +156,10 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--context", choices=("production", "preview"), default=None,
                    help="production, or preview (a visible banner, and noindex for search engines); "
                    "default: from Netlify's CONTEXT variable, else production")
+    cache_options(b)
+    b.add_argument("--search-shard-size", type=int, default=SHARD_SIZE, metavar="N",
+                   help=f"review pages in each part of the search index (default: {SHARD_SIZE}); an edit "
+                   "re-indexes one part")
     b.set_defaults(run=cmd_build)
 
     s = commands.add_parser("serve", help="build, serve and rebuild on every save",
@@ -156,6 +171,7 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--templates", metavar="DIR", help="the templates folder (default: templates)")
     s.add_argument("--host", default="127.0.0.1", help="the address to listen on (default: 127.0.0.1)")
     s.add_argument("--port", default=8000, type=int, help="the port (default: 8000; 0 picks a free one)")
+    cache_options(s)
     s.set_defaults(run=cmd_serve)
 
     n = commands.add_parser("new", help="create a review or a letter file to fill in",

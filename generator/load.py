@@ -128,6 +128,11 @@ class FileCache:
         problems.items.extend(entry[4])
         return entry[3]
 
+    def digest(self, path: Path) -> bytes | None:
+        """The digest of the file's bytes when last read."""
+        entry = self._entries.get(path)
+        return entry[2] if entry else None
+
     def keep_only(self, paths: set[Path]) -> None:
         """Forget files that no longer exist."""
         for path in set(self._entries) - paths:
@@ -137,32 +142,42 @@ class FileCache:
 def load_content(root: Path, problems: Problems, cache: FileCache | None = None) -> RawContent:
     """Read every content file under `root`, recording unreadable files as problems."""
     cache = cache or FileCache()
+    site, pages = load_settings(root, problems, cache)
+    reviews = []
+    for folder, names in walk_reviews(root, problems).items():
+        files = {name: cache.read(folder / name, parse_markdown_file, problems) for name in names}
+        if (review := review_folder(folder, files, problems)) is not None:
+            reviews.append(review)
+    cache.keep_only({root / "site.yaml", *(p.path for p in pages),
+                     *(s.path for r in reviews for s in (r.review, *r.letters))})
+    return RawContent(root, site, pages, reviews)
+
+
+def load_settings(root: Path, problems: Problems, cache: FileCache) -> tuple[SourceFile | None, list[SourceFile]]:
+    """site.yaml and the free pages."""
     site_path = root / "site.yaml"
     site = cache.read(site_path, parse_yaml_file, problems) if site_path.is_file() else None
     if site is None:
         problems.add(site_path, 1, "site.yaml", "the site settings file is missing",
                      "create content/site.yaml with at least title and themes")
     pages = [cache.read(p, parse_markdown_file, problems) for p in _files(root / "pages", "*.md", root, problems)]
-    reviews = _review_folders(root, problems, cache)
-    cache.keep_only({site_path, *(p.path for p in pages),
-                     *(s.path for r in reviews for s in (r.review, *r.letters))})
-    return RawContent(root, site, pages, reviews)
+    return site, pages
 
 
-def _review_folders(root: Path, problems: Problems, cache: FileCache) -> list[ReviewFolder]:
+def review_folder(folder: Path, files: dict[str, SourceFile], problems: Problems) -> ReviewFolder | None:
+    """A review's folder from its parsed files (named as `walk_reviews` lists them); None without review.md."""
+    if "review.md" not in files:
+        for name in files:
+            problems.add(folder / name, 1, "review.md", "this letter's folder has no review.md",
+                         "move the letter into its review's folder, or add review.md beside it")
+        return None
+    return ReviewFolder(folder, files["review.md"], [f for name, f in files.items() if name != "review.md"])
+
+
+def walk_reviews(root: Path, problems: Problems) -> dict[Path, list[str]]:
+    """Each folder under reviews/ holding review.md or letters, in order, with those file names, sorted."""
     found = _walk(root / "reviews", root, problems)
-    folders: list[ReviewFolder] = []
-    for folder in sorted(found):
-        names = found[folder]
-        if "review.md" not in names:
-            for name in names:
-                problems.add(folder / name, 1, "review.md", "this letter's folder has no review.md",
-                             "move the letter into its review's folder, or add review.md beside it")
-            continue
-        review = cache.read(folder / "review.md", parse_markdown_file, problems)
-        letters = [cache.read(folder / n, parse_markdown_file, problems) for n in names if n != "review.md"]
-        folders.append(ReviewFolder(folder, review, letters))
-    return folders
+    return {folder: found[folder] for folder in sorted(found)}
 
 
 def _walk(reviews: Path, root: Path, problems: Problems) -> dict[Path, list[str]]:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from . import markup, schema
+from .load import SourceFile
 from .validate import ValidContent, ValidLetter, ValidReview, slugify
 
 _MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August",
@@ -96,6 +97,7 @@ class Review:
     summary_html: str
     letters: tuple[Letter, ...]
     aliases: tuple[str, ...] = ()  # earlier folder names, redirected here
+    key: bytes = b""  # a digest of its source files, when built from a record (see records.py)
 
     @property
     def url(self) -> str:
@@ -231,23 +233,18 @@ class Site:
                                                  ("partnerships", "Partnerships", self.partnerships)))
 
 
-ReviewCache = dict[str, tuple[tuple[Any, ...], Review]]
+def build_model(content: ValidContent, base_url: str, preview: bool = False) -> Site:
+    """Assemble the public site from content that passed validation."""
+    published = [make_review(r) for r in content.reviews if r.values["status"] == "published"]
+    withdrawn = [r.slug for r in content.reviews if r.values["status"] == "withdrawn"]
+    return assemble(content.site, content.pages, published, withdrawn, base_url, preview)
 
 
-def build_model(content: ValidContent, base_url: str, cache: ReviewCache | None = None,
-                preview: bool = False) -> Site:
-    """Assemble the public site from content that passed validation.
-
-    `cache` keeps each review between incremental builds, keyed by its source files (which the
-    loader keeps as the same objects while they are unchanged), so only edited reviews are rebuilt.
-    """
-    cache = {} if cache is None else cache
-    published = [r for r in content.reviews if r.values["status"] == "published"]
-    reviews = sorted((_cached_review(r, cache) for r in published), key=lambda r: (r.date, r.title), reverse=True)
-    for slug in set(cache) - {r.slug for r in published}:
-        del cache[slug]
-    values = content.site
-    pages = tuple(_page(src.path.stem, v, src.body) for src, v in content.pages)
+def assemble(values: dict[str, Any], page_files: list[tuple[SourceFile, dict[str, Any]]], published: list[Review],
+             withdrawn: list[str], base_url: str, preview: bool = False) -> Site:
+    """The site from its settings, its pages and its published reviews."""
+    reviews = sorted(published, key=lambda r: (r.date, r.title), reverse=True)
+    pages = tuple(_page(src.path.stem, v, src.body) for src, v in page_files)
     chrome = Chrome(
         title=values["title"], description=values["description"], base_url=base_url,
         language=values["language"] or "en-GB", owner=values["owner"], contact=values["contact"],
@@ -255,34 +252,22 @@ def build_model(content: ValidContent, base_url: str, cache: ReviewCache | None 
         helplines=tuple(Helpline(**h) for h in values["helplines"] or ()),
         pages=tuple(Link(p.title, p.url) for p in pages), preview=preview,
     )
-    entries = [r.entry for r in reviews]
-    themes = tuple(Group("themes", name, tuple(e for e in entries if name in e.themes)) for name in values["themes"])
-    years = tuple(Group("years", str(y), tuple(e for e in entries if e.year == y))
-                  for y in sorted({e.year for e in entries}, reverse=True))
-    csps = tuple(Group("partnerships", c, tuple(e for e in entries if e.csp == c))
-                 for c in sorted({e.csp for e in entries}))
-    withdrawn = tuple(sorted(r.slug for r in content.reviews if r.values["status"] == "withdrawn"))
-    return Site(chrome, tuple(reviews), pages, themes, years, csps, withdrawn)
+    by_theme: dict[str, list[Entry]] = {}
+    by_year: dict[int, list[Entry]] = {}
+    by_csp: dict[str, list[Entry]] = {}
+    for entry in (r.entry for r in reviews):
+        for theme in entry.themes:
+            by_theme.setdefault(theme, []).append(entry)
+        by_year.setdefault(entry.year, []).append(entry)
+        by_csp.setdefault(entry.csp, []).append(entry)
+    themes = tuple(Group("themes", name, tuple(by_theme.get(name, ()))) for name in values["themes"])
+    years = tuple(Group("years", str(y), tuple(by_year[y])) for y in sorted(by_year, reverse=True))
+    csps = tuple(Group("partnerships", c, tuple(by_csp[c])) for c in sorted(by_csp))
+    return Site(chrome, tuple(reviews), pages, themes, years, csps, tuple(sorted(withdrawn)))
 
 
-def _cached_review(valid: ValidReview, cache: ReviewCache) -> Review:
-    key = (valid.folder.review, *valid.folder.letters, *_document_stats(valid))
-    cached = cache.get(valid.slug)
-    if cached is None or cached[0] != key:  # source files compare by identity
-        cached = cache[valid.slug] = (key, _review(valid))
-    return cached[1]
-
-
-def _document_stats(valid: ValidReview) -> tuple[tuple[str, int, int], ...]:
-    stats = []
-    for doc in valid.values["documents"] or ():
-        if doc["file"]:
-            st = (valid.folder.path / doc["file"]).stat()
-            stats.append((doc["file"], st.st_size, st.st_mtime_ns))
-    return tuple(stats)
-
-
-def _review(valid: ValidReview) -> Review:
+def make_review(valid: ValidReview, key: bytes = b"") -> Review:
+    """A published review's model, its Markdown rendered."""
     v = valid.values
     letters = sorted((_letter(letter) for letter in valid.letters), key=lambda letter: letter.date)
     return Review(
@@ -292,7 +277,7 @@ def _review(valid: ValidReview) -> Review:
         documents=tuple(_document(valid.folder.path, d) for d in v["documents"] or []),
         chair=v["chair"], author=v["author"],
         summary_html=markup.render(valid.folder.review.body, base_level=3).html,
-        letters=tuple(letters), aliases=tuple(v["aliases"] or ()),
+        letters=tuple(letters), aliases=tuple(v["aliases"] or ()), key=key,
     )
 
 

@@ -9,18 +9,19 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import pickle
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import jinja2
 from jinja2 import meta
 
 from . import deploy, export
 from .deploy import fingerprinted
-from .model import Chrome, Site, month_name
+from .model import Chrome, Review, Site, month_name
 from .progress import Progress
 
 REPO_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -29,11 +30,11 @@ HOME: Crumbs = (("Home", "/"),)
 
 
 @dataclass(frozen=True)
-class Output:
-    """One file of the built site: bytes to write, or a file to copy."""
+class Copy:
+    """A file of the built site copied as it is: a review's document, or an asset."""
 
     path: str  # relative to the output folder, with forward slashes
-    data: bytes | Path
+    source: Path
 
 
 @dataclass(frozen=True)
@@ -54,8 +55,11 @@ def page(path: str, template: str, crumbs: Crumbs = (), **context: Any) -> Job:
     return Job(path, template, (("crumbs", crumbs), *sorted(context.items())))
 
 
-def site_jobs(site: Site, templates: Path) -> tuple[list[Job], list[Output], Chrome]:
-    """Every page and data file of the site as jobs, the files copied as they are, and the page chrome."""
+def site_jobs(site: Site, templates: Path, bundles: tuple[str, ...] = ()) -> tuple[list[Job], list[Copy], Chrome]:
+    """Every page and data file of the site as jobs, the files copied as they are, and the page chrome.
+
+    `bundles` are the search index's shards (see search_index.py), which the search page merges.
+    """
     files = sorted(p for p in (templates / "assets").iterdir() if p.is_file())
     assets = [(p.name, f"assets/{fingerprinted(p)}", p) for p in files]
     chrome = replace(site.chrome, assets=tuple((name, "/" + path) for name, path, _ in assets))
@@ -64,13 +68,13 @@ def site_jobs(site: Site, templates: Path) -> tuple[list[Job], list[Output], Chr
         page("index.html", "home.html", latest=tuple(r.entry for r in site.reviews[:5]), count=len(site.reviews),
              browse=tuple((b.kind, b.title, b.links) for b in site.browse)),
         *review_list_pages(site),
-        page("search/index.html", "search.html", HOME),
+        page("search/index.html", "search.html", HOME, bundles=bundles),
         page("404.html", "404.html"),
     ]
     copies = []
     for review in site.reviews:
         jobs.append(page(f"reviews/{review.slug}/index.html", "review.html", reviews_crumbs, review=review))
-        copies += [Output(f"reviews/{review.slug}/{d.href}", d.file) for d in review.documents if d.file]
+        copies += [Copy(f"reviews/{review.slug}/{d.href}", d.file) for d in review.documents if d.file]
     for browse in site.browse:
         jobs.append(page(f"{browse.kind}/index.html", "groups.html", HOME, title=browse.title, groups=browse.links))
         for group in browse.groups:
@@ -91,7 +95,7 @@ def site_jobs(site: Site, templates: Path) -> tuple[list[Job], list[Output], Chr
             produce=export.list_json),
         Job("reviews.csv", None, (("reviews", site.reviews),), produce=export.reviews_csv),
     ]
-    copies += [Output(path, source) for _, path, source in assets]
+    copies += [Copy(path, source) for _, path, source in assets]
     moves = tuple((alias, r.url) for r in site.reviews for alias in r.aliases)
     jobs += [
         Job("_redirects", None, (("moves", moves), ("withdrawn", site.withdrawn)), produce=deploy.redirects),
@@ -190,37 +194,65 @@ def template_fingerprints(env: jinja2.Environment, templates: Path, known: Uses)
             for name in sources}
 
 
+Fingerprint = tuple[bytes | None, bytes]  # the template's closure and the values, as digests
+
+
+def context_digest(context: tuple[tuple[str, Any], ...]) -> bytes:
+    """A digest of a job's values; a review built from a record stands for itself by its key."""
+    digest = hashlib.blake2b(digest_size=20)
+    for name, value in context:
+        digest.update(name.encode() + b"\0")
+        if isinstance(value, Review) and value.key:
+            digest.update(value.key)
+        elif isinstance(value, tuple) and value and all(isinstance(v, Review) and v.key for v in value):
+            digest.update(b"".join(v.key for v in value))
+        else:
+            digest.update(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+    return digest.digest()
+
+
+class Writer(Protocol):
+    written: dict[str, tuple[bytes, Any]]
+
+    def put(self, path: str, data: bytes) -> None: ...
+    def keep(self, path: str) -> None: ...
+
+
 class Renderer:
-    """Renders jobs, reusing the previous build's bytes for jobs whose template and values are unchanged."""
+    """Renders jobs, skipping those whose template and values are unchanged since their file was written."""
 
     def __init__(self, templates: Path) -> None:
         self.templates = templates
         self._env = environment(templates)
-        self._done: dict[str, tuple[bytes | None, tuple[tuple[str, Any], ...], Output]] = {}
+        self.done: dict[str, Fingerprint] = {}  # path -> what its file on disk was made from
         self._fingerprints: dict[str, bytes] = {}
         self._uses: Uses = {}
         self.rendered: list[str] = []  # the paths the last call rendered anew
 
-    def render(self, jobs: list[Job], chrome: Any, progress: Progress) -> list[Output]:
+    def template_fingerprints(self) -> dict[str, bytes]:
         fingerprints = template_fingerprints(self._env, self.templates, self._uses)
         if fingerprints != self._fingerprints and self._env.cache is not None:
             self._env.cache.clear()  # a template changed: compile every template afresh
         self._fingerprints = fingerprints
+        return fingerprints
+
+    def render(self, jobs: list[Job], chrome: Any, progress: Progress, writer: Writer) -> None:
+        """Hand each new or changed output to `writer` as soon as it is made; `keep` the others."""
+        fingerprints = self.template_fingerprints()
+        chrome_digest = context_digest((("site", chrome),))
         self.rendered = []
-        done: dict[str, tuple[bytes | None, tuple[tuple[str, Any], ...], Output]] = {}
-        outputs = []
+        done: dict[str, Fingerprint] = {}
         for job in jobs:
-            fingerprint = fingerprints.get(job.template) if job.template else None
-            context = (("site", chrome), *job.context)
-            previous = self._done.get(job.path)
-            if previous is None or previous[0] != fingerprint or previous[1] != context:
-                previous = (fingerprint, context, Output(job.path, self._make(job, chrome)))
+            made = (fingerprints.get(job.template) if job.template else None,
+                    chrome_digest + context_digest(job.context))
+            if self.done.get(job.path) == made and job.path in writer.written:
+                writer.keep(job.path)
+            else:
+                writer.put(job.path, self._make(job, chrome))
                 self.rendered.append(job.path)
-            done[job.path] = previous
-            outputs.append(previous[2])
+            done[job.path] = made
             progress.advance()
-        self._done = done
-        return outputs
+        self.done = done
 
     def _make(self, job: Job, chrome: Any) -> bytes:
         values = dict(job.context)

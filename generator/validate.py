@@ -94,15 +94,53 @@ class FieldCache:
 def validate(raw: RawContent, problems: Problems, cache: FieldCache | None = None) -> ValidContent:
     """Check everything; the result is only trustworthy when `problems` has no errors."""
     cache = cache or FieldCache()
-    site = _site(raw.site, problems)
-    themes = tuple(site["themes"]) if isinstance(site.get("themes"), list) else ()
-    pages = [(page, cache.fields(page, schema.PAGE, problems)) for page in raw.pages]
-    _check_page_names(pages, problems)
-    reviews = [_review(folder, themes, problems, cache) for folder in raw.reviews]
-    _check_unique_slugs(reviews, problems)
+    site, pages = validate_settings(raw.site, raw.pages, problems, cache)
+    themes = themes_of(site)
+    reviews = [check_review(folder, themes, problems, cache) for folder in raw.reviews]
+    check_across([Facts.of(r) for r in reviews], problems)
     sources = [s for r in reviews for s in (r.folder.review, *r.folder.letters)]
     cache.keep_only({s.path for s, _ in pages} | {s.path for s in sources})
     return ValidContent(raw.root, site, pages, reviews)
+
+
+def validate_settings(site_file: SourceFile | None, page_files: list[SourceFile], problems: Problems,
+                      cache: FieldCache) -> tuple[dict[str, Any], list[tuple[SourceFile, dict[str, Any]]]]:
+    """site.yaml's values and each free page's."""
+    site = _site(site_file, problems)
+    pages = [(page, cache.fields(page, schema.PAGE, problems)) for page in page_files]
+    _check_page_names(pages, problems)
+    return site, pages
+
+
+def themes_of(site: dict[str, Any]) -> tuple[str, ...]:
+    """The theme vocabulary that reviews are checked against."""
+    return tuple(site["themes"]) if isinstance(site.get("themes"), list) else ()
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What the rules that span reviews need from each one."""
+
+    slug: str
+    path: Path  # its review.md
+    status: Any
+    csp: Any
+    csp_line: int
+    aliases: Any
+    aliases_line: int
+
+    @classmethod
+    def of(cls, review: ValidReview) -> Facts:
+        entries = review.folder.review.meta.entries if review.folder.review.meta else {}
+        line = {name: entries[name].key_line if name in entries else 1 for name in ("csp", "aliases")}
+        return cls(review.slug, review.folder.review.path, review.values.get("status"), review.values.get("csp"),
+                   line["csp"], review.values.get("aliases"), line["aliases"])
+
+
+def check_across(reviews: list[Facts], problems: Problems) -> None:
+    """The rules that span reviews: addresses of reviews, aliases and partnerships."""
+    _check_unique_slugs(reviews, problems)
+    _check_shared_partnerships([r for r in reviews if r.status == "published"], problems)
 
 
 def _fields(source: SourceFile, spec: schema.Schema, problems: Problems,
@@ -139,7 +177,10 @@ def _check_page_names(pages: list[tuple[SourceFile, dict[str, Any]]], problems: 
                          "rename the page")
 
 
-def _review(folder: ReviewFolder, themes: tuple[str, ...], problems: Problems, cache: FieldCache) -> ValidReview:
+def check_review(folder: ReviewFolder, themes: tuple[str, ...], problems: Problems,
+                 cache: FieldCache | None = None) -> ValidReview:
+    """One review's folder: its fields, its letters, its documents and the publication rules."""
+    cache = cache or FieldCache()
     review = ValidReview(folder, cache.fields(folder.review, schema.REVIEW, problems, themes, _check_summary))
     if not SLUG.match(folder.slug):
         problems.add(folder.review.path, 1, "folder name", f"'{folder.slug}' cannot be a web address",
@@ -252,28 +293,25 @@ def _scan(source: SourceFile, values: dict[str, Any], field: str,
                                   f"{fix}; if it must stay, acknowledge it in the front matter with a reason")
 
 
-def _check_unique_slugs(reviews: list[ValidReview], problems: Problems) -> None:
-    """Each review, alias and partnership needs its own web address."""
-    first: dict[str, ValidReview] = {}
+def _check_unique_slugs(reviews: list[Facts], problems: Problems) -> None:
+    """Each review and alias needs its own web address."""
+    first: dict[str, Facts] = {}
     for review in reviews:
         other = first.setdefault(review.slug.lower(), review)
         if other is not review:
-            problems.add(review.folder.review.path, 1, "folder name", f"'{review.slug}' is also the folder "
-                         f"name of {display_path(other.folder.path)}, and each review needs its own web address",
+            problems.add(review.path, 1, "folder name", f"'{review.slug}' is also the folder "
+                         f"name of {display_path(other.path.parent)}, and each review needs its own web address",
                          "rename one of the two folders")
     taken = {r.slug.lower() for r in reviews}
     for review in reviews:
-        aliases = review.values.get("aliases")
-        for alias in aliases if isinstance(aliases, list) else ():
-            line = review.folder.review.meta.entries["aliases"].key_line  # type: ignore[union-attr]
+        for alias in review.aliases if isinstance(review.aliases, list) else ():
             if not SLUG.match(alias) or alias in RESERVED_REVIEW_SLUGS:
-                problems.add(review.folder.review.path, line, "aliases", f"'{alias}' cannot be a review's address",
+                problems.add(review.path, review.aliases_line, "aliases", f"'{alias}' cannot be a review's address",
                              "give the review's earlier folder name: lower-case letters, digits and hyphens")
             elif alias.lower() in taken:
-                problems.add(review.folder.review.path, line, "aliases", f"'/reviews/{alias}/' is already the "
+                problems.add(review.path, review.aliases_line, "aliases", f"'/reviews/{alias}/' is already the "
                              "address of a review or another alias", "remove it, or rename one of the two")
             taken.add(alias.lower())
-    _check_shared_partnerships([r for r in reviews if r.values.get("status") == "published"], problems)
 
 
 def slugify(name: str) -> str:
@@ -281,15 +319,13 @@ def slugify(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", name.lower().replace("'", "").replace("\u2019", "")).strip("-")
 
 
-def _check_shared_partnerships(reviews: list[ValidReview], problems: Problems) -> None:
+def _check_shared_partnerships(reviews: list[Facts], problems: Problems) -> None:
     """Names that differ only in case or punctuation would share one address: ask for one spelling."""
     seen: dict[str, str] = {}
     for review in reviews:
-        name = review.values.get("csp")
-        if not isinstance(name, str):
+        if not isinstance(review.csp, str):
             continue
-        other = seen.setdefault(slugify(name), name)
-        if other != name:
-            line = review.folder.review.meta.entries["csp"].key_line if review.folder.review.meta else 1
-            problems.add(review.folder.review.path, line, "csp", f"'{name}' and '{other}' would share the address "
-                         f"/partnerships/{slugify(name)}/", f"spell it the same way in every review: '{other}'")
+        other = seen.setdefault(slugify(review.csp), review.csp)
+        if other != review.csp:
+            problems.add(review.path, review.csp_line, "csp", f"'{review.csp}' and '{other}' would share the address "
+                         f"/partnerships/{slugify(review.csp)}/", f"spell it the same way in every review: '{other}'")

@@ -8,7 +8,7 @@ files are written, and the search index is rebuilt in the background afterwards.
 
 from __future__ import annotations
 
-import shutil
+import os
 import signal
 import threading
 import time
@@ -30,12 +30,11 @@ from watchdog.events import (
 )
 from watchdog.observers import Observer
 
-from .build import Builder, Rendered, publish
+from .build import Builder
 from .problems import ContentError
 from .render import template_error_place
-from .search_index import index_site, is_indexed
+from .search_index import is_indexed
 from .serve import LiveSite, make_server
-from .write import Written, recorded, sync_outputs
 
 QUIET_SECONDS = 0.05  # how long the files must be still before a rebuild starts
 # Changes only: watching opens and reads too would flood the kernel's queue with the rebuild's own reads.
@@ -44,10 +43,10 @@ CHANGES = [FileCreatedEvent, FileModifiedEvent, FileDeletedEvent, FileMovedEvent
 
 
 class Indexer:
-    """Rebuilds the search index in a background thread; a newer request replaces a waiting one."""
+    """Brings the search index up to date in a background thread; a newer request replaces a waiting one."""
 
-    def __init__(self, live: LiveSite) -> None:
-        self.live = live
+    def __init__(self, builder: Builder, live: LiveSite) -> None:
+        self.builder, self.live = builder, live
         self._pending = False
         self._wake = threading.Condition()
         threading.Thread(target=self._loop, name="dhr-indexer", daemon=True).start()
@@ -64,23 +63,11 @@ class Indexer:
                 self._wake.wait_for(lambda: self._pending)
                 self._pending = False
             try:
-                self._index(self.live.folder)
+                self.builder.update_index()
             except Exception as exc:  # keep serving; the next save tries again
                 print(f"dhr serve: the search index could not be rebuilt: {exc}", flush=True)
             with self._wake:
                 self.live.indexing = self._pending
-
-
-    @staticmethod
-    def _index(folder: Path) -> None:
-        """Index into a side folder, then swap it in for the old index."""
-        fresh, old = folder / ".pagefind-next", folder / ".pagefind-old"
-        shutil.rmtree(fresh, ignore_errors=True)
-        index_site(folder, fresh)
-        if (folder / "pagefind").exists():
-            (folder / "pagefind").rename(old)
-        fresh.rename(folder / "pagefind")
-        shutil.rmtree(old, ignore_errors=True)
 
 
 class Rebuilder:
@@ -88,15 +75,21 @@ class Rebuilder:
 
     def __init__(self, builder: Builder, live: LiveSite, say: Callable[[str], None] = print) -> None:
         self.builder, self.live, self.say = builder, live, say
-        self.indexer = Indexer(live)
-        self._written: Written | None = None  # None until the folder holds a complete build
+        self.indexer = Indexer(builder, live)
+        self._built = False  # whether the folder holds a complete build
         self._due: float | None = None
+        self._edited: set[Path] | None = set()  # files saved since the last rebuild; None: anything may have changed
         self._wake = threading.Condition()
         self._warnings: list[str] = []
 
-    def poke(self) -> None:
-        """A watched file changed: rebuild once things have been quiet for QUIET_SECONDS."""
+    def poke(self, paths: list[Path] | None = None) -> None:
+        """Watched files changed (`paths`, when each is a file that was saved in place): rebuild once
+        things have been quiet for QUIET_SECONDS."""
         with self._wake:
+            if paths is None or self._edited is None:
+                self._edited = None
+            else:
+                self._edited.update(paths)
             self._due = time.monotonic() + QUIET_SECONDS
             self._wake.notify()
 
@@ -107,44 +100,37 @@ class Rebuilder:
                 while (delay := self._due - time.monotonic()) > 0:  # type: ignore[operator]
                     self._wake.wait(delay)
                 self._due = None
-            self.rebuild()
+                edited, self._edited = self._edited, set()
+            self.rebuild(edited)
 
-    def rebuild(self) -> None:
+    def rebuild(self, edited: set[Path] | None = None) -> None:
         """Build and update the live site; any failure is shown in the browser, and serving goes on."""
         try:
-            self._rebuild()
+            self._rebuild(edited)
         except Exception as exc:  # e.g. a file vanished mid-scan during a checkout
             self._fail([f"the build stopped unexpectedly ({exc!r}); save a file to try again"])
 
-    def _rebuild(self) -> None:
+    def _rebuild(self, edited: set[Path] | None) -> None:
         started = time.perf_counter()
-        try:
-            rendered = self.builder.run()
+        try:  # the first build makes a complete, fresh folder; later ones replace what changed
+            rendered = self.builder.run(staged=not self._built, edited=edited if self._built else None)
         except ContentError as exc:
             return self._fail([str(p) for p in exc.problems.errors + exc.problems.warnings])
         except jinja2.TemplateError as exc:
             return self._fail([f"{template_error_place(exc)}: template: {exc}; fix the template"])
-        verb = "Built" if self._written is None else "Rebuilt"
-        changed, removed, indexing = self._write(rendered)
-        self.live.succeed(bool(changed or removed))
+        verb = "Built" if not self._built else "Rebuilt"
+        indexing = self._built and any(is_indexed(p) for p in rendered.written + rendered.removed)
+        if indexing:
+            self.indexer.request()
+        self._built = True
+        self.live.succeed(bool(rendered.written or rendered.removed))
         warnings = [str(p) for p in rendered.problems.warnings]
         if warnings != self._warnings:
             self.say("\n".join(warnings))
             self._warnings = warnings
-        self.say(f"{verb} {len(rendered.site.reviews)} reviews, {rendered.letters} letters: {len(changed)} files "
-                 f"written, {len(removed)} removed, {len(rendered.problems.warnings)} warnings, "
+        self.say(f"{verb} {rendered.reviews} reviews, {rendered.letters} letters: {len(rendered.written)} files "
+                 f"written, {len(rendered.removed)} removed, {len(rendered.problems.warnings)} warnings, "
                  f"{time.perf_counter() - started:.2f} s{' (search index updating)' if indexing else ''}")
-
-    def _write(self, rendered: Rendered) -> tuple[list[str], list[str], bool]:
-        if self._written is None:  # first good build: a complete, fresh folder
-            publish(rendered.outputs, self.live.folder)
-            self._written = recorded(rendered.outputs)
-            return [o.path for o in rendered.outputs], [], False
-        changed, removed = sync_outputs(rendered.outputs, self.live.folder, self._written)
-        indexing = any(is_indexed(p) for p in changed + removed)
-        if indexing:
-            self.indexer.request()
-        return changed, removed, indexing
 
     def _fail(self, errors: list[str]) -> None:
         self.live.fail(errors)
@@ -157,7 +143,9 @@ class _Poke(FileSystemEventHandler):
         self.rebuilder = rebuilder
 
     def on_any_event(self, event: FileSystemEvent) -> None:
-        if event.event_type in ("created", "modified", "deleted", "moved", "closed"):
+        if event.event_type in ("modified", "closed") and not event.is_directory:
+            self.rebuilder.poke([Path(os.fsdecode(event.src_path))])  # saved in place
+        elif event.event_type in ("created", "modified", "deleted", "moved", "closed"):
             self.rebuilder.poke()
 
 
@@ -187,6 +175,7 @@ def serve_site(builder: Builder, out: Path, host: str, port: int) -> None:
         deadline = time.monotonic() + 60
         while live.indexing and time.monotonic() < deadline:  # let Pagefind finish writing its files
             time.sleep(0.05)
+        builder.save()
 
 
 def _interrupt(signum: int, frame: object) -> None:

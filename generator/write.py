@@ -8,18 +8,17 @@ a complete site; elsewhere it takes two renames, and the next build repairs an i
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import errno
+import hashlib
 import os
 import shutil
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-
-from .progress import Progress
-from .render import Output
 
 
 @contextmanager
@@ -73,76 +72,134 @@ def _exchange(first: Path, second: Path) -> bool:
     raise OSError(error, os.strerror(error), str(second))
 
 
-def write_outputs(outputs: list[Output], folder: Path, progress: Progress | None = None) -> int:
-    """Write every output under `folder`; returns the number of files written."""
-    progress = progress or Progress()
-    top = folder.resolve()
-    for output in outputs:
-        target = (top / output.path).resolve()
-        if not target.is_relative_to(top):
-            raise ValueError(f"refusing to write outside the output folder: {output.path}")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(output.data, Path):
-            shutil.copyfile(output.data, target)
-        else:
-            target.write_bytes(output.data)
-        progress.advance()
-    return len(outputs)
+Stamp = tuple[int, int, int]  # a file's size, modification time and inode, as written
+Written = dict[str, tuple[bytes, Stamp]]  # path -> (a digest of what was written there, the file's stamp)
 
 
-Written = dict[str, object]  # path -> what was last written there (an Output, or a source file's stat)
+def digest(data: bytes) -> bytes:
+    return hashlib.blake2b(data, digest_size=20).digest()
 
 
-def recorded(outputs: list[Output]) -> Written:
-    """What `write_outputs` put on disk, as `sync_outputs` tracks it."""
-    return {o.path: _token(o) for o in outputs}
+def stamp(path: Path | str) -> Stamp | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_size, st.st_mtime_ns, st.st_ino)
 
 
-def sync_outputs(outputs: list[Output], folder: Path, written: Written) -> tuple[list[str], list[str]]:
-    """Make `folder` match `outputs`, writing only what changed and deleting what is gone.
+def still_written(folder: Path, written: Written) -> Written:
+    """The records whose files are still exactly as written: not edited, replaced or deleted since."""
+    top = str(folder.resolve())
+    return {path: entry for path, entry in written.items() if stamp(f"{top}/{path}") == entry[1]}
 
-    Each file is written to a temporary name and renamed into place, so a server never reads
-    half a file. `written` records what is on disk and is updated; returns (written, removed) paths.
+
+class SiteWriter:
+    """Writes one build of the site, writing only what differs from what is already there.
+
+    Staged (`dhr build`): new files go into a folder beside the site, unchanged ones become hard
+    links to the current site's (so they keep their times), and the folder replaces the site in
+    one step at the end; when nothing differs, nothing is written at all. Live (`dhr serve`): each
+    new file replaces the old one in place under a temporary name, so a reader never sees half a file.
+    `written` describes what is on disk (see `still_written`), and is updated.
     """
-    top = folder.resolve()
-    changed = []
-    for output in outputs:
-        token = _token(output)
-        previous = written.get(output.path)
-        if previous is token or (previous is not None and previous == token):
-            continue
-        if isinstance(previous, Output) and isinstance(token, Output) and previous.data == token.data:
-            written[output.path] = token  # rendered again, to the same bytes
-            continue
-        _replace(top, output)
-        written[output.path] = token
-        changed.append(output.path)
-    removed = sorted(set(written) - {o.path for o in outputs})
-    for path in removed:
-        (top / path).unlink(missing_ok=True)
-        del written[path]
-        _prune(top, (top / path).parent)
-    return changed, removed
 
+    def __init__(self, out_dir: Path, written: Written, staged: bool = True) -> None:
+        self.out_dir, self.written, self.is_staged = out_dir.resolve(), written, staged
+        self.changed: list[str] = []
+        self._paths: set[str] = set()
+        self._fresh: dict[str, bytes] = {}  # path -> digest, of the files this build wrote
+        self._trees: list[str] = []
+        self._linked: set[str] = set()
+        self._stage: Path | None = None if staged else self.out_dir
+        self._context: contextlib.ExitStack | None = None
 
-def _token(output: Output) -> object:
-    if isinstance(output.data, Path):
-        st = output.data.stat()
-        return (str(output.data), st.st_size, st.st_mtime_ns)
-    return output
+    def put(self, path: str, data: bytes) -> None:
+        """The bytes of one output."""
+        self._put(path, digest(data), lambda target: target.write_bytes(data))
 
+    def copy(self, path: str, source: Path) -> None:
+        """A file copied as it is (kept while its size and time are unchanged)."""
+        st = source.stat()
+        token = digest(f"{source.resolve()}\0{st.st_size}\0{st.st_mtime_ns}".encode())
+        self._put(path, token, lambda target: shutil.copyfile(source, target))
 
-def _replace(top: Path, output: Output) -> None:
-    target = (top / output.path).resolve()
-    if not target.is_relative_to(top):
-        raise ValueError(f"refusing to write outside the output folder: {output.path}")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    temporary = target.with_name(f".{target.name}.tmp")
-    if isinstance(output.data, Path):
-        shutil.copyfile(output.data, temporary)
-    else:
-        temporary.write_bytes(output.data)
-    temporary.replace(target)
+    def keep(self, path: str) -> None:
+        """An output known to be unchanged on disk."""
+        self._paths.add(path)
+
+    def keep_tree(self, path: str) -> None:
+        """A folder of the current site to carry over as it is (not tracked in `written`)."""
+        self._trees.append(path)
+
+    @property
+    def paths(self) -> set[str]:
+        """Every output of this build so far."""
+        return self._paths
+
+    def digest(self, path: str) -> bytes:
+        """The digest of the bytes this build has at `path`."""
+        return self._fresh[path] if path in self._fresh else self.written[path][0]
+
+    def folder(self) -> Path:
+        """Where this build's files go: the staged folder (made on first use) or the live site."""
+        if self._stage is None:
+            self._context = contextlib.ExitStack()
+            self._stage = self._context.enter_context(staged(self.out_dir))
+        return self._stage
+
+    def _put(self, path: str, token: bytes, write: Callable[[Path], object]) -> None:
+        self._paths.add(path)
+        if path in self.written and self.written[path][0] == token:
+            return
+        top = self.folder()
+        target = (top / path).resolve()
+        if not target.is_relative_to(top):
+            raise ValueError(f"refusing to write outside the output folder: {path}")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        temporary = target.with_name(f".{target.name}.tmp") if not self.is_staged else target
+        write(temporary)
+        if temporary != target:
+            temporary.replace(target)
+        self._fresh[path] = token
+        self.changed.append(path)
+
+    def finish(self) -> list[str]:
+        """Complete the build (swap the staged folder in); returns the paths removed."""
+        removed = sorted(set(self.written) - self._paths)
+        if self._stage is None and removed:
+            self.folder()
+        if self.is_staged and self._stage is not None:
+            self.settle()
+            for tree in self._trees:
+                shutil.copytree(self.out_dir / tree, self._stage / tree, copy_function=os.link, dirs_exist_ok=True)
+            self._context.close()  # type: ignore[union-attr] - swaps the folder in
+        elif not self.is_staged:
+            for path in removed:
+                (self.out_dir / path).unlink(missing_ok=True)
+                _prune(self.out_dir, (self.out_dir / path).parent)
+        for path in removed:
+            del self.written[path]
+        for path, token in self._fresh.items():
+            self.written[path] = (token, stamp(self.out_dir / path) or (0, 0, 0))
+        return removed
+
+    def abandon(self) -> None:
+        """The build failed: drop the staged folder, leaving the site as it was."""
+        if self._context is not None:
+            self._context.__exit__(RuntimeError, RuntimeError("build abandoned"), None)
+
+    def settle(self) -> None:
+        """Make the staged folder complete so far: link in the unchanged outputs not yet there."""
+        stage = self.folder()
+        made: set[str] = set()
+        for path in sorted(self._paths - set(self._fresh) - self._linked):
+            folder = path.rpartition("/")[0]
+            if folder not in made:
+                os.makedirs(f"{stage}/{folder}", exist_ok=True)
+                made.add(folder)
+            os.link(f"{self.out_dir}/{path}", f"{stage}/{path}")
+            self._linked.add(path)
 
 
 def _prune(top: Path, folder: Path) -> None:

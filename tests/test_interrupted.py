@@ -16,7 +16,7 @@ sys.path.insert(0, str(REPO / "benchmarks"))
 from corpus import generate
 
 # Pagefind writes these in no fixed order, under names that hash their bytes.
-UNORDERED = ("pagefind/filter/", "pagefind/index/", "pagefind/pagefind-entry.json", "pagefind/pagefind.")
+UNORDERED = ("pagefind/0/filter/", "pagefind/0/index/", "pagefind/0/pagefind-entry.json", "pagefind/0/pagefind.")
 
 
 def state(site: Path) -> dict[str, bytes | int]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import shutil
 from pathlib import Path
 
@@ -20,16 +21,26 @@ def builder(tree: ContentTree, tmp_path: Path) -> Builder:
     tree.write("reviews/bob/letter-2023-01-10.md", "---\ndate: 2023-01-10\noutcome: publish\n---\nBob's letter.\n")
     templates = tmp_path / "templates"
     shutil.copytree(TEMPLATES, templates)
-    built = Builder(tree.root, templates)
+    built = Builder(tree.root, templates, tmp_path / "site", search=False)
     built.run()
     return built
 
 
+_fresh = itertools.count()
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file of a built site but the search index, by path."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*"))
+            if p.is_file() and not p.relative_to(folder).as_posix().startswith("pagefind/")}
+
+
 def _rerun(builder: Builder) -> list[str]:
-    """Rebuild, check the result equals a clean build, and return the paths rendered anew."""
+    """Rebuild, check the site equals a clean build's, and return the paths rendered anew."""
     rendered = builder.run()
-    fresh = Builder(builder.content_dir, builder.templates).run()
-    assert {o.path: o.data for o in rendered.outputs} == {o.path: o.data for o in fresh.outputs}
+    fresh = builder.out_dir.parent / f"fresh-{next(_fresh)}"
+    Builder(builder.content_dir, builder.templates, fresh, search=False).run()
+    assert snapshot(builder.out_dir) == snapshot(fresh)
     return sorted(rendered.rendered)
 
 
@@ -83,22 +94,22 @@ def test_editing_the_base_layout_renders_every_page_but_not_the_data(builder: Bu
     base.write_text(base.read_text().replace("Skip to main content", "Skip to the content"))
     rendered = _rerun(builder)
     assert "reviews.json" not in rendered and "reviews.csv" not in rendered and "sitemap.xml" not in rendered
-    assert {p for p in rendered if p.endswith(".html")} == {
-        o.path for o in builder.run().outputs if o.path.endswith(".html")}
+    assert {p for p in rendered if p.endswith(".html")} == {p for p in snapshot(builder.out_dir) if p.endswith(".html")}
 
 
 def test_editing_site_settings_renders_every_page(tree: ContentTree, builder: Builder) -> None:
     tree.write("site.yaml", (tree.root / "site.yaml").read_text().replace("title: Test reviews", "title: Reviews"))
-    assert len(_rerun(builder)) == len([o for o in builder.run().outputs if not isinstance(o.data, Path)])
+    copied = ("assets/", "reviews/alice/report.pdf")
+    assert len(_rerun(builder)) == len([p for p in snapshot(builder.out_dir) if not p.startswith(copied)])
 
 
 def test_deleting_a_review_removes_its_page_and_every_reference(tree: ContentTree, builder: Builder) -> None:
     shutil.rmtree(tree.root / "reviews/bob")
     rendered = _rerun(builder)
     assert "reviews/bob/index.html" not in rendered
-    outputs = builder.run().outputs
-    assert not any(o.path.startswith(("reviews/bob/", "partnerships/other-", "years/2023/")) for o in outputs)
-    assert not any(b"/reviews/bob/" in o.data or b"Bob" in o.data for o in outputs if isinstance(o.data, bytes))
+    outputs = snapshot(builder.out_dir)
+    assert not any(path.startswith(("reviews/bob/", "partnerships/other-", "years/2023/")) for path in outputs)
+    assert not any(b"/reviews/bob/" in data or b"Bob" in data for data in outputs.values())
     assert "sitemap.xml" in rendered and "index.html" in rendered and "reviews/alice/index.html" not in rendered
 
 
@@ -116,8 +127,69 @@ def test_two_quick_saves_of_the_same_size_are_both_seen(tree: ContentTree, build
     letter = tree.root / "reviews/alice/letter-2024-08-07.md"
     text = letter.read_text()
     letter.write_text(text.replace("First point.", "Fixed point."))
-    first = {o.path: o.data for o in builder.run().outputs}
+    builder.run()
+    first = (builder.out_dir / "reviews/alice/index.html").read_bytes()
     letter.write_text(text.replace("First point.", "Later point."))  # same size, within the same clock tick
-    second = {o.path: o.data for o in builder.run().outputs}
-    assert b"Fixed point." in first["reviews/alice/index.html"]
-    assert b"Later point." in second["reviews/alice/index.html"]
+    builder.run()
+    assert b"Fixed point." in first
+    assert b"Later point." in (builder.out_dir / "reviews/alice/index.html").read_bytes()
+
+
+def _cached_build(tree: ContentTree, out: Path, cache: Path, **options: object) -> list[str]:
+    """One `dhr build` run: a new Builder restored from the build cache; returns the files it wrote."""
+    return Builder(tree.root, TEMPLATES, out, cache_dir=cache, **options).run().written  # type: ignore[arg-type]
+
+
+def test_a_build_with_nothing_changed_writes_nothing(tree: ContentTree, tmp_path: Path) -> None:
+    site, cache = tmp_path / "site", tmp_path / "cache"
+    assert _cached_build(tree, site, cache, search=False)
+    times = {p: p.stat().st_mtime_ns for p in site.rglob("*")}
+    assert _cached_build(tree, site, cache, search=False) == []
+    assert {p: p.stat().st_mtime_ns for p in site.rglob("*")} == times
+
+
+def test_cached_builds_equal_clean_builds_over_edits_additions_and_deletions(tree: ContentTree,
+                                                                              tmp_path: Path) -> None:
+    site, cache = tmp_path / "site", tmp_path / "cache"
+    letter = tree.root / "reviews/alice/letter-2024-08-07.md"
+    steps = [
+        lambda: None,
+        lambda: letter.write_text(letter.read_text().replace("First point.", "An edited point.")),
+        lambda: (tree.write("reviews/bob/letter-2023-01-10.md", "---\ndate: 2023-01-10\noutcome: publish\n---\nBob.\n"),
+                 tree.review(BOB, slug="bob")),
+        lambda: tree.write("site.yaml", (tree.root / "site.yaml").read_text().replace("Test reviews", "Reviews")),
+        lambda: letter.write_text(letter.read_text().replace("outcome: publish\n", "outcome: publish-after-changes\n")),
+        lambda: tree.write("reviews/alice/report.pdf", b"%PDF-1.4 a longer, replaced report"),
+        lambda: shutil.rmtree(tree.root / "reviews/alice"),
+        lambda: tree.review(BOB.replace("status: published", "status: withdrawn"), slug="bob"),
+    ]
+    for number, step in enumerate(steps):
+        step()
+        _cached_build(tree, site, cache, search=False)
+        clean = tmp_path / f"clean-{number}"
+        Builder(tree.root, TEMPLATES, clean, search=False).run()
+        assert snapshot(site) == snapshot(clean), f"step {number}"
+
+
+def test_a_site_file_changed_by_hand_is_written_again(tree: ContentTree, tmp_path: Path) -> None:
+    site, cache = tmp_path / "site", tmp_path / "cache"
+    _cached_build(tree, site, cache, search=False)
+    (site / "reviews/alice/index.html").write_text("tampered")
+    (site / "feed.xml").unlink()
+    assert sorted(_cached_build(tree, site, cache, search=False)) == ["feed.xml", "reviews/alice/index.html"]
+    clean = tmp_path / "clean"
+    Builder(tree.root, TEMPLATES, clean, search=False).run()
+    assert snapshot(site) == snapshot(clean)
+
+
+def test_the_cache_is_kept_apart_for_other_settings_and_survives_damage(tree: ContentTree, tmp_path: Path) -> None:
+    site, cache = tmp_path / "site", tmp_path / "cache"
+    _cached_build(tree, site, cache, search=False)
+    _cached_build(tree, site, cache, search=False, preview=True)
+    assert len(list(cache.glob("build-*.pickle"))) == 2
+    for state in cache.glob("build-*.pickle"):
+        state.write_bytes(b"not a pickle")
+    assert _cached_build(tree, site, cache, search=False)  # unreadable: built afresh, correctly
+    clean = tmp_path / "clean"
+    Builder(tree.root, TEMPLATES, clean, search=False).run()
+    assert snapshot(site) == snapshot(clean)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import jinja2
 import pytest
@@ -24,8 +25,8 @@ def test_templates_refuse_undefined_names() -> None:
         env.from_string("{{ review.titel }}").render(review={"title": "x"})
 
 
-def test_titles_are_escaped(tree: ContentTree) -> None:
+def test_titles_are_escaped(tree: ContentTree, tmp_path: Path) -> None:
     tree.review("title: <b>Alice</b>\ncsp: A & B\nstatus: published\n")
-    outputs = {o.path: o for o in Builder(tree.root, TEMPLATES).run().outputs}
-    html = outputs["reviews/alice/index.html"].data.decode()
+    Builder(tree.root, TEMPLATES, tmp_path / "site", search=False).run()
+    html = (tmp_path / "site/reviews/alice/index.html").read_text()
     assert "<b>Alice</b>" not in html and "&lt;b&gt;Alice&lt;/b&gt;" in html and "A &amp; B" in html

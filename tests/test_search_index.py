@@ -6,7 +6,7 @@ import gzip
 import json
 from pathlib import Path
 
-from generator.search_index import index_site, is_indexed
+from generator.search_index import bundles, index_shards, is_indexed, plan, shard_count, still_indexed
 
 PAGE = """<!doctype html><html lang="en"><body><main data-pagefind-body>
 <h1 data-pagefind-sort="title:alice"><span data-pagefind-meta="title">Alice</span></h1>
@@ -14,20 +14,36 @@ PAGE = """<!doctype html><html lang="en"><body><main data-pagefind-body>
 <p>The panel praised the wombat analysis.</p></main></body></html>"""
 
 
-def test_only_review_pages_are_indexed_with_their_filters(tmp_path: Path) -> None:
+def test_a_shard_indexes_only_its_review_pages_with_their_filters(tmp_path: Path) -> None:
     site = tmp_path / "site"
     (site / "reviews/alice").mkdir(parents=True)
     (site / "reviews/alice/index.html").write_text(PAGE)
     (site / "about").mkdir()
     (site / "about/index.html").write_text(PAGE.replace("Alice", "About").replace("wombat", "koala"))
-    bundle = site / "pagefind"
-    assert index_site(site, bundle) == 1
-    assert (bundle / "pagefind-ui.js").is_file() and (bundle / "pagefind-entry.json").is_file()
-    [fragment] = list((bundle / "fragment").iterdir())
-    record = json.loads(gzip.decompress(fragment.read_bytes()).removeprefix(b"pagefind_dcd"))
-    assert record["url"] == "/reviews/alice/"
-    assert record["filters"] == {"theme": ["MARAC"], "year": ["2024"]}
-    assert "wombat analysis" in record["content"]
+    wanted = plan({"reviews/alice/index.html": b"1", "about/index.html": b"2"}, 1)
+    shards = index_shards(site, site, wanted)
+    bundle = site / "pagefind/0"
+    assert (bundle / "pagefind-component-ui.js").is_file() and (bundle / "pagefind-entry.json").is_file()
+    assert still_indexed(site, shards) == shards
+    fragments = list((bundle / "fragment").iterdir())
+    records = [json.loads(gzip.decompress(f.read_bytes()).removeprefix(b"pagefind_dcd")) for f in fragments]
+    [alice] = [r for r in records if r["url"] == "/reviews/alice/"]
+    assert alice["filters"] == {"theme": ["MARAC"], "year": ["2024"]}
+    assert "wombat analysis" in alice["content"]
+    (bundle / "pagefind-entry.json").write_text("{}")  # edited by hand: no longer trusted
+    assert still_indexed(site, shards) == {}
+    assert not list(tmp_path.glob(".site.index-*"))  # the scratch folders are gone
+
+
+def test_pages_are_split_into_shards_by_a_stable_key() -> None:
+    pages = {f"reviews/r{n}/index.html": bytes([n]) for n in range(40)}
+    assert shard_count(40, 10) == 4 and shard_count(0, 10) == 1 and bundles(2) == ("/pagefind/0/", "/pagefind/1/")
+    shards = plan(pages, 4)
+    assert sorted(p for _, members in shards.values() for p in members) == sorted(pages)
+    assert all(members for _, members in shards.values())
+    edited = plan({**pages, "reviews/r7/index.html": b"edited"}, 4)
+    changed = [name for name in shards if shards[name][0] != edited[name][0]]
+    assert len(changed) == 1 and "reviews/r7/index.html" in shards[changed[0]][1]
 
 
 def test_which_outputs_are_indexed() -> None:

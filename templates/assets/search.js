@@ -6,6 +6,11 @@
   if (!components || !window.URLSearchParams) return;
   var FILTERS = ["theme", "year", "partnership", "outcome"];
   var search = components.getInstanceManager().getInstance("default");
+  // The index is in shards: Pagefind merges the others into the first, and their results and filters.
+  var config = document.querySelector("pagefind-config");
+  var merge = ((config && config.getAttribute("data-merge")) || "").split(" ").filter(Boolean);
+  search.options.mergeIndex = merge.map(function (path) { return { bundlePath: path }; });
+  search.triggerLoad();
 
   var params = new URLSearchParams(window.location.search);
   var pending = { term: params.get("q") || "", filters: {} };

@@ -1,0 +1,86 @@
+"""One review folder's part of the build, made from its files alone and keyed by their bytes.
+
+A `Record` is what the rest of the build needs from a review folder: the problems found in it,
+the facts the rules spanning reviews check, and the published review's model (Markdown rendered),
+kept pickled until a page or a data file needs it. Its key is a digest of the generator's version,
+the theme vocabulary and every file's name and bytes; the documents it names are checked by size
+and modification time. A record whose key and documents still match is used as it is, so an
+unchanged review costs one read and one hash of its files, in `dhr serve` and, through the build
+cache (cache.py), from one `dhr build` to the next.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .load import parse_markdown_file, review_folder
+from .model import Review, make_review
+from .problems import Problem, Problems
+from .validate import Facts, check_review
+
+Stamp = tuple[int, int] | None  # a document's size and modification time; None when it is missing
+
+
+def folder_key(version: bytes, themes: tuple[str, ...], files: dict[str, bytes]) -> bytes:
+    """The digest a folder's record is kept under."""
+    digest = hashlib.blake2b(version, digest_size=20)
+    digest.update("\0".join(themes).encode() + b"\1")
+    for name, data in files.items():
+        digest.update(name.encode() + b"\0" + hashlib.blake2b(data, digest_size=20).digest())
+    return digest.digest()
+
+
+@dataclass
+class Record:
+    key: bytes
+    facts: Facts | None  # None when the folder has no review.md
+    problems: tuple[Problem, ...]
+    documents: tuple[tuple[str, Stamp], ...]  # the local documents named, as they were
+    data: bytes | None  # the pickled Review, when the review is published and has no errors
+    _review: Review | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def published(self) -> bool:
+        return self.data is not None
+
+    def review(self) -> Review:
+        """The review's model, unpickled on first use."""
+        if self._review is None:
+            self._review = pickle.loads(self.data)  # type: ignore[arg-type]
+        return self._review
+
+    def is_current(self, key: bytes) -> bool:
+        return self.key == key and all(_stamp(Path(path)) == stamp for path, stamp in self.documents)
+
+    def __getstate__(self) -> dict[str, object]:
+        return {**self.__dict__, "_review": None}
+
+
+def make_record(folder: Path, files: dict[str, bytes], key: bytes, themes: tuple[str, ...]) -> Record:
+    """Load, check and model one review folder from its files' bytes (named as walk_reviews lists them)."""
+    problems = Problems()
+    parsed = {name: parse_markdown_file(folder / name, data, problems) for name, data in files.items()}
+    raw = review_folder(folder, parsed, problems)
+    if raw is None:
+        return Record(key, None, tuple(problems.items), (), None)
+    valid = check_review(raw, themes, problems)
+    documents = tuple((str(folder / d["file"]), _stamp(folder / d["file"]))
+                      for d in valid.values.get("documents") or () if isinstance(d, dict) and d.get("file"))
+    review = None
+    if valid.values.get("status") == "published" and not problems.errors:
+        # The review also shows its documents' sizes, so its own key covers them too.
+        review = make_review(valid, hashlib.blake2b(key + repr(documents).encode(), digest_size=20).digest())
+    data = pickle.dumps(review, protocol=pickle.HIGHEST_PROTOCOL) if review else None
+    return Record(key, Facts.of(valid), tuple(problems.items), documents, data, review)
+
+
+def _stamp(path: Path) -> Stamp:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_size, st.st_mtime_ns)
