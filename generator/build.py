@@ -29,7 +29,7 @@ from .problems import ContentError, Problems
 from .progress import Progress
 from .records import Record, folder_key, make_record
 from .render import Renderer, site_jobs
-from .search_index import SHARD_SIZE, Shards, bundles, index_shards, is_indexed, plan, shard_count, still_indexed
+from .search_index import SHARD_SIZE, Shards, bundles, index_shards, is_indexed, plan, shard_count, stale, still_indexed
 from .validate import FieldCache, ValidContent, check_across, themes_of, validate, validate_settings
 from .write import SiteWriter, still_written
 
@@ -51,11 +51,10 @@ class Rendered:
     indexed: list[str] = field(default_factory=list)  # search shards indexed anew
 
 
-def check(content_dir: Path, strict: bool = False, files: FileCache | None = None,
-          fields: FieldCache | None = None) -> tuple[ValidContent, Problems]:
+def check(content_dir: Path, strict: bool = False) -> tuple[ValidContent, Problems]:
     """Load and validate; raises ContentError with every problem when the content cannot be built."""
     problems = Problems()
-    content = validate(load_content(content_dir, problems, files), problems, fields)
+    content = validate(load_content(content_dir, problems), problems)
     if problems.failed(strict):
         raise ContentError(problems)
     return content, problems
@@ -176,33 +175,33 @@ class Builder:
     def _index(self, writer: SiteWriter, shards: Shards, count: int, progress: Progress) -> list[str]:
         """Bring each search shard up to date in a staged build; unchanged shards are carried over."""
         wanted = plan({path: writer.digest(path) for path in writer.paths if is_indexed(path)}, count)
-        stale = {name: entry for name, entry in wanted.items() if shards.get(name, (b"",))[0] != entry[0]}
-        self._shards = {name: shards[name] for name in wanted if name not in stale}
-        if stale or writer.changed or set(shards) != set(wanted):
+        outdated = stale(wanted, shards)
+        self._shards = {name: shards[name] for name in wanted if name not in outdated}
+        if outdated or writer.changed or set(shards) != set(wanted):
             progress.stage("Indexing pages for search")
             for name in self._shards:
                 writer.keep_tree(name)
             writer.settle()
-            self._shards.update(index_shards(writer.folder(), self.out_dir, stale))
-        return sorted(stale)
+            self._shards.update(index_shards(writer.folder(), self.out_dir, outdated))
+        return sorted(outdated)
 
     def update_index(self) -> list[str]:
         """For `dhr serve`: re-index, in place, the shards whose pages changed; each is swapped in whole."""
         count = shard_count(sum(1 for path in self._written if is_indexed(path)), self.shard_size)
         wanted = plan({path: entry[0] for path, entry in self._written.items() if is_indexed(path)}, count)
         shards = still_indexed(self.out_dir, self._shards)
-        stale = {name: entry for name, entry in wanted.items() if shards.get(name, (b"",))[0] != entry[0]}
+        outdated = stale(wanted, shards)
         with tempfile.TemporaryDirectory(prefix=f".{self.out_dir.name}.index-", dir=self.out_dir.parent) as work:
-            fresh = index_shards(self.out_dir, self.out_dir, stale, Path(work))
-            for name in stale:
+            fresh = index_shards(self.out_dir, self.out_dir, outdated, Path(work))
+            for name in outdated:
                 old = Path(work) / f"{name}.old"
                 if (self.out_dir / name).exists():
                     (self.out_dir / name).rename(old)
                 (Path(work) / name).rename(self.out_dir / name)
         for name in set(shards) - set(wanted):
             shutil.rmtree(self.out_dir / name, ignore_errors=True)
-        self._shards = {**{n: shards[n] for n in wanted if n not in stale}, **fresh}
-        return sorted(stale)
+        self._shards = {**{n: shards[n] for n in wanted if n not in outdated}, **fresh}
+        return sorted(outdated)
 
     def _restore(self, state: dict[str, Any]) -> None:
         self._records, self._folders = state["records"], state["folders"]

@@ -64,6 +64,11 @@ def plan(pages: dict[str, bytes], count: int) -> dict[str, tuple[bytes, list[str
     return shards
 
 
+def stale(wanted: dict[str, tuple[bytes, list[str]]], shards: Shards) -> dict[str, tuple[bytes, list[str]]]:
+    """The wanted shards that the current index does not already hold as they are."""
+    return {name: entry for name, entry in wanted.items() if shards.get(name, (b"",))[0] != entry[0]}
+
+
 def still_indexed(site: Path, shards: Shards) -> Shards:
     """The shards whose files are all still exactly as Pagefind wrote them."""
     return {name: entry for name, entry in shards.items()
@@ -103,8 +108,3 @@ def _index(site: Path, pages: list[str], bundle: Path, work: tuple[Path, str]) -
         shutil.rmtree(scratch, ignore_errors=True)
     return {str(p.relative_to(bundle)): stamp(p) for p in bundle.rglob("*") if p.is_file()}  # type: ignore[misc]
 
-
-def indexed_pages(bundle: Path) -> int:
-    """How many pages a bundle holds."""
-    fragments = bundle / "fragment"
-    return sum(1 for _ in fragments.iterdir()) if fragments.is_dir() else 0
