@@ -102,8 +102,8 @@ class Bool(Kind):
                          "write true or false, without quotes")
 
 
-_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
-_MONTH = re.compile(r"^(\d{4})(?:-(\d{2}))?$")
+_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})\Z")
+_MONTH = re.compile(r"^(\d{4})(?:-(\d{2}))?\Z")
 
 
 def _date(text: str, line: int, name: str, ctx: Context) -> Any:

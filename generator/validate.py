@@ -16,8 +16,8 @@ from . import schema
 from .load import Map, RawContent, ReviewFolder, SourceFile
 from .problems import Problem, Problems, display_path
 
-SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-LETTER_NAME = re.compile(r"^letter-(\d{4}-\d{2}-\d{2})\.md$")
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z")
+LETTER_NAME = re.compile(r"^letter-(\d{4}-\d{2}-\d{2})\.md\Z")
 RESERVED_REVIEW_SLUGS = {"page"}  # /reviews/page/2/ and on are the all-reviews list
 RESERVED_PAGES = {"reviews", "themes", "years", "partnerships", "search", "assets", "pagefind", "404"}
 
