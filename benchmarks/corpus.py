@@ -3,7 +3,8 @@
     python benchmarks/corpus.py --reviews 3000 --out /tmp/corpus
 
 Each review has realistic front matter, a summary of about 1 KB and one or two QA letters of
-about 4 KB with feedback lists. Every name, partnership and sentence is made up.
+about 4 KB with feedback lists; three in five have an action plan of 3 to 8 recommendations
+with dated updates. Every name, partnership and sentence is made up.
 """
 
 from __future__ import annotations
@@ -13,9 +14,13 @@ import random
 import shutil
 from pathlib import Path
 
+import yaml
+
 REPO = Path(__file__).resolve().parent.parent
-THEMES = [line.strip()[2:] for line in (REPO / "content/site.yaml").read_text().splitlines()
-          if line.startswith("  - ") and ":" not in line]
+SETTINGS = yaml.safe_load((REPO / "content/site.yaml").read_text(encoding="utf-8"))
+THEMES, AGENCIES = SETTINGS["themes"], SETTINGS["agencies"]
+STATUSES = ["planned", "in-progress", "in-progress", "complete", "complete", "complete", "not-accepted"]
+SCOPES = ["local", "local", "local", "regional", "national"]
 NAMES = ["Ada", "Bea", "Cora", "Dina", "Edie", "Faye", "Gwen", "Hana", "Iris", "June", "Kay", "Lena", "Mina",
          "Nell", "Opal", "Pia", "Rosa", "Suki", "Tess", "Una", "Vera", "Wren", "Yara", "Zoe"]
 PLACES = ["Northshire", "Southvale", "Eastmoor", "Westfield", "Lowbridge", "Highcombe", "Riverton", "Oakham Vale",
@@ -49,8 +54,30 @@ def letter(rng: random.Random, title: str, csp: str, date: str, outcome: str, re
             "Home Office DHR Quality Assurance Panel\n")
 
 
+def day(rng: random.Random, year: int) -> str:
+    return f"{year}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+
+
+def action_plan(rng: random.Random, year: int) -> str:
+    """An action plan of 3 to 8 recommendations, every date on or before 2025."""
+    recs = []
+    for number in range(1, rng.randint(3, 8) + 1):
+        status = rng.choice(STATUSES)
+        start = min(year + 1, 2025)
+        updates = "".join(f"      - date: {day(rng, rng.randint(start, 2025))}\n        text: {sentence(rng)}\n"
+                          for _ in range(rng.randint(0, 3)))
+        recs.append(f"  - number: {number}\n    text: {sentence(rng, 20)}\n    scope: {rng.choice(SCOPES)}\n"
+                    f"    agency: {rng.choice(AGENCIES)}\n    actions:\n      - {sentence(rng)}\n"
+                    f"      - {sentence(rng)}\n    lead: Head of Safeguarding\n"
+                    f"    target: {day(rng, rng.randint(start, 2026))}\n    status: {status}\n"
+                    + (f"    completed: {day(rng, 2025)}\n    evidence: {sentence(rng)}\n" if status == "complete"
+                       else "")
+                    + (f"    updates:\n{updates}" if updates else ""))
+    return "recommendations:\n" + "".join(recs)
+
+
 def review(rng: random.Random, number: int) -> tuple[str, str, list[tuple[str, str]]]:
-    """(slug, review.md, [(letter file name, text)]) for review `number`."""
+    """(slug, review.md, [(file name, text)] of its letters and action plan) for review `number`."""
     title = f"{rng.choice(NAMES)} {number}"
     csp = f"{rng.choice(PLACES)} Community Safety Partnership"
     year = rng.randint(2012, 2025)
@@ -67,8 +94,10 @@ def review(rng: random.Random, number: int) -> tuple[str, str, list[tuple[str, s
             f"    url: https://www.example.org/dhr/{number}/report.pdf\n  - title: Action plan\n"
             f"    kind: action-plan\n    url: https://www.example.org/dhr/{number}/action-plan.pdf\n"
             f"chair: An Independent Chair\nauthor: An Author\n---\n{paragraph(rng, 4)}\n\n{paragraph(rng, 4)}\n")
-    return (f"review-{number:05d}", text,
-            [(f"letter-{d}.md", letter(rng, title, csp, d, o, r)) for d, o, r in letters])
+    files = [(f"letter-{d}.md", letter(rng, title, csp, d, o, r)) for d, o, r in letters]
+    if rng.random() < 0.6:
+        files.append(("action-plan.yaml", action_plan(rng, year)))
+    return f"review-{number:05d}", text, files
 
 
 def generate(out: Path, reviews: int, seed: int = 2026) -> Path:

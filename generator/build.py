@@ -9,6 +9,7 @@ restores one from the build cache (cache.py), so a rebuild with nothing changed 
 from __future__ import annotations
 
 import ctypes
+import datetime as dt
 import hashlib
 import multiprocessing
 import os
@@ -23,14 +24,14 @@ from pathlib import Path
 from typing import Any
 
 from . import cache
-from .load import FileCache, load_content, load_settings, walk_reviews
+from .load import PLAN_NAMES, FileCache, load_content, load_settings, walk_reviews
 from .model import assemble
 from .problems import ContentError, Problems
 from .progress import Progress
 from .records import Record, folder_key, make_record
 from .render import Renderer, site_jobs
 from .search_index import SHARD_SIZE, Shards, bundles, index_shards, is_indexed, plan, shard_count, stale, still_indexed
-from .validate import FieldCache, ValidContent, check_across, themes_of, validate, validate_settings
+from .validate import FieldCache, ValidContent, Vocabulary, check_across, validate, validate_settings, vocabulary_of
 from .write import SiteWriter, still_written
 
 LOCAL_BASE_URL = "http://localhost:8000"
@@ -51,10 +52,18 @@ class Rendered:
     indexed: list[str] = field(default_factory=list)  # search shards indexed anew
 
 
-def check(content_dir: Path, strict: bool = False) -> tuple[ValidContent, Problems]:
+def build_date() -> dt.date:
+    """Today, or the day SOURCE_DATE_EPOCH gives (the reproducible-builds convention), in UTC."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date()
+    return dt.datetime.now(dt.UTC).date()
+
+
+def check(content_dir: Path, strict: bool = False, today: dt.date | None = None) -> tuple[ValidContent, Problems]:
     """Load and validate; raises ContentError with every problem when the content cannot be built."""
     problems = Problems()
-    content = validate(load_content(content_dir, problems), problems)
+    content = validate(load_content(content_dir, problems), problems, today or build_date())
     if problems.failed(strict):
         raise ContentError(problems)
     return content, problems
@@ -65,8 +74,9 @@ class Builder:
 
     def __init__(self, content_dir: Path, templates: Path, out_dir: Path, base_url: str | None = None,
                  strict: bool = False, preview: bool = False, search: bool = True, shard_size: int = SHARD_SIZE,
-                 cache_dir: Path | None = None) -> None:
+                 cache_dir: Path | None = None, today: dt.date | None = None) -> None:
         self.content_dir, self.templates, self.out_dir = content_dir, templates, out_dir
+        self.today = today  # None: the build date of each run
         self.base_url, self.strict, self.preview = base_url, strict, preview
         self.search, self.shard_size = search, shard_size
         self._files = FileCache()
@@ -97,27 +107,29 @@ class Builder:
         progress = progress or Progress()
         progress.stage("Reading and checking the content")
         problems = Problems()
+        today = self.today or build_date()
         site_file, page_files = load_settings(self.content_dir, problems, self._files)
         values, pages = validate_settings(site_file, page_files, problems, self._fields)
-        records = self._read_reviews(themes_of(values), problems, edited)
+        records = self._read_reviews(vocabulary_of(values), problems, edited)
         for record in records:
             problems.items.extend(record.problems)
-        check_across([r.facts for r in records if r.facts], problems)
+        check_across([r.facts for r in records if r.facts], problems, today)
         if problems.failed(self.strict):
             raise ContentError(problems)
         base_url = self.base_url or values["base_url"] or LOCAL_BASE_URL
         fingerprints = self._renderer.template_fingerprints()
-        inputs = self._digest_inputs(records, [site_file, *page_files], fingerprints)
+        inputs = self._digest_inputs(records, [site_file, *page_files], fingerprints, today)
         written = still_written(self.out_dir, self._written)
         shards = still_indexed(self.out_dir, self._shards) if self.search else {}
         published = [r for r in records if r.published]
-        letters = sum(1 for r in published for name in self._folders[r.facts.path.parent] if name != "review.md")
+        letters = sum(1 for r in published for name in self._folders[r.facts.path.parent]
+                      if name != "review.md" and name not in PLAN_NAMES)
         if inputs == self._inputs and written == self._written and shards == self._shards and self.out_dir.is_dir():
             self._renderer.rendered = []
             return Rendered(problems, len(published), letters, base_url)  # nothing to do
         progress.stage("Building the reviews")
         withdrawn = [r.facts.slug for r in records if r.facts and r.facts.status == "withdrawn"]
-        site = assemble(values, pages, [r.review() for r in published], withdrawn, base_url, self.preview)
+        site = assemble(values, pages, [r.review() for r in published], withdrawn, base_url, today, self.preview)
         count = shard_count(len(site.reviews), self.shard_size)
         jobs, copies, chrome = site_jobs(site, self.templates, bundles(count))
         writer = SiteWriter(self.out_dir, written, staged)
@@ -137,7 +149,7 @@ class Builder:
         return Rendered(problems, len(published), letters, base_url, self._renderer.rendered, writer.changed, removed,
                         indexed)
 
-    def _read_reviews(self, themes: tuple[str, ...], problems: Problems, edited: set[Path] | None) -> list[Record]:
+    def _read_reviews(self, vocabulary: Vocabulary, problems: Problems, edited: set[Path] | None) -> list[Record]:
         """Every review folder's record, made again only where its files or documents changed."""
         if edited is None or not all(self.knows(path) for path in edited):
             self._folders = walk_reviews(self.content_dir, problems)
@@ -150,17 +162,18 @@ class Builder:
             for name in names:
                 with open(f"{folder}/{name}", "rb") as file:
                     files[name] = file.read()
-            key = folder_key(cache.generator_version(), themes, files)
+            key = folder_key(cache.generator_version(), vocabulary, files)
             record = self._records.get(folder)
             if record is None or not record.is_current(key):
-                stale.append((folder, files, key, themes))
+                stale.append((folder, files, key, vocabulary))
         for folder in set(self._records) - set(self._folders):
             del self._records[folder]
         self._records.update(_make_records(stale))
         return [self._records[folder] for folder in self._folders]
 
-    def _digest_inputs(self, records: list[Record], files: list[Any], fingerprints: dict[str, bytes]) -> bytes:
-        digest = hashlib.blake2b(digest_size=20)
+    def _digest_inputs(self, records: list[Record], files: list[Any], fingerprints: dict[str, bytes],
+                       today: dt.date) -> bytes:
+        digest = hashlib.blake2b(today.isoformat().encode(), digest_size=20)
         for record in records:
             digest.update(record.key + repr(record.documents).encode())
         for source in files:
@@ -215,7 +228,7 @@ class Builder:
                                      "written": self._written, "shards": self._shards, "inputs": self._inputs})
 
 
-def _make_records(stale: list[tuple[Path, dict[str, bytes], bytes, tuple[str, ...]]]) -> dict[Path, Record]:
+def _make_records(stale: list[tuple[Path, dict[str, bytes], bytes, Vocabulary]]) -> dict[Path, Record]:
     """Records for the folders that need them, on every core when there are many."""
     if len(stale) < PARALLEL_FROM or (os.cpu_count() or 1) < 2 or "fork" not in multiprocessing.get_all_start_methods():
         return {item[0]: make_record(*item) for item in stale}
@@ -232,17 +245,19 @@ def _die_with_parent() -> None:
         ctypes.CDLL(None).prctl(pr_set_pdeathsig, signal.SIGKILL)
 
 
-def _make_record(args: tuple[Path, dict[str, bytes], bytes, tuple[str, ...]]) -> Record:
+def _make_record(args: tuple[Path, dict[str, bytes], bytes, Vocabulary]) -> Record:
     return make_record(*args)
 
 
 def build(content_dir: Path, out_dir: Path, templates: Path, base_url: str | None = None, strict: bool = False,
           search: bool = True, progress: Progress | None = None, preview: bool = False,
-          cache_dir: Path | None = None, shard_size: int = SHARD_SIZE) -> tuple[Rendered, float]:
+          cache_dir: Path | None = None, shard_size: int = SHARD_SIZE,
+          today: dt.date | None = None) -> tuple[Rendered, float]:
     """Build the site into `out_dir` (on any failure it is left as it was); returns what was done and the seconds."""
     started = time.perf_counter()
     progress = progress or Progress()
-    builder = Builder(content_dir, templates, out_dir, base_url, strict, preview, search, shard_size, cache_dir)
+    builder = Builder(content_dir, templates, out_dir, base_url, strict, preview, search, shard_size, cache_dir,
+                      today)
     rendered = builder.run(progress)
     progress.finish()
     return rendered, time.perf_counter() - started

@@ -10,12 +10,12 @@ from pathlib import Path
 import jinja2
 
 from . import __version__, scaffold, schema
-from .build import LOCAL_BASE_URL, Builder, build, check
+from .build import LOCAL_BASE_URL, Builder, build, build_date, check
 from .load import load_content
 from .problems import ContentError, Problems
 from .progress import Progress
 from .render import REPO_TEMPLATES, template_error_place
-from .report import render_report
+from .report import render_overdue, render_report
 from .search_index import SHARD_SIZE, SearchIndexError
 from .serve import CannotListenError
 from .validate import validate
@@ -95,6 +95,9 @@ def cmd_new(args: argparse.Namespace) -> int:
             path = scaffold.new_review(content, args.title, args.csp)
             then = (f"fill in its details, then add the panel's letter with: "
                     f"dhr new letter {path.parent.name} --date YYYY-MM-DD")
+        elif args.kind == "action-plan":
+            path = scaffold.new_action_plan(content, args.slug, build_date())
+            then = "replace the example with the review's recommendations, then run: dhr check"
         else:
             path = scaffold.new_letter(content, args.slug, args.date)
             then = "check the outcome, paste in the letter's text, then run: dhr check"
@@ -107,10 +110,11 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 def cmd_check(args: argparse.Namespace) -> int:
     if args.report:
-        problems = Problems()
-        content = validate(load_content(Path(args.content), problems), problems)
+        problems, today = Problems(), build_date()
+        content = validate(load_content(Path(args.content), problems), problems, today)
         _report(problems)
         print(render_report(content, problems))
+        print("\n" + render_overdue(content, today))
         return 1 if problems.failed(args.strict) else 0
     try:
         content, problems = check(Path(args.content), args.strict)
@@ -174,7 +178,7 @@ def parser() -> argparse.ArgumentParser:
     cache_options(s)
     s.set_defaults(run=cmd_serve)
 
-    n = commands.add_parser("new", help="create a review or a letter file to fill in",
+    n = commands.add_parser("new", help="create a review, a letter or an action plan file to fill in",
                             description="Create a file with valid front matter and a comment on each field. "
                             "An existing file is never overwritten.")
     kinds = n.add_subparsers(dest="kind", required=True, metavar="KIND")
@@ -186,7 +190,11 @@ def parser() -> argparse.ArgumentParser:
                           description="Create letter-YYYY-MM-DD.md in the review's folder.")
     nl.add_argument("slug", help="the review's folder name, e.g. salome")
     nl.add_argument("--date", required=True, metavar="YYYY-MM-DD", help="the date on the letter")
-    for sub in (nr, nl):
+    na = kinds.add_parser("action-plan", help="an action plan for an existing review",
+                          description="Create action-plan.yaml in the review's folder, with one example "
+                          "recommendation and a comment on each field.")
+    na.add_argument("slug", help="the review's folder name, e.g. salome")
+    for sub in (nr, nl, na):
         sub.add_argument("--content", default="content", metavar="DIR", help="the content folder (default: content)")
         sub.set_defaults(run=cmd_new)
 
@@ -195,7 +203,7 @@ def parser() -> argparse.ArgumentParser:
                             "problem; how to fix it. Exit code 1 when there are errors.")
     content_options(c)
     c.add_argument("--report", action="store_true", help="also print the Home Office publication checklist "
-                   "for each review: pass, warning or fail")
+                   "for each review (pass, warning or fail), and the overdue recommendations by agency")
     c.set_defaults(run=cmd_check)
 
     f = commands.add_parser("fields", help="print every content field and what it means",

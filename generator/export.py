@@ -1,4 +1,10 @@
-"""Open data: `reviews.json` (everything public about each review) and `reviews.csv` (a row each)."""
+"""Open data: `reviews.json`, a CSV file per entity, and a JSON Schema for each file.
+
+The shape of every record is declared once below, as a `schema.Schema` whose fields are, where
+the value comes from the content, the very fields that validate the content files (so their
+kinds and their documentation are the same). The JSON Schemas are made from those declarations,
+and the tests hold the files to them.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +12,89 @@ import csv
 import datetime as dt
 import io
 import json
+from collections.abc import Callable, Iterator
 from functools import lru_cache
 from typing import Any
 
+from . import schema
 from .model import Chrome, Entry, Review
+from .schema import REVIEW, Field, ListOf, Record, Schema, Text
+
+
+class Integer(schema.Kind):
+    label = "whole number"
+
+
+def _from(spec: Schema, name: str, doc: str | None = None, required: bool | None = None) -> Field:
+    """A field of the content model, as the data files carry it."""
+    f = spec.field(name)
+    return Field(name, f.kind, doc or f.doc, f.required if required is None else required)
+
+
+URL = Field("url", schema.Url(), "its address on this site", True)
+SLUG = Field("review", schema.Pattern("review's folder name", r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z", "", ""),
+             "the review's folder name, which links the tables", True)
+POINT = Schema("feedback point", "A point the QA Panel's letter asked the partnership to look at.", (
+    Field("number", Integer(), "its place in the letter's list, from 1", True),
+    Field("text", Text(), "the point, as the letter words it", True), URL))
+LETTER = Schema("letter", "A Home Office QA Panel letter about the review.", (
+    _from(schema.LETTER, "date"), URL, *(_from(schema.LETTER, n) for n in ("panel_date", "resubmission", "outcome",
+                                                                          "from", "to", "signed")),
+    Field("feedback_points", ListOf(Record(POINT)), "the points the letter lists", True)))
+UPDATE = Schema("update", schema.UPDATE.doc, tuple(_from(schema.UPDATE, n) for n in ("date", "text")))
+RECOMMENDATION = Schema("recommendation", schema.RECOMMENDATION.doc, (
+    _from(schema.RECOMMENDATION, "number"), URL,
+    *(_from(schema.RECOMMENDATION, n) for n in ("text", "scope", "agency", "actions", "lead", "target", "status",
+                                                "completed")),
+    Field("updates", ListOf(Record(UPDATE)), "dated progress updates, oldest first", True),
+    _from(schema.RECOMMENDATION, "evidence")))
+PLAN = Schema("action plan", "The review's recommendations, a live document.", (
+    Field("updated", schema.Date(), "the latest date of an update or a completion"),
+    Field("recommendations", ListOf(Record(RECOMMENDATION)), "its recommendations", True)))
+DOCUMENT = Schema("document", schema.DOCUMENT.doc, (
+    _from(schema.DOCUMENT, "title"), _from(schema.DOCUMENT, "kind"),
+    Field("url", schema.Url(), "where to download it", True),
+    Field("bytes", Integer(), "its size, for a file published on this site")))
+REVIEW_DATA = Schema("review", "A published Domestic Homicide Review.", (
+    Field("slug", SLUG.kind, "the review's folder name, the last part of its address", True), URL,
+    *(_from(REVIEW, n) for n in ("title", "reference", "csp", "published")),
+    Field("year", Integer(), "the year published, or of its latest letter where that is not recorded", True),
+    _from(REVIEW, "death"), _from(REVIEW, "themes", required=True), _from(REVIEW, "chair"), _from(REVIEW, "author"),
+    Field("documents", ListOf(Record(DOCUMENT)), "its documents", True),
+    Field("letters", ListOf(Record(LETTER)), "the QA Panel's letters, oldest first", True),
+    Field("action_plan", Record(PLAN), "its recommendations and their implementation, where published")))
+REVIEWS_JSON = Schema("reviews.json", "Every published review, newest first.", (
+    Field("title", Text(), "the site's name", True), Field("count", Integer(), "how many reviews", True),
+    Field("reviews", ListOf(Record(REVIEW_DATA)), "the reviews", True)))
+
+TABLES: dict[str, Schema] = {  # CSV file name -> one row's fields
+    "reviews.csv": Schema("reviews.csv", "A row per published review.", (
+        REVIEW_DATA.field("slug"), URL, *(_from(REVIEW, n) for n in ("title", "reference", "csp", "published")),
+        REVIEW_DATA.field("year"), _from(REVIEW, "death"),
+        Field("themes", Text(), "its themes, separated by '; '"),
+        Field("letters", Integer(), "how many QA Panel letters", True),
+        Field("latest_letter", schema.Date(), "the date of the latest letter", True),
+        Field("latest_outcome", schema.LETTER.field("outcome").kind, "the latest letter's outcome", True),
+        Field("feedback_points", Integer(), "how many feedback points its letters list", True),
+        _from(REVIEW, "chair"), _from(REVIEW, "author"),
+        Field("recommendations", Integer(), "how many recommendations its action plan lists", True),
+        Field("plan_updated", schema.Date(), "when its action plan was last updated"))),
+    "letters.csv": Schema("letters.csv", "A row per QA Panel letter.", (
+        SLUG, *(f for f in LETTER.fields if f.name != "feedback_points"),
+        Field("feedback_points", Integer(), "how many points the letter lists", True))),
+    "feedback-points.csv": Schema("feedback-points.csv", "A row per feedback point of a letter.", (
+        SLUG, Field("letter", schema.Date(), "the date of its letter", True), *POINT.fields,
+        Field("themes", Text(), "the review's themes, separated by '; '"))),
+    "recommendations.csv": Schema("recommendations.csv", "A row per recommendation of an action plan.", (
+        SLUG, *(f for f in RECOMMENDATION.fields if f.name not in ("actions", "updates", "evidence")),
+        Field("actions", Text(), "the actions agreed, one a line"),
+        Field("updates", Integer(), "how many progress updates", True),
+        Field("latest_update", schema.Date(), "the date of the latest update"),
+        _from(schema.RECOMMENDATION, "evidence"))),
+    "updates.csv": Schema("updates.csv", "A row per progress update on a recommendation.", (
+        SLUG, Field("recommendation", schema.RECOMMENDATION.field("number").kind, "the recommendation's number",
+                    True), *UPDATE.fields)),
+}
 
 
 def _iso(value: dt.date | str | None) -> str | None:
@@ -17,39 +102,28 @@ def _iso(value: dt.date | str | None) -> str | None:
 
 
 def review_record(site: Chrome, review: Review) -> dict[str, Any]:
-    """One review as plain data, with absolute links."""
+    """One review as plain data, with absolute links, in the shape of REVIEW_DATA."""
     page = site.absolute(review.url)
+    plan = review.plan
     return {
-        "slug": review.slug,
-        "url": page,
-        "title": review.title,
-        "reference": review.reference,
-        "csp": review.csp,
-        "published": _iso(review.published),
-        "year": review.year,
-        "death": review.death,
-        "themes": [t.name for t in review.themes],
-        "chair": review.chair,
-        "author": review.author,
-        "documents": [
-            {"title": d.title, "kind": d.kind, "url": d.href if d.file is None else page + d.href, "bytes": d.size}
-            for d in review.documents
-        ],
-        "letters": [
-            {
-                "date": _iso(letter.date),
-                "url": f"{page}#{letter.anchor}",
-                "panel_date": _iso(letter.panel_date),
-                "resubmission": letter.resubmission,
-                "outcome": letter.outcome,
-                "from": letter.sender,
-                "to": letter.to,
-                "signed": letter.signed,
-                "feedback_points": [{"number": p.number, "text": p.text, "url": f"{page}#{p.anchor}"}
-                                    for p in letter.points],
-            }
-            for letter in review.letters
-        ],
+        "slug": review.slug, "url": page, "title": review.title, "reference": review.reference, "csp": review.csp,
+        "published": _iso(review.published), "year": review.year, "death": review.death,
+        "themes": [t.name for t in review.themes], "chair": review.chair, "author": review.author,
+        "documents": [{"title": d.title, "kind": d.kind, "url": d.href if d.file is None else page + d.href,
+                       "bytes": d.size} for d in review.documents],
+        "letters": [{
+            "date": _iso(letter.date), "url": f"{page}#{letter.anchor}", "panel_date": _iso(letter.panel_date),
+            "resubmission": letter.resubmission, "outcome": letter.outcome, "from": letter.sender, "to": letter.to,
+            "signed": letter.signed,
+            "feedback_points": [{"number": p.number, "text": p.text, "url": f"{page}#{p.anchor}"}
+                                for p in letter.points],
+        } for letter in review.letters],
+        "action_plan": plan and {"updated": _iso(plan.updated), "recommendations": [{
+            "number": r.number, "url": f"{page}#{r.anchor}", "text": r.text, "scope": r.scope, "agency": r.agency,
+            "actions": list(r.actions), "lead": r.lead, "target": _iso(r.target), "status": r.status,
+            "completed": _iso(r.completed), "updates": [{"date": _iso(u.date), "text": u.text} for u in r.updates],
+            "evidence": r.evidence,
+        } for r in plan.recommendations]},
     }
 
 
@@ -73,27 +147,129 @@ def list_json(site: Chrome, entries: tuple[Entry, ...]) -> bytes:
     return json.dumps({"reviews": rows}, ensure_ascii=False, separators=(",", ":")).encode()
 
 
-CSV_COLUMNS = ("slug", "url", "title", "reference", "csp", "published", "year", "death", "themes",
-               "letters", "latest_letter", "latest_outcome", "feedback_points", "chair", "author")
+def _rows(table: str, site: Chrome, review: Review) -> Iterator[dict[str, Any]]:
+    """One review's rows of a CSV table, as values keyed by column."""
+    page, themes = site.absolute(review.url), "; ".join(t.name for t in review.themes)
+    recs = review.plan.recommendations if review.plan else ()
+    if table == "reviews.csv":
+        yield {"slug": review.slug, "url": page, "title": review.title, "reference": review.reference,
+               "csp": review.csp, "published": review.published, "year": review.year, "death": review.death,
+               "themes": themes, "letters": len(review.letters), "latest_letter": review.latest.date,
+               "latest_outcome": review.latest.outcome,
+               "feedback_points": sum(len(letter.points) for letter in review.letters), "chair": review.chair,
+               "author": review.author, "recommendations": len(recs),
+               "plan_updated": review.plan and review.plan.updated}
+    for letter in review.letters if table in ("letters.csv", "feedback-points.csv") else ():
+        if table == "letters.csv":
+            yield {"review": review.slug, "date": letter.date, "url": f"{page}#{letter.anchor}",
+                   "panel_date": letter.panel_date, "resubmission": letter.resubmission, "outcome": letter.outcome,
+                   "from": letter.sender, "to": letter.to, "signed": letter.signed,
+                   "feedback_points": len(letter.points)}
+        for p in letter.points if table == "feedback-points.csv" else ():
+            yield {"review": review.slug, "letter": letter.date, "number": p.number, "text": p.text,
+                   "url": f"{page}#{p.anchor}", "themes": themes}
+    for r in recs if table in ("recommendations.csv", "updates.csv") else ():
+        if table == "recommendations.csv":
+            yield {"review": review.slug, "number": r.number, "url": f"{page}#{r.anchor}", "text": r.text,
+                   "scope": r.scope, "agency": r.agency, "lead": r.lead, "target": r.target, "status": r.status,
+                   "completed": r.completed, "actions": "\n".join(r.actions), "updates": len(r.updates),
+                   "latest_update": r.latest and r.latest.date, "evidence": r.evidence}
+        for u in r.updates if table == "updates.csv" else ():
+            yield {"review": review.slug, "recommendation": r.number, "date": u.date, "text": u.text}
 
 
 def _cell(value: Any) -> str:
     """A CSV cell that a spreadsheet will not run as a formula."""
-    text = "" if value is None else str(value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    text = "" if value is None else _iso(value) if isinstance(value, dt.date) else str(value)
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
-@lru_cache(maxsize=1 << 16)
-def _review_row(site: Chrome, review: Review) -> str:
+@lru_cache(maxsize=1 << 17)
+def _csv_rows(table: str, site: Chrome, review: Review) -> str:
     out = io.StringIO()
-    csv.writer(out, lineterminator="\r\n").writerow(_cell(v) for v in (
-        review.slug, site.absolute(review.url), review.title, review.reference, review.csp, _iso(review.published),
-        review.year, review.death, "; ".join(t.name for t in review.themes), len(review.letters),
-        review.latest.date.isoformat(), review.latest.outcome,
-        sum(len(letter.points) for letter in review.letters), review.chair, review.author,
-    ))
+    writer = csv.writer(out, lineterminator="\r\n")
+    columns = [f.name for f in TABLES[table].fields]
+    for row in _rows(table, site, review):
+        writer.writerow(_cell(row[c]) for c in columns)
     return out.getvalue()
 
 
-def reviews_csv(site: Chrome, reviews: tuple[Review, ...]) -> bytes:
-    return (",".join(CSV_COLUMNS) + "\r\n" + "".join(_review_row(site, r) for r in reviews)).encode()
+def table_csv(table: str) -> Callable[..., bytes]:
+    """The producer of one CSV file: its header, then each review's rows, newest review first."""
+    def produce(site: Chrome, reviews: tuple[Review, ...]) -> bytes:
+        header = ",".join(f.name for f in TABLES[table].fields) + "\r\n"
+        return (header + "".join(_csv_rows(table, site, r) for r in reviews)).encode()
+    produce.__name__ = produce.__qualname__ = "csv_" + table.replace("-", "_").removesuffix(".csv")
+    return produce
+
+
+# JSON Schemas (draft 2020-12), made from the declarations above.
+
+def _value(kind: schema.Kind) -> dict[str, Any]:
+    """What a JSON value of this kind looks like."""
+    if isinstance(kind, schema.Choice):
+        return {"type": "string", "enum": list(kind.options)}
+    if isinstance(kind, schema.Bool):
+        return {"type": "boolean"}
+    if isinstance(kind, Integer):
+        return {"type": "integer", "minimum": 0}
+    if isinstance(kind, ListOf):
+        return {"type": "array", "items": _value(kind.item)}
+    if isinstance(kind, Record):
+        return object_schema(kind.schema)
+    return {"type": "string", **_text_pattern(kind)}
+
+
+def _text_pattern(kind: schema.Kind) -> dict[str, str]:
+    if isinstance(kind, schema.Date):
+        return {"format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
+    if isinstance(kind, schema.DateOrMonth | schema.MonthOfDeath):
+        return {"pattern": r"^\d{4}(-\d{2}){0,2}$"}
+    if isinstance(kind, schema.Pattern):
+        return {"pattern": kind.pattern.pattern.replace(r"\Z", "$")}
+    return {}
+
+
+def object_schema(spec: Schema) -> dict[str, Any]:
+    """A JSON object with every field present; an optional field may be null."""
+    properties = {}
+    for f in spec.fields:
+        value = _value(f.kind)
+        properties[f.name] = {"description": f.doc, **(value if f.required else {"anyOf": [value, {"type": "null"}]})}
+    return {"type": "object", "title": spec.name, "description": spec.doc, "properties": properties,
+            "required": [f.name for f in spec.fields], "additionalProperties": False}
+
+
+def row_schema(spec: Schema) -> dict[str, Any]:
+    """A CSV row read as text, column by column (an empty cell is an absent value)."""
+    properties = {}
+    for f in spec.fields:
+        if isinstance(f.kind, schema.Choice):
+            cell: dict[str, Any] = {"enum": list(f.kind.options)}
+        elif isinstance(f.kind, schema.Bool):
+            cell = {"enum": ["true", "false"]}
+        elif isinstance(f.kind, Integer):
+            cell = {"pattern": r"^\d+$"}
+        else:
+            cell = _text_pattern(f.kind)
+        cell = {"type": "string", **cell}
+        properties[f.name] = {"description": f.doc, **(cell if f.required else {"anyOf": [cell, {"const": ""}]})}
+    return {"type": "object", "title": spec.name, "description": spec.doc, "properties": properties,
+            "required": [f.name for f in spec.fields], "additionalProperties": False}
+
+
+SCHEMA_FILES = {"reviews.json": "schemas/reviews.json.schema.json",
+                **{name: f"schemas/{name}.schema.json" for name in TABLES}}
+
+
+def schema_file(name: str) -> Callable[..., bytes]:
+    """The producer of the JSON Schema of the data file `name`."""
+    def produce(site: Chrome) -> bytes:
+        body = object_schema(REVIEWS_JSON) if name == "reviews.json" else row_schema(TABLES[name])
+        document = {"$schema": "https://json-schema.org/draft/2020-12/schema",
+                    "$id": site.absolute("/" + SCHEMA_FILES[name]), **body}
+        return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode()
+    produce.__name__ = produce.__qualname__ = "schema_" + name.replace(".", "_").replace("-", "_")
+    return produce

@@ -76,11 +76,16 @@ class SourceFile:
 
 @dataclass
 class ReviewFolder:
-    """A folder holding review.md, with the letters beside it."""
+    """A folder holding review.md, with the letters and the action plan beside it."""
 
     path: Path
     review: SourceFile
     letters: list[SourceFile] = field(default_factory=list)
+    plan: SourceFile | None = None
+
+    @property
+    def sources(self) -> list[SourceFile]:
+        return [self.review, *self.letters, *([self.plan] if self.plan else [])]
 
     @property
     def slug(self) -> str:
@@ -145,11 +150,10 @@ def load_content(root: Path, problems: Problems, cache: FileCache | None = None)
     site, pages = load_settings(root, problems, cache)
     reviews = []
     for folder, names in walk_reviews(root, problems).items():
-        files = {name: cache.read(folder / name, parse_markdown_file, problems) for name in names}
+        files = {name: cache.read(folder / name, reader_for(name), problems) for name in names}
         if (review := review_folder(folder, files, problems)) is not None:
             reviews.append(review)
-    cache.keep_only({root / "site.yaml", *(p.path for p in pages),
-                     *(s.path for r in reviews for s in (r.review, *r.letters))})
+    cache.keep_only({root / "site.yaml", *(p.path for p in pages), *(s.path for r in reviews for s in r.sources)})
     return RawContent(root, site, pages, reviews)
 
 
@@ -168,14 +172,27 @@ def review_folder(folder: Path, files: dict[str, SourceFile], problems: Problems
     """A review's folder from its parsed files (named as `walk_reviews` lists them); None without review.md."""
     if "review.md" not in files:
         for name in files:
-            problems.add(folder / name, 1, "review.md", "this letter's folder has no review.md",
-                         "move the letter into its review's folder, or add review.md beside it")
+            problems.add(folder / name, 1, "review.md", "this file's folder has no review.md",
+                         "move the file into its review's folder, or add review.md beside it")
         return None
-    return ReviewFolder(folder, files["review.md"], [f for name, f in files.items() if name != "review.md"])
+    plans = [files[name] for name in PLAN_NAMES if name in files]
+    if len(plans) > 1:
+        problems.add(plans[1].path, 1, "file", "the review has both action-plan.yaml and action-plan.md",
+                     "keep one of the two files")
+    letters = [f for name, f in files.items() if name != "review.md" and name not in PLAN_NAMES]
+    return ReviewFolder(folder, files["review.md"], letters, plans[0] if plans else None)
+
+
+PLAN_NAMES = ("action-plan.yaml", "action-plan.md")
+
+
+def reader_for(name: str) -> Reader:
+    """How to read a review folder's file: YAML for action-plan.yaml, front matter and Markdown otherwise."""
+    return parse_yaml_file if name.endswith(".yaml") else parse_markdown_file
 
 
 def walk_reviews(root: Path, problems: Problems) -> dict[Path, list[str]]:
-    """Each folder under reviews/ holding review.md or letters, in order, with those file names, sorted."""
+    """Each folder under reviews/ holding review files (review.md, letters, action plan), with their names, sorted."""
     found = _walk(root / "reviews", root, problems)
     return {folder: found[folder] for folder in sorted(found)}
 
@@ -197,7 +214,7 @@ def _walk(reviews: Path, root: Path, problems: Problems) -> dict[Path, list[str]
 
 
 def _is_review_file(name: str) -> bool:
-    return name == "review.md" or fnmatch(name, "letter-*.md")
+    return name == "review.md" or name in PLAN_NAMES or fnmatch(name, "letter-*.md")
 
 
 def _inside(entry: os.DirEntry[str], top: Path, problems: Problems) -> bool:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from . import markup, schema
+from .learning import ActionPlan, Learning, gather, make_plan
 from .load import SourceFile
 from .validate import ValidContent, ValidLetter, ValidReview, slugify
 
@@ -97,6 +98,7 @@ class Review:
     summary_html: str
     letters: tuple[Letter, ...]
     aliases: tuple[str, ...] = ()  # earlier folder names, redirected here
+    plan: ActionPlan | None = None
     key: bytes = b""  # a digest of its source files, when built from a record (see records.py)
 
     @property
@@ -223,6 +225,8 @@ class Site:
     themes: tuple[Group, ...]  # every theme in the vocabulary, with or without reviews
     years: tuple[Group, ...]  # newest first
     partnerships: tuple[Group, ...]
+    learning: Learning
+    today: dt.date  # the build date: what is overdue is counted on it
     withdrawn: tuple[str, ...] = ()  # slugs of withdrawn reviews: their addresses answer 410 Gone
 
     @cached_property
@@ -233,16 +237,16 @@ class Site:
                                                  ("partnerships", "Partnerships", self.partnerships)))
 
 
-def build_model(content: ValidContent, base_url: str, preview: bool = False) -> Site:
-    """Assemble the public site from content that passed validation."""
+def build_model(content: ValidContent, base_url: str, today: dt.date, preview: bool = False) -> Site:
+    """Assemble the public site from content that passed validation, as on `today`."""
     published = [make_review(r) for r in content.reviews if r.values["status"] == "published"]
     withdrawn = [r.slug for r in content.reviews if r.values["status"] == "withdrawn"]
-    return assemble(content.site, content.pages, published, withdrawn, base_url, preview)
+    return assemble(content.site, content.pages, published, withdrawn, base_url, today, preview)
 
 
 def assemble(values: dict[str, Any], page_files: list[tuple[SourceFile, dict[str, Any]]], published: list[Review],
-             withdrawn: list[str], base_url: str, preview: bool = False) -> Site:
-    """The site from its settings, its pages and its published reviews."""
+             withdrawn: list[str], base_url: str, today: dt.date, preview: bool = False) -> Site:
+    """The site from its settings, its pages and its published reviews, as on `today`."""
     reviews = sorted(published, key=lambda r: (r.date, r.title), reverse=True)
     pages = tuple(_page(src.path.stem, v, src.body) for src, v in page_files)
     chrome = Chrome(
@@ -263,7 +267,8 @@ def assemble(values: dict[str, Any], page_files: list[tuple[SourceFile, dict[str
     themes = tuple(Group("themes", name, tuple(by_theme.get(name, ()))) for name in values["themes"])
     years = tuple(Group("years", str(y), tuple(by_year[y])) for y in sorted(by_year, reverse=True))
     csps = tuple(Group("partnerships", c, tuple(by_csp[c])) for c in sorted(by_csp))
-    return Site(chrome, tuple(reviews), pages, themes, years, csps, tuple(sorted(withdrawn)))
+    return Site(chrome, tuple(reviews), pages, themes, years, csps, gather(reviews, values["themes"], today), today,
+                tuple(sorted(withdrawn)))
 
 
 def make_review(valid: ValidReview, key: bytes = b"") -> Review:
@@ -278,6 +283,7 @@ def make_review(valid: ValidReview, key: bytes = b"") -> Review:
         chair=v["chair"], author=v["author"],
         summary_html=markup.render(valid.folder.review.body, base_level=3).html,
         letters=tuple(letters), aliases=tuple(v["aliases"] or ()), key=key,
+        plan=valid.plan and make_plan(valid.plan, markup.render(valid.plan.source.body, base_level=3).html),
     )
 
 

@@ -3,7 +3,7 @@
 A `Record` is what the rest of the build needs from a review folder: the problems found in it,
 the facts the rules spanning reviews check, and the published review's model (Markdown rendered),
 kept pickled until a page or a data file needs it. Its key is a digest of the generator's version,
-the theme vocabulary and every file's name and bytes; the documents it names are checked by size
+the themes and agencies of site.yaml and every file's name and bytes; the documents it names are checked by size
 and modification time. A record whose key and documents still match is used as it is, so an
 unchanged review costs one read and one hash of its files, in `dhr serve` and, through the build
 cache (cache.py), from one `dhr build` to the next.
@@ -17,18 +17,18 @@ import pickle
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .load import parse_markdown_file, review_folder
+from .load import reader_for, review_folder
 from .model import Review, make_review
 from .problems import Problem, Problems
-from .validate import Facts, check_review
+from .validate import Facts, Vocabulary, check_review
 
 Stamp = tuple[int, int] | None  # a document's size and modification time; None when it is missing
 
 
-def folder_key(version: bytes, themes: tuple[str, ...], files: dict[str, bytes]) -> bytes:
+def folder_key(version: bytes, vocabulary: Vocabulary, files: dict[str, bytes]) -> bytes:
     """The digest a folder's record is kept under."""
     digest = hashlib.blake2b(version, digest_size=20)
-    digest.update("\0".join(themes).encode() + b"\1")
+    digest.update(repr(vocabulary).encode() + b"\1")
     for name, data in files.items():
         digest.update(name.encode() + b"\0" + hashlib.blake2b(data, digest_size=20).digest())
     return digest.digest()
@@ -60,14 +60,14 @@ class Record:
         return {**self.__dict__, "_review": None}
 
 
-def make_record(folder: Path, files: dict[str, bytes], key: bytes, themes: tuple[str, ...]) -> Record:
+def make_record(folder: Path, files: dict[str, bytes], key: bytes, vocabulary: Vocabulary) -> Record:
     """Load, check and model one review folder from its files' bytes (named as walk_reviews lists them)."""
     problems = Problems()
-    parsed = {name: parse_markdown_file(folder / name, data, problems) for name, data in files.items()}
+    parsed = {name: reader_for(name)(folder / name, data, problems) for name, data in files.items()}
     raw = review_folder(folder, parsed, problems)
     if raw is None:
         return Record(key, None, tuple(problems.items), (), None)
-    valid = check_review(raw, themes, problems)
+    valid = check_review(raw, vocabulary, problems)
     documents = tuple((str(folder / d["file"]), _stamp(folder / d["file"]))
                       for d in valid.values.get("documents") or () if isinstance(d, dict) and d.get("file"))
     review = None

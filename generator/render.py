@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import itertools
 import pickle
 import traceback
 from collections.abc import Callable
@@ -21,6 +22,7 @@ from jinja2 import meta
 
 from . import deploy, export
 from .deploy import fingerprinted
+from .learning import Facet, Item, Tally
 from .model import Chrome, Review, Site, month_name
 from .progress import Progress
 
@@ -73,19 +75,21 @@ def site_jobs(site: Site, templates: Path, bundles: tuple[str, ...] = ()) -> tup
     ]
     copies = []
     for review in site.reviews:
-        jobs.append(page(f"reviews/{review.slug}/index.html", "review.html", reviews_crumbs, review=review))
+        dated = {"today": site.today} if review.plan else {}  # what is overdue changes with the date
+        jobs.append(page(f"reviews/{review.slug}/index.html", "review.html", reviews_crumbs, review=review, **dated))
         copies += [Copy(f"reviews/{review.slug}/{d.href}", d.file) for d in review.documents if d.file]
     for browse in site.browse:
         jobs.append(page(f"{browse.kind}/index.html", "groups.html", HOME, title=browse.title, groups=browse.links))
         for group in browse.groups:
             jobs.append(page(f"{browse.kind}/{group.slug}/index.html", "group.html",
                              (*HOME, (browse.title, f"/{browse.kind}/")), title=browse.title, group=group))
+    jobs += learning_jobs(site)
     for free_page in site.pages:
         jobs.append(page(f"{free_page.slug}/index.html", "page.html", HOME, page=free_page))
     urls = tuple(sorted(j.url for j in jobs if j.path.endswith("index.html")))
     if site.withdrawn:
         jobs.append(page("gone/index.html", "gone.html"))
-    feed = tuple(r.entry for r in site.reviews[:50])
+    feed = feed_entries(site)
     jobs += [
         page("sitemap.xml", "sitemap.xml", urls=urls),
         page("feed.xml", "feed.xml", entries=feed, updated=feed[0].date if feed else dt.date(2000, 1, 1)),
@@ -93,7 +97,8 @@ def site_jobs(site: Site, templates: Path, bundles: tuple[str, ...] = ()) -> tup
         Job("reviews.json", None, (("reviews", site.reviews),), produce=export.reviews_json),
         Job("reviews/list.json", None, (("entries", tuple(r.entry for r in site.reviews)),),
             produce=export.list_json),
-        Job("reviews.csv", None, (("reviews", site.reviews),), produce=export.reviews_csv),
+        *(Job(name, None, (("reviews", site.reviews),), produce=export.table_csv(name)) for name in export.TABLES),
+        *(Job(path, None, (), produce=export.schema_file(name)) for name, path in export.SCHEMA_FILES.items()),
     ]
     copies += [Copy(path, source) for _, path, source in assets]
     moves = tuple((alias, r.url) for r in site.reviews for alias in r.aliases)
@@ -113,7 +118,80 @@ def template_error_place(exc: jinja2.TemplateError) -> str:
     return f"{frames[-1].filename}:{frames[-1].lineno}" if frames else "templates"
 
 
-PAGE_SIZE = 100  # reviews on each page of the all-reviews list
+PAGE_SIZE = 100  # reviews on each page of the all-reviews list; recommendations or points on other lists
+
+
+@dataclass(frozen=True)
+class FeedEntry:
+    """A review published, or an action plan's update."""
+
+    title: str
+    url: str
+    id: str  # the entry's permanent address
+    date: dt.date
+    summary: str
+
+
+def feed_entries(site: Site, count: int = 50) -> tuple[FeedEntry, ...]:
+    """The newest publications and action plan updates."""
+    found = [FeedEntry(f"{r.title} ({r.csp})", r.url, r.url, r.date,
+                       f"Domestic Homicide Review published by {r.csp}, with {len(r.letters)} Home Office QA Panel "
+                       f"letter{'' if len(r.letters) == 1 else 's'}. Latest outcome: {r.latest.outcome_label.lower()}.")
+             for r in site.reviews[:count]]
+    for review in site.reviews:
+        for rec in review.plan.recommendations if review.plan else ():
+            url = f"{review.url}#{rec.anchor}"
+            done = [(rec.completed, f"Marked complete. {rec.evidence or ''}".strip())] if rec.completed else []
+            for number, (date, text) in enumerate([(u.date, u.text) for u in rec.updates] + done, 1):
+                found.append(FeedEntry(f"Action plan update: {review.title}, recommendation {rec.number} "
+                                       f"({rec.agency})", url, f"{url}-update-{number}", date, text))
+    return tuple(sorted(found, key=lambda e: (e.date, e.id), reverse=True)[:count])
+
+
+def paged(path: str, items: tuple[Any, ...]) -> list[tuple[str, int, int, tuple[Any, ...]]]:
+    """A long list in pages: (output path, page number, pages, its items); the first at `path`/."""
+    pages = max(1, -(-len(items) // PAGE_SIZE))
+    return [(f"{path}index.html" if n == 1 else f"{path}page/{n}/index.html", n, pages,
+             items[(n - 1) * PAGE_SIZE:n * PAGE_SIZE]) for n in range(1, pages + 1)]
+
+
+HEADINGS = {"status": "Recommendations: {}", "scope": "{} recommendations",
+            "themes": "Recommendations of reviews about {}"}
+
+
+def learning_jobs(site: Site) -> list[Job]:
+    """The pages across reviews: agencies, recommendations with their filters, the panel's feedback, open data."""
+    learning, today = site.learning, site.today
+    facets = tuple((kind, title, tuple((f.name, f.url, len(f.items)) for f in group))
+                   for kind, title, group in learning.facets)
+    recs_crumbs = (*HOME, ("Recommendations", "/recommendations/"))
+    jobs = [page("agencies/index.html", "agencies.html", HOME,
+                 agencies=tuple((f.name, f.url, f.tally(today)) for f in learning.agencies)),
+            page("learning/index.html", "learning.html", HOME,
+                 themes=tuple((f.name, f.url, len(f.items)) for f in learning.feedback)),
+            page("data/index.html", "data.html", HOME, tables=tuple(
+                (name, export.SCHEMA_FILES[name], spec.doc, tuple((f.name, f.doc) for f in spec.fields))
+                for name, spec in (("reviews.json", export.REVIEWS_JSON), *export.TABLES.items())))]
+
+    def listing(path: str, heading: str, items: tuple[Item, ...], crumbs: Crumbs, current: Facet | None) -> None:
+        tally = current.tally(today) if current else Facet("", "", items).tally(today)
+        for out, number, pages, chunk in paged(path, items):
+            jobs.append(page(out, "recommendations.html", crumbs, heading=heading, tally=tally, items=chunk,
+                             today=today, facets=facets, current=current.url if current else "/recommendations/",
+                             number=number, pages=pages, base="/" + path))
+
+    listing("recommendations/", "Recommendations", learning.recommendations, HOME, None)
+    for f in learning.agencies:
+        listing(f"agencies/{f.slug}/", f"Recommendations addressed to {f.name}", f.items,
+                (*HOME, ("Agencies", "/agencies/")), f)
+    for kind, _, group in learning.facets:
+        for f in group if kind != "agencies" else ():
+            listing(f"recommendations/{kind}/{f.slug}/", HEADINGS[kind].format(f.name), f.items, recs_crumbs, f)
+    for f in learning.feedback:
+        for out, number, pages, chunk in paged(f"learning/{f.slug}/", f.items):
+            jobs.append(page(out, "feedback.html", (*HOME, ("Learning", "/learning/")), theme=f.name,
+                             count=len(f.items), items=chunk, number=number, pages=pages, base=f"/learning/{f.slug}/"))
+    return jobs
 
 
 def review_list_pages(site: Site) -> list[Job]:
@@ -134,8 +212,8 @@ def review_list_pages(site: Site) -> list[Job]:
     return jobs
 
 
-def page_url(number: int) -> str:
-    return "/reviews/" if number == 1 else f"/reviews/page/{number}/"
+def page_url(number: int, base: str = "/reviews/") -> str:
+    return base if number == 1 else f"{base}page/{number}/"
 
 
 def long_date(value: dt.date | str | None) -> str:
@@ -153,6 +231,11 @@ def file_size(size: int) -> str:
     return f"{max(1, round(size / 1000))} KB"
 
 
+def by_review(items: tuple[Item, ...]) -> list[tuple[Any, list[Item]]]:
+    """Items grouped by their review, in order."""
+    return [(entry, list(group)) for entry, group in itertools.groupby(items, key=lambda item: item.entry)]
+
+
 def environment(templates: Path) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(templates),
@@ -162,7 +245,8 @@ def environment(templates: Path) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(long_date=long_date, file_size=file_size, month_name=month_name, page_url=page_url)
+    env.filters.update(long_date=long_date, file_size=file_size, month_name=month_name, page_url=page_url,
+                       tally=lambda recs, today: Tally.of(recs, today), groupby_entry=by_review)
     return env
 
 

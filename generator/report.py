@@ -1,11 +1,13 @@
-"""`dhr check --report`: the Home Office publication checklist, review by review.
+"""`dhr check --report`: the Home Office publication checklist, review by review, and what is overdue.
 
 Each line is pass, warning or fail, so an officer sees at a glance what is left before a
-review can be published. It reads the validated content and the problems validation found.
+review can be published; then the action plans' overdue recommendations, agency by agency.
+It reads the validated content and the problems validation found.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,7 +32,7 @@ def checklist(review: ValidReview, problems: Problems) -> list[Check]:
     documents = [d for d in given if isinstance(d, dict)] if isinstance(given, list) else []
     kinds = {d["kind"] for d in documents}
     letters = review.letters
-    files = {display_path(s.path) for s in (review.folder.review, *review.folder.letters)}
+    files = {display_path(s.path) for s in review.folder.sources}
     mine = [p for p in problems.items if p.path in files]
     checks = [Check(PASS, "QA letter annexed", ", ".join(lt.source.path.name for lt in letters)) if letters
               else Check(FAIL, "QA letter annexed", "no letter: add it with dhr new letter")]
@@ -41,8 +43,11 @@ def checklist(review: ValidReview, problems: Problems) -> list[Check]:
     else:
         checks.append(Check(FAIL, "latest letter outcome", "no valid letter"))
     checks.append(Check(PASS, "report linked") if "report" in kinds else Check(WARN, "report linked", "none listed"))
-    checks.append(Check(PASS, "action plan listed") if "action-plan" in kinds
-                  else Check(WARN, "action plan listed", "none listed (or say it is annexed to the report)"))
+    if review.plan is not None:
+        checks.append(Check(PASS, "action plan listed", review.plan.source.path.name))
+    else:
+        checks.append(Check(PASS, "action plan listed") if "action-plan" in kinds
+                      else Check(WARN, "action plan listed", "none listed (or say it is annexed to the report)"))
     checks.append(_report_size(review.folder.path, documents, mine))
     death_refused = any(p.field == "death" and "full date" in p.message for p in mine)
     checks.append(Check(FAIL, "no full date of death", "month and year only") if death_refused
@@ -92,3 +97,22 @@ def render_report(content: ValidContent, problems: Problems) -> str:
         lines.append("")
     lines.append(f"{totals[PASS]} passed, {totals[WARN]} warnings, {totals[FAIL]} failed")
     return "\n".join(lines)
+
+
+def render_overdue(content: ValidContent, today: dt.date) -> str:
+    """Recommendations past their target date and not complete, agency by agency: `dhr check --report`."""
+    by_agency: dict[str, list[str]] = {}
+    for review in content.reviews:
+        recs = review.plan.values.get("recommendations") if review.plan else None
+        for rec in recs if isinstance(recs, list) else ():
+            target = rec["target"]
+            if rec["status"] in ("planned", "in-progress") and isinstance(target, dt.date) and target < today:
+                by_agency.setdefault(rec["agency"], []).append(
+                    f"  {review.slug} ({review.values.get('status')}), recommendation {rec['number']}: due "
+                    f"{target.isoformat()}, {(today - target).days} days ago, {rec['status']}")
+    count = sum(len(items) for items in by_agency.values())
+    lines = [f"Overdue recommendations on {today.isoformat()}: {count}"
+             + (f", addressed to {len(by_agency)} agencies" if count else ""), ""]
+    for agency in sorted(by_agency, key=str.lower):
+        lines += [f"{agency}: {len(by_agency[agency])} overdue", *by_agency[agency], ""]
+    return "\n".join(lines).rstrip()

@@ -1,4 +1,4 @@
-"""`dhr new`: write a new review or letter file that passes validation, with each field explained.
+"""`dhr new`: write a new review, letter or action plan file that passes validation, each field explained.
 
 The comments come from the content model in schema.py, so they say what `dhr fields` says.
 """
@@ -8,6 +8,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
+
+import yaml
 
 from . import schema
 from .model import slugify
@@ -64,11 +66,7 @@ def new_letter(content: Path, slug: str, date: str) -> Path:
         day = dt.date.fromisoformat(date)
     except ValueError:
         raise ScaffoldError(f"'{date}' is not a date; give the letter's date as YYYY-MM-DD") from None
-    folders = sorted(p.parent for p in (content / "reviews").glob(f"**/{slug}/review.md"))
-    if not folders:
-        raise ScaffoldError(f"there is no review folder '{slug}' under {content / 'reviews'}; "
-                            f"create it first with dhr new review")
-    path = folders[0] / f"letter-{day.isoformat()}.md"
+    path = _folder(content, slug) / f"letter-{day.isoformat()}.md"
     if path.exists():
         raise ScaffoldError(f"{path} already exists; nothing was written. Edit it instead")
     outcomes = "; ".join(f"{k}: {v.lower()}" for k, v in schema.OUTCOMES.items())
@@ -80,3 +78,56 @@ def new_letter(content: Path, slug: str, date: str) -> Path:
              "---", LETTER_HINT]
     path.write_text("\n".join(lines), encoding="utf-8")
     return path
+
+
+def _folder(content: Path, slug: str) -> Path:
+    folders = sorted(p.parent for p in (content / "reviews").glob(f"**/{slug}/review.md"))
+    if not folders:
+        raise ScaffoldError(f"there is no review folder '{slug}' under {content / 'reviews'}; "
+                            f"create it first with dhr new review")
+    return folders[0]
+
+
+def new_action_plan(content: Path, slug: str, today: dt.date) -> Path:
+    """Create action-plan.yaml in the review folder named `slug`, with one example recommendation."""
+    folder = _folder(content, slug)
+    if any((folder / name).exists() for name in ("action-plan.yaml", "action-plan.md")):
+        raise ScaffoldError(f"{folder} already has an action plan; nothing was written. Edit it instead")
+    agencies = _agencies(content)
+    if not agencies:
+        raise ScaffoldError("site.yaml lists no agencies; add the agencies recommendations are addressed to under "
+                            "agencies in site.yaml, then run this again")
+    spec = schema.RECOMMENDATION
+    statuses = "; ".join(schema.RECOMMENDATION_STATUSES.values())
+    target = today.replace(year=today.year + 1, day=min(today.day, 28))
+    lines = ["# The review's recommendations and what has been done about them: a live document, so add",
+             "# a dated update whenever there is progress. `dhr fields` lists every field; `dhr check` checks them.",
+             "recommendations:",
+             "  # One block per recommendation, each starting with '- number:'. Replace this example.",
+             f"  - number: 1  # {spec.field('number').doc}",
+             f"    text: {json.dumps('Write the recommendation as the report words it.')}",
+             f"    scope: local  # {', '.join(schema.SCOPES)}",
+             f"    agency: {json.dumps(agencies[0])}  # as listed under agencies in site.yaml",
+             f"    actions:  # {spec.field('actions').doc}",
+             f"      - {json.dumps('Describe an action agreed.')}",
+             f"    # lead: Head of Safeguarding  # {spec.field('lead').doc}",
+             f"    target: {target.isoformat()}  # {spec.field('target').doc}",
+             f"    status: planned  # {statuses}",
+             f"    # completed: YYYY-MM-DD  # {spec.field('completed').doc}",
+             "    # updates:  # dated progress updates; a date cannot be in the future",
+             f"    #   - date: {today.isoformat()}",
+             "    #     text: What has been done.",
+             f"    # evidence: ...  # {spec.field('evidence').doc}", ""]
+    path = folder / "action-plan.yaml"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return path
+
+
+def _agencies(content: Path) -> list[str]:
+    """The agencies site.yaml lists, or none when it cannot be read."""
+    try:
+        settings = yaml.safe_load((content / "site.yaml").read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError, UnicodeDecodeError):
+        return []
+    agencies = settings.get("agencies") if isinstance(settings, dict) else None
+    return [str(a) for a in agencies] if isinstance(agencies, list) else []

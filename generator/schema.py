@@ -31,6 +31,17 @@ DOCUMENT_KINDS = {
     "action-plan": "the action plan",
     "other": "any other document",
 }
+SCOPES = {
+    "local": "for agencies in the partnership's own area",
+    "regional": "for agencies across a region",
+    "national": "for national bodies or government",
+}
+RECOMMENDATION_STATUSES = {  # what each means, as the site says it
+    "planned": "Planned: agreed, not yet started",
+    "in-progress": "In progress: work has started",
+    "complete": "Complete: the actions are done",
+    "not-accepted": "Not accepted: the agency did not accept it",
+}
 MAX_REPORT_BYTES = 20 * 1000 * 1000
 
 
@@ -41,6 +52,7 @@ class Context:
     path: Path
     problems: Problems
     themes: tuple[str, ...] = ()
+    agencies: tuple[str, ...] | None = None  # None: site.yaml's list is unreadable, so any name is taken
 
     def error(self, line: int, field: str, message: str, fix: str) -> Any:
         self.problems.add(self.path, line, field, message, fix)
@@ -201,6 +213,18 @@ class Theme(Kind):
         return ctx.error(node.line, name, f"'{value}' is not a theme in site.yaml", fix)
 
 
+class Agency(Kind):
+    label = "agency from site.yaml"
+
+    def convert(self, node: Node, name: str, ctx: Context) -> Any:
+        value = self.scalar(node, name, ctx)
+        if value is INVALID or ctx.agencies is None or value in ctx.agencies:
+            return value
+        guess = nearest(value, ctx.agencies)
+        fix = f"did you mean '{guess}'?" if guess else "add it under agencies in site.yaml, spelled as here"
+        return ctx.error(node.line, name, f"'{value}' is not an agency listed in site.yaml", fix)
+
+
 class ListOf(Kind):
     def __init__(self, item: Kind) -> None:
         self.item = item
@@ -291,6 +315,8 @@ SITE = Schema("site.yaml", "Site settings: `content/site.yaml`.", (
           "https://www.bbc.co.uk/weather"),
     Field("helplines", ListOf(Record(HELPLINE)), "the national support lines, shown on every page"),
     Field("themes", ListOf(Text()), "the theme vocabulary reviews are tagged with", True),
+    Field("agencies", ListOf(Text()), "the agencies recommendations may be addressed to, spelled once for all "
+          "reviews"),
 ))
 
 ACKNOWLEDGEMENT = Schema("acknowledgement", "An anonymity warning checked and accepted, with the reason.", (
@@ -340,7 +366,35 @@ PAGE = Schema("pages/*.md", "A free page such as about or the accessibility stat
     Field("helplines", Bool(), "list the support lines from site.yaml after the text"),
 ))
 
-SCHEMAS = (SITE, HELPLINE, REVIEW, DOCUMENT, ACKNOWLEDGEMENT, LETTER, PAGE)
+UPDATE = Schema("update", "A dated note of progress on a recommendation.", (
+    Field("date", Date(), "when it was reported; never in the future", True, "2025-02-14"),
+    Field("text", Text(), "what has been done", True, "Training delivered to 120 officers"),
+))
+
+RECOMMENDATION = Schema("recommendation", "One recommendation of the review, and what has been done about it.", (
+    Field("number", Pattern("number, e.g. 3 or 3.1", r"^[0-9]{1,3}(?:\.[0-9]{1,3})*[a-z]?\Z", "a recommendation "
+                            "number", "write its number as the report gives it, e.g. 3 or 3.1"),
+          "its number in the report; each number once", True, "1"),
+    Field("text", Text(), "the recommendation, as the report words it", True, "Review the MARAC referral pathway"),
+    Field("scope", Choice(SCOPES), "who it reaches", True, "local"),
+    Field("agency", Agency(), "the agency it is addressed to, as listed under agencies in site.yaml", True,
+          "Kent Police"),
+    Field("actions", ListOf(Text()), "the actions agreed"),
+    Field("lead", Text(), "who leads the work: a role, not a person's name", example="Head of Safeguarding"),
+    Field("target", Date(), "when the actions are due; needed while planned or in progress", example="2025-03-31"),
+    Field("status", Choice(RECOMMENDATION_STATUSES), "where the work is", True, "planned"),
+    Field("completed", Date(), "when it was completed; needed when complete", example="2025-02-28"),
+    Field("updates", ListOf(Record(UPDATE)), "dated progress updates"),
+    Field("evidence", Text(), "the evidence that it was completed"),
+))
+
+ACTION_PLAN = Schema("action-plan.yaml", "A review's recommendations and their implementation, a live document: "
+                     "`content/reviews/<slug>/action-plan.yaml` (or `action-plan.md`, the body an introduction).", (
+    Field("recommendations", ListOf(Record(RECOMMENDATION)), "the review's recommendations", True),
+    Field("acknowledge", ListOf(Record(ACKNOWLEDGEMENT)), "anonymity warnings about the plan, checked and accepted"),
+))
+
+SCHEMAS = (SITE, HELPLINE, REVIEW, DOCUMENT, ACKNOWLEDGEMENT, LETTER, ACTION_PLAN, RECOMMENDATION, UPDATE, PAGE)
 
 
 def describe() -> str:
@@ -352,6 +406,8 @@ def describe() -> str:
         for f in schema.fields:
             out.append(f"| {f.name} | {'yes' if f.required else 'no'} | {f.kind.label} | {f.doc} |")
         out.append("")
-    for title, options in (("status", STATUSES), ("outcome", OUTCOMES), ("document kind", DOCUMENT_KINDS)):
+    for title, options in (("status", STATUSES), ("outcome", OUTCOMES), ("document kind", DOCUMENT_KINDS),
+                           ("a recommendation's scope", SCOPES),
+                           ("a recommendation's status", RECOMMENDATION_STATUSES)):
         out += [f"## Values of {title}", ""] + [f"- `{k}`: {v}" for k, v in options.items()] + [""]
     return "\n".join(out)

@@ -38,6 +38,8 @@ class SearchIndexError(RuntimeError):
 
 def is_indexed(path: str) -> bool:
     """Whether the output at `path` goes into the search index."""
+    if path.startswith(("agencies/", "learning/")):  # the pages across reviews: the first level is an index
+        return path.endswith("/index.html") and path.count("/") >= 2
     return fnmatch(path, REVIEW_PAGES) and path.count("/") == 2
 
 

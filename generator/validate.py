@@ -6,36 +6,24 @@ publication rules from SPEC section 3 live here.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from . import schema
-from .load import Map, RawContent, ReviewFolder, SourceFile
+from .anonymity import IDENTIFYING, IN_LETTERS, scan, scan_nodes
+from .load import Map, RawContent, ReviewFolder, Seq, SourceFile
 from .problems import Problem, Problems, display_path
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 LETTER_NAME = re.compile(r"^letter-(\d{4}-\d{2}-\d{2})\.md\Z")
 RESERVED_REVIEW_SLUGS = {"page"}  # /reviews/page/2/ and on are the all-reviews list
-RESERVED_PAGES = {"reviews", "themes", "years", "partnerships", "search", "assets", "pagefind", "404"}
+RESERVED_PAGES = {"reviews", "themes", "years", "partnerships", "search", "assets", "pagefind", "404", "agencies",
+                  "recommendations", "learning", "data", "schemas", "gone"}
 
-_MONTHS = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*"
-IDENTIFYING = (
-    ("a full date", re.compile(
-        rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTHS}\s+\d{{4}}\b|\b{_MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}\b"
-        r"|\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}/\d{1,2}/\d{2,4}\b", re.IGNORECASE),
-     "give the month and year only, or leave the date out"),
-    ("an e-mail address", re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"), "remove it"),
-    ("a phone number", re.compile(r"(?<![\w-])(?:\+44\s?|0)\d{2,4}[\s-]?\d{3,4}[\s-]?\d{3,4}(?![\w-])"),
-     "remove it"),
-)
-IN_LETTERS = (  # letters carry the Home Office's own e-mail addresses and phone numbers, so only these
-    ("a postcode", re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s?\d[ABD-HJLNP-UW-Z]{2}\b"), "remove it, or acknowledge it"),
-    ("an NHS number", re.compile(r"(?<![\d-])\d{3}[ -]?\d{3}[ -]?\d{4}(?![\d-])"), "remove it"),
-)
-IDENTIFYING += IN_LETTERS
 DOCUMENT_TYPES = {".pdf", ".doc", ".docx", ".odt", ".rtf", ".xls", ".xlsx", ".ods", ".csv", ".txt"}
 
 
@@ -46,10 +34,18 @@ class ValidLetter:
 
 
 @dataclass
+class ValidPlan:
+    source: SourceFile
+    values: dict[str, Any]
+    dated: tuple[tuple[int, str, dt.date], ...] = ()  # (line, field, date) of what must not be in the future
+
+
+@dataclass
 class ValidReview:
     folder: ReviewFolder
     values: dict[str, Any]
     letters: list[ValidLetter] = field(default_factory=list)
+    plan: ValidPlan | None = None
 
     @property
     def slug(self) -> str:
@@ -64,6 +60,9 @@ class ValidContent:
     reviews: list[ValidReview]
 
 
+Vocabulary = tuple[tuple[str, ...], tuple[str, ...] | None]  # site.yaml's themes and agencies (None: unreadable)
+
+
 class FieldCache:
     """Each file's typed values and its own problems, kept while the file and the theme list are unchanged.
 
@@ -72,17 +71,17 @@ class FieldCache:
     """
 
     def __init__(self) -> None:
-        self._entries: dict[Path, tuple[SourceFile, tuple[str, ...], dict[str, Any], list[Problem]]] = {}
+        self._entries: dict[Path, tuple[SourceFile, Vocabulary, dict[str, Any], list[Problem]]] = {}
 
-    def fields(self, source: SourceFile, spec: schema.Schema, problems: Problems, themes: tuple[str, ...] = (),
+    def fields(self, source: SourceFile, spec: schema.Schema, problems: Problems, vocabulary: Vocabulary = ((), None),
                body_check: Callable[[SourceFile, dict[str, Any], Problems], None] | None = None) -> dict[str, Any]:
         entry = self._entries.get(source.path)
-        if entry is None or entry[0] is not source or entry[1] != themes:
+        if entry is None or entry[0] is not source or entry[1] != vocabulary:
             found = Problems()
-            values = _fields(source, spec, found, themes)
+            values = _fields(source, spec, found, vocabulary)
             if body_check is not None:
                 body_check(source, values, found)
-            entry = self._entries[source.path] = (source, themes, values, found.items)
+            entry = self._entries[source.path] = (source, vocabulary, values, found.items)
         problems.items.extend(entry[3])
         return entry[2]
 
@@ -91,14 +90,14 @@ class FieldCache:
             del self._entries[path]
 
 
-def validate(raw: RawContent, problems: Problems, cache: FieldCache | None = None) -> ValidContent:
-    """Check everything; the result is only trustworthy when `problems` has no errors."""
+def validate(raw: RawContent, problems: Problems, today: dt.date, cache: FieldCache | None = None) -> ValidContent:
+    """Check everything, as on `today`; the result is only trustworthy when `problems` has no errors."""
     cache = cache or FieldCache()
     site, pages = validate_settings(raw.site, raw.pages, problems, cache)
-    themes = themes_of(site)
-    reviews = [check_review(folder, themes, problems, cache) for folder in raw.reviews]
-    check_across([Facts.of(r) for r in reviews], problems)
-    sources = [s for r in reviews for s in (r.folder.review, *r.folder.letters)]
+    vocabulary = vocabulary_of(site)
+    reviews = [check_review(folder, vocabulary, problems, cache) for folder in raw.reviews]
+    check_across([Facts.of(r) for r in reviews], problems, today)
+    sources = [s for r in reviews for s in r.folder.sources]
     cache.keep_only({s.path for s, _ in pages} | {s.path for s in sources})
     return ValidContent(raw.root, site, pages, reviews)
 
@@ -112,9 +111,11 @@ def validate_settings(site_file: SourceFile | None, page_files: list[SourceFile]
     return site, pages
 
 
-def themes_of(site: dict[str, Any]) -> tuple[str, ...]:
-    """The theme vocabulary that reviews are checked against."""
-    return tuple(site["themes"]) if isinstance(site.get("themes"), list) else ()
+def vocabulary_of(site: dict[str, Any]) -> Vocabulary:
+    """The themes and the agencies that reviews and action plans are checked against."""
+    themes = tuple(site["themes"]) if isinstance(site.get("themes"), list) else ()
+    agencies = site.get("agencies")
+    return themes, tuple(agencies) if isinstance(agencies, list) else None if agencies is schema.INVALID else ()
 
 
 @dataclass(frozen=True)
@@ -128,41 +129,52 @@ class Facts:
     csp_line: int
     aliases: Any
     aliases_line: int
+    plan: Path | None = None
+    dated: tuple[tuple[int, str, dt.date], ...] = ()  # the action plan's dates that must not be in the future
 
     @classmethod
     def of(cls, review: ValidReview) -> Facts:
         entries = review.folder.review.meta.entries if review.folder.review.meta else {}
         line = {name: entries[name].key_line if name in entries else 1 for name in ("csp", "aliases")}
+        plan = review.plan
         return cls(review.slug, review.folder.review.path, review.values.get("status"), review.values.get("csp"),
-                   line["csp"], review.values.get("aliases"), line["aliases"])
+                   line["csp"], review.values.get("aliases"), line["aliases"], plan and plan.source.path,
+                   plan.dated if plan else ())
 
 
-def check_across(reviews: list[Facts], problems: Problems) -> None:
-    """The rules that span reviews: addresses of reviews, aliases and partnerships."""
+def check_across(reviews: list[Facts], problems: Problems, today: dt.date) -> None:
+    """The rules that span reviews (addresses of reviews, aliases and partnerships), and those that need the date."""
     _check_unique_slugs(reviews, problems)
     _check_shared_partnerships([r for r in reviews if r.status == "published"], problems)
+    for review in reviews:
+        for line, name, date in review.dated:
+            if date > today:
+                problems.add(review.plan, line, name, f"{date.isoformat()} is in the future (today is "  # type: ignore[arg-type]
+                             f"{today.isoformat()})", "give the date it happened; put work still to do under actions "
+                             "and its due date under target")
 
 
 def _fields(source: SourceFile, spec: schema.Schema, problems: Problems,
-            themes: tuple[str, ...] = ()) -> dict[str, Any]:
+            vocabulary: Vocabulary = ((), None)) -> dict[str, Any]:
     if source.meta is None:
         return {f.name: schema.INVALID for f in spec.fields}
-    return schema.read_fields(source.meta, spec, schema.Context(source.path, problems, themes))
+    return schema.read_fields(source.meta, spec, schema.Context(source.path, problems, *vocabulary))
 
 
 def _site(source: SourceFile | None, problems: Problems) -> dict[str, Any]:
     if source is None:
         return {}
     values = _fields(source, schema.SITE, problems)
-    themes = values.get("themes")
-    if isinstance(themes, list) and isinstance(source.meta, Map):
-        line = source.meta.entries["themes"].key_line
-        seen: set[str] = set()
-        for theme in themes:
-            if slugify(theme) in seen:
-                problems.add(source.path, line, "themes", f"'{theme}' is listed twice, or would share another "
-                             f"theme's address /themes/{slugify(theme)}/", "keep one of them")
-            seen.add(slugify(theme))
+    for name, what in (("themes", "theme"), ("agencies", "agency")):
+        names = values.get(name)
+        if not isinstance(names, list) or not isinstance(source.meta, Map):
+            continue
+        line, seen = source.meta.entries[name].key_line, set()
+        for item in names:
+            if slugify(item) in seen:
+                problems.add(source.path, line, name, f"'{item}' is listed twice, or would share another "
+                             f"{what}'s address /{name}/{slugify(item)}/", "keep one of them")
+            seen.add(slugify(item))
     return values
 
 
@@ -177,11 +189,11 @@ def _check_page_names(pages: list[tuple[SourceFile, dict[str, Any]]], problems: 
                          "rename the page")
 
 
-def check_review(folder: ReviewFolder, themes: tuple[str, ...], problems: Problems,
+def check_review(folder: ReviewFolder, vocabulary: Vocabulary, problems: Problems,
                  cache: FieldCache | None = None) -> ValidReview:
-    """One review's folder: its fields, its letters, its documents and the publication rules."""
+    """One review's folder: its fields, its letters, its action plan, its documents and the publication rules."""
     cache = cache or FieldCache()
-    review = ValidReview(folder, cache.fields(folder.review, schema.REVIEW, problems, themes, _check_summary))
+    review = ValidReview(folder, cache.fields(folder.review, schema.REVIEW, problems, vocabulary, _check_summary))
     if not SLUG.match(folder.slug):
         problems.add(folder.review.path, 1, "folder name", f"'{folder.slug}' cannot be a web address",
                      "rename the folder with lower-case letters, digits and hyphens, "
@@ -191,6 +203,8 @@ def check_review(folder: ReviewFolder, themes: tuple[str, ...], problems: Proble
                      "of reviews", f"rename the folder, e.g. '{folder.slug}-review'")
     review.letters = sorted((_letter(source, problems, cache) for source in folder.letters),
                             key=lambda letter: letter.source.path.name)
+    if folder.plan is not None:
+        review.plan = _plan(folder.plan, vocabulary, problems, cache)
     _check_documents(review, problems)
     if review.values.get("status") == "published":
         _check_publishable(review, problems)
@@ -263,34 +277,73 @@ def _check_publishable(review: ValidReview, problems: Problems) -> None:
     if "report" not in kinds:
         problems.warn(path, status_line, "documents", "a published review lists no report",
                       "add the report under documents, with kind: report")
-    if "action-plan" not in kinds:
+    if "action-plan" not in kinds and review.plan is None:
         problems.warn(path, status_line, "documents", "a published review lists no action plan",
-                      "list the action plan under documents (kind: action-plan), or annex it to the report")
+                      "add action-plan.yaml (dhr new action-plan), list the action plan under documents "
+                      "(kind: action-plan), or annex it to the report")
+
+
+def _plan(source: SourceFile, vocabulary: Vocabulary, problems: Problems, cache: FieldCache) -> ValidPlan:
+    """An action plan's fields and its rules; the dates that `check_across` holds against the build date."""
+    values = cache.fields(source, schema.ACTION_PLAN, problems, vocabulary, _check_plan)
+    dated = []
+    for node, rec in _recommendations(source):
+        if isinstance(rec["completed"], dt.date):
+            dated.append((node.entries["completed"].key_line, "recommendations.completed", rec["completed"]))
+        for item, update in zip(_items(node, "updates"), rec["updates"] or (), strict=False):
+            if isinstance(update, dict) and isinstance(update["date"], dt.date):
+                dated.append((item.line, "recommendations.updates.date", update["date"]))
+    return ValidPlan(source, values, tuple(dated))
+
+
+def _items(node: Map, name: str) -> list[Any]:
+    entry = node.entries.get(name)
+    return entry.value.items if entry and isinstance(entry.value, Seq) else []
+
+
+def _recommendations(source: SourceFile) -> Iterator[tuple[Map, dict[str, Any]]]:
+    """Each recommendation's node and values (INVALID where a field is wrong), read again past other errors."""
+    if source.meta is None:
+        return
+    quiet = schema.Context(source.path, Problems())
+    for node in _items(source.meta, "recommendations"):
+        if isinstance(node, Map):
+            yield node, schema.read_fields(node, schema.RECOMMENDATION, quiet)
+
+
+def _check_plan(source: SourceFile, values: dict[str, Any], problems: Problems) -> None:
+    """The rules between a recommendation's fields, and the anonymity scan of the plan's text."""
+    seen: dict[str, int] = {}
+    for node, rec in _recommendations(source):
+        line = {name: entry.key_line for name, entry in node.entries.items()}
+        number, status = rec["number"], rec["status"]
+        if isinstance(number, str):
+            if number in seen:
+                problems.add(source.path, line["number"], "recommendations.number", f"recommendation {number} is "
+                             f"listed twice (first on line {seen[number]})", "give each recommendation its own number")
+            seen.setdefault(number, line["number"])
+        if status == "complete" and rec["completed"] is None:
+            problems.add(source.path, line["status"], "recommendations.completed", f"recommendation {number} is "
+                         "complete but has no completion date", "add 'completed: YYYY-MM-DD' below its status")
+        elif status in schema.RECOMMENDATION_STATUSES and status != "complete" and rec["completed"] is not None:
+            problems.add(source.path, line["completed"], "recommendations.completed", f"recommendation {number} has "
+                         f"a completion date but its status is {status}", "set status: complete, or remove completed")
+        if status in ("planned", "in-progress") and rec["target"] is None:
+            problems.warn(source.path, line["status"], "recommendations.target", f"recommendation {number} is "
+                          f"{status} with no target date, so it can never show as overdue",
+                          "add 'target: YYYY-MM-DD', the date the actions are due")
+    scan_nodes(source, values, problems)
 
 
 def _check_letter_text(source: SourceFile, values: dict[str, Any], problems: Problems) -> None:
     if source.meta is not None and not re.sub(r"<!--.*?-->", "", source.body, flags=re.DOTALL).strip():
         problems.warn(source.path, source.body_line, "letter", "the letter has no text",
                       "paste the letter's text below the front matter")
-    _scan(source, values, "letter", IN_LETTERS, problems)
+    scan(source, values, "letter", IN_LETTERS, problems)
 
 
 def _check_summary(source: SourceFile, values: dict[str, Any], problems: Problems) -> None:
-    _scan(source, values, "summary", IDENTIFYING, problems)
-
-
-def _scan(source: SourceFile, values: dict[str, Any], field: str,
-          patterns: tuple[tuple[str, re.Pattern[str], str], ...], problems: Problems) -> None:
-    """Warn about what could identify people, unless the file acknowledges that exact text with a reason."""
-    given = values.get("acknowledge")
-    acknowledged = {a["text"] for a in given if isinstance(a, dict)} if isinstance(given, list) else set()
-    for offset, line in enumerate(source.body.split("\n")):
-        for what, pattern, fix in patterns:
-            for match in pattern.finditer(line):
-                if match.group(0) not in acknowledged:
-                    problems.warn(source.path, source.body_line + offset, field,
-                                  f"'{match.group(0)}' looks like {what}, which could identify people",
-                                  f"{fix}; if it must stay, acknowledge it in the front matter with a reason")
+    scan(source, values, "summary", IDENTIFYING, problems)
 
 
 def _check_unique_slugs(reviews: list[Facts], problems: Problems) -> None:

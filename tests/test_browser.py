@@ -6,6 +6,7 @@ skip with the reason, except under CI, which must run them (`.ci/run` installs t
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import shutil
@@ -171,6 +172,8 @@ AXE_PAGES = {
     "home": "", "all reviews": "reviews/", "all reviews, filtered": "reviews/?sort=death&theme=MARAC",
     "a review": "reviews/diana/", "search": "search/?q=typeface", "a browse page": "themes/marac/",
     "support": "support/", "accessibility statement": "accessibility/", "404": "no/such/page/",
+    "learning": "learning/", "learning by theme": "learning/coercive-control/", "recommendations": "recommendations/",
+    "agencies": "agencies/", "open data": "data/",
 }
 
 
@@ -248,3 +251,50 @@ def test_a_review_prints_with_its_letters_and_without_the_navigation(page: Page,
     assert page.locator(".letter").first.is_visible()
     pdf = page.pdf()
     assert pdf[:4] == b"%PDF" and len(pdf) > 5_000
+
+
+@pytest.fixture(scope="module")
+def plans_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The sample site with its fictional action plan example published, built on a fixed date."""
+    content = tmp_path_factory.mktemp("plans") / "content"
+    shutil.copytree(REPO / "tests/fixtures/sample", content)
+    review = content / "reviews/example-action-plan/review.md"
+    review.write_text(review.read_text().replace("status: draft", "status: published"))
+    build(content, content.parent / "site", TEMPLATES, today=dt.date(2025, 7, 1))
+    with serve(content.parent / "site") as url:
+        yield url
+
+
+def _axe_violations(page: Page) -> list[str]:
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
+    assert len(results.response["passes"]) >= 15
+    return [f"{v['id']} ({v['impact']}): {v['help']} at " + ", ".join(str(n["target"]) for n in v["nodes"])
+            for v in results.response["violations"]]
+
+
+def test_a_recommendations_history_expands_and_the_page_passes_axe(browser: Browser, plans_url: str) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(plans_url + "reviews/example-action-plan/#recommendation-1")
+    recommendation = page.locator("#recommendation-1")
+    history = recommendation.locator(".recommendation__history")
+    assert not history.get_by_text("Flag specified with the system supplier.").is_visible()
+    history.locator("summary").click()
+    assert history.get_by_text("Flag specified with the system supplier.").is_visible()
+    assert history.get_by_text("Add a repeat-caller flag to the call-handling system").is_visible()
+    assert page.locator("#recommendation-3 .status").inner_text() == "Planned, overdue"
+    assert _axe_violations(page) == []
+    context.close()
+
+
+@pytest.mark.parametrize("path", ["recommendations/", "recommendations/status/overdue/", "agencies/",
+                                  "agencies/home-office/", "learning/marac/"])
+def test_the_pages_across_reviews_pass_axe_and_fit_a_phone(browser: Browser, plans_url: str, path: str) -> None:
+    context = browser.new_context(viewport={"width": 320, "height": 640})
+    page = context.new_page()
+    page.goto(plans_url + path)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    assert _axe_violations(page) == []
+    context.close()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from conftest import ContentTree
+from conftest import TODAY, ContentTree
 
 from generator.model import Site, build_model, month_name, slugify
 
@@ -12,7 +12,7 @@ from generator.model import Site, build_model, month_name, slugify
 def _model(tree: ContentTree) -> Site:
     content, problems = tree.check()
     assert problems.errors == []
-    return build_model(content, "https://dhr.example.org/")
+    return build_model(content, "https://dhr.example.org/", TODAY)
 
 
 def test_only_published_reviews_enter_the_model(tree: ContentTree) -> None:

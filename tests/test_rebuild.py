@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import TEMPLATES, ContentTree
+from conftest import TEMPLATES, TODAY, ContentTree
 
 from generator.build import Builder
 from generator.problems import ContentError
@@ -21,7 +21,7 @@ def builder(tree: ContentTree, tmp_path: Path) -> Builder:
     tree.write("reviews/bob/letter-2023-01-10.md", "---\ndate: 2023-01-10\noutcome: publish\n---\nBob's letter.\n")
     templates = tmp_path / "templates"
     shutil.copytree(TEMPLATES, templates)
-    built = Builder(tree.root, templates, tmp_path / "site", search=False)
+    built = Builder(tree.root, templates, tmp_path / "site", search=False, today=TODAY)
     built.run()
     return built
 
@@ -39,7 +39,7 @@ def _rerun(builder: Builder) -> list[str]:
     """Rebuild, check the site equals a clean build's, and return the paths rendered anew."""
     rendered = builder.run()
     fresh = builder.out_dir.parent / f"fresh-{next(_fresh)}"
-    Builder(builder.content_dir, builder.templates, fresh, search=False).run()
+    Builder(builder.content_dir, builder.templates, fresh, search=False, today=TODAY).run()
     assert snapshot(builder.out_dir) == snapshot(fresh)
     return sorted(rendered.rendered)
 
@@ -51,27 +51,29 @@ def test_nothing_changed_renders_nothing(builder: Builder) -> None:
 def test_editing_a_letters_text_renders_its_review_page_and_the_data(tree: ContentTree, builder: Builder) -> None:
     tree.write("reviews/alice/letter-2024-08-07.md",
                (tree.root / "reviews/alice/letter-2024-08-07.md").read_text().replace("First point.", "New point."))
-    assert _rerun(builder) == ["reviews.csv", "reviews.json", "reviews/alice/index.html"]
+    assert _rerun(builder) == [  # every table is made again, though only the points' bytes differ
+        "feedback-points.csv", "learning/coercive-control/index.html", "letters.csv", "recommendations.csv",
+        "reviews.csv", "reviews.json", "reviews/alice/index.html", "updates.csv"]
 
 
 def test_changing_an_outcome_renders_the_lists_that_show_it(tree: ContentTree, builder: Builder) -> None:
     letter = tree.root / "reviews/alice/letter-2024-08-07.md"
     letter.write_text(letter.read_text().replace("outcome: publish\n", "outcome: publish-after-changes\n"))
     assert _rerun(builder) == [
-        "feed.xml", "index.html", "partnerships/test-community-safety-partnership/index.html", "reviews.csv",
+        "feed.xml", "feedback-points.csv", "index.html", "learning/coercive-control/index.html", "letters.csv",
+        "partnerships/test-community-safety-partnership/index.html", "recommendations.csv", "reviews.csv",
         "reviews.json", "reviews/alice/index.html", "reviews/index.html", "reviews/list.json",
-        "themes/coercive-control/index.html", "years/2024/index.html",
+        "themes/coercive-control/index.html", "updates.csv", "years/2024/index.html",
     ]
 
 
 def test_adding_a_theme_renders_the_theme_pages_and_the_lists(tree: ContentTree, builder: Builder) -> None:
     tree.review(BOB + "themes:\n  - MARAC\n", slug="bob")
-    assert _rerun(builder) == [  # a new theme page is a new path, so _headers changes too
-        "_headers", "feed.xml", "index.html", "partnerships/other-community-safety-partnership/index.html",
-        "reviews.csv",
+    assert _rerun(builder) == [  # a new theme page is a new path, so _headers changes too; the feed shows no themes
+        "_headers", "feedback-points.csv", "index.html", "letters.csv",
+        "partnerships/other-community-safety-partnership/index.html", "recommendations.csv", "reviews.csv",
         "reviews.json", "reviews/bob/index.html", "reviews/index.html", "reviews/list.json", "sitemap.xml",
-        "themes/index.html",
-        "themes/marac/index.html", "years/2023/index.html",
+        "themes/index.html", "themes/marac/index.html", "updates.csv", "years/2023/index.html",
     ]
 
 
@@ -82,10 +84,11 @@ def test_editing_a_template_renders_the_pages_that_use_it(builder: Builder) -> N
     macros = builder.templates / "macros.html"
     macros.write_text(macros.read_text().replace("Themes: ", "Themes - "))
     assert _rerun(builder) == [  # review.html imports a macro from macros.html too
-        "index.html", "partnerships/other-community-safety-partnership/index.html",
-        "partnerships/test-community-safety-partnership/index.html", "reviews/alice/index.html",
-        "reviews/bob/index.html", "reviews/index.html", "themes/coercive-control/index.html",
-        "years/2023/index.html", "years/2024/index.html",
+        "agencies/index.html", "index.html", "learning/coercive-control/index.html", "learning/index.html",
+        "partnerships/other-community-safety-partnership/index.html",
+        "partnerships/test-community-safety-partnership/index.html", "recommendations/index.html",
+        "reviews/alice/index.html", "reviews/bob/index.html", "reviews/index.html",
+        "themes/coercive-control/index.html", "years/2023/index.html", "years/2024/index.html",
     ]
 
 
@@ -137,7 +140,7 @@ def test_two_quick_saves_of_the_same_size_are_both_seen(tree: ContentTree, build
 
 def _cached_build(tree: ContentTree, out: Path, cache: Path, **options: object) -> list[str]:
     """One `dhr build` run: a new Builder restored from the build cache; returns the files it wrote."""
-    return Builder(tree.root, TEMPLATES, out, cache_dir=cache, **options).run().written  # type: ignore[arg-type]
+    return Builder(tree.root, TEMPLATES, out, cache_dir=cache, today=TODAY, **options).run().written  # type: ignore[arg-type]
 
 
 def test_a_build_with_nothing_changed_writes_nothing(tree: ContentTree, tmp_path: Path) -> None:
@@ -167,7 +170,7 @@ def test_cached_builds_equal_clean_builds_over_edits_additions_and_deletions(tre
         step()
         _cached_build(tree, site, cache, search=False)
         clean = tmp_path / f"clean-{number}"
-        Builder(tree.root, TEMPLATES, clean, search=False).run()
+        Builder(tree.root, TEMPLATES, clean, search=False, today=TODAY).run()
         assert snapshot(site) == snapshot(clean), f"step {number}"
 
 
@@ -178,7 +181,7 @@ def test_a_site_file_changed_by_hand_is_written_again(tree: ContentTree, tmp_pat
     (site / "feed.xml").unlink()
     assert sorted(_cached_build(tree, site, cache, search=False)) == ["feed.xml", "reviews/alice/index.html"]
     clean = tmp_path / "clean"
-    Builder(tree.root, TEMPLATES, clean, search=False).run()
+    Builder(tree.root, TEMPLATES, clean, search=False, today=TODAY).run()
     assert snapshot(site) == snapshot(clean)
 
 
@@ -191,5 +194,5 @@ def test_the_cache_is_kept_apart_for_other_settings_and_survives_damage(tree: Co
         state.write_bytes(b"not a pickle")
     assert _cached_build(tree, site, cache, search=False)  # unreadable: built afresh, correctly
     clean = tmp_path / "clean"
-    Builder(tree.root, TEMPLATES, clean, search=False).run()
+    Builder(tree.root, TEMPLATES, clean, search=False, today=TODAY).run()
     assert snapshot(site) == snapshot(clean)

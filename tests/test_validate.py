@@ -129,8 +129,8 @@ def test_letter_file_name_must_carry_a_date(tree: ContentTree) -> None:
 
 def test_letter_needs_a_review_beside_it(tree: ContentTree) -> None:
     tree.write("reviews/orphan/letter-2024-08-07.md", "---\ndate: 2024-08-07\noutcome: publish\n---\nText.\n")
-    assert tree.problems() == ["reviews/orphan/letter-2024-08-07.md:1: review.md: this letter's folder has no "
-                               "review.md; move the letter into its review's folder, or add review.md beside it"]
+    assert tree.problems() == ["reviews/orphan/letter-2024-08-07.md:1: review.md: this file's folder has no "
+                               "review.md; move the file into its review's folder, or add review.md beside it"]
 
 
 def test_two_reviews_with_the_same_slug(tree: ContentTree) -> None:
@@ -222,7 +222,8 @@ def test_no_report_and_no_action_plan_are_warnings(tree: ContentTree) -> None:
     _, problems = tree.check()
     assert problems.errors == []
     assert [str(p).split("review.md:", 1)[1] for p in problems.warnings] == [
-        "4: warning: documents: a published review lists no action plan; list the action plan under documents "
+        "4: warning: documents: a published review lists no action plan; add action-plan.yaml (dhr new action-plan), "
+        "list the action plan under documents "
         "(kind: action-plan), or annex it to the report",
         "4: warning: documents: a published review lists no report; add the report under documents, with kind: report",
     ]
@@ -265,7 +266,7 @@ def test_site_settings_are_validated(tree: ContentTree) -> None:
         "site.yaml:4: themes: 'Coercive Control' is listed twice, or would share another theme's address "
         "/themes/coercive-control/; keep one of them",
         "site.yaml:5: colour: unknown field; remove it, or use one of title, description, base_url, language, "
-        "owner, contact, quick_exit_url, helplines, themes",
+        "owner, contact, quick_exit_url, helplines, themes, agencies",
     ]
 
 

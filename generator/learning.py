@@ -1,0 +1,185 @@
+"""Stage 3, model (continued): action plans, and the learning gathered across reviews.
+
+A review's action plan is part of its immutable model. The pages across reviews (one per
+agency, the recommendations with their filters, the panel's feedback by theme) are groups of
+`Item`s: a recommendation or a feedback point, with the review it belongs to. What is overdue
+depends on the build date, so it is worked out from `today` here and never stored.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from . import schema
+from .markup import Point
+from .validate import ValidPlan, slugify
+
+STATUS_LABELS = {"planned": "Planned", "in-progress": "In progress", "complete": "Complete",
+                 "not-accepted": "Not accepted"}
+OVERDUE = "overdue"  # not a status of its own: planned or in progress with its target date passed
+
+
+@dataclass(frozen=True)
+class Update:
+    date: dt.date
+    text: str
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    number: str
+    text: str
+    scope: str
+    agency: str
+    actions: tuple[str, ...]
+    lead: str | None
+    target: dt.date | None
+    status: str
+    completed: dt.date | None
+    updates: tuple[Update, ...]  # oldest first
+    evidence: str | None
+
+    @property
+    def anchor(self) -> str:
+        return "recommendation-" + self.number.replace(".", "-")
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS[self.status]
+
+    @property
+    def agency_url(self) -> str:
+        return f"/agencies/{slugify(self.agency)}/"
+
+    @property
+    def latest(self) -> Update | None:
+        return self.updates[-1] if self.updates else None
+
+    def overdue(self, today: dt.date) -> bool:
+        return self.status in ("planned", "in-progress") and self.target is not None and self.target < today
+
+
+@dataclass(frozen=True)
+class ActionPlan:
+    recommendations: tuple[Recommendation, ...]
+    intro_html: str = ""  # the body of action-plan.md
+
+    @property
+    def updated(self) -> dt.date | None:
+        """The latest date in the plan: of an update or of a completion."""
+        dates = [d for r in self.recommendations for d in (r.completed, *(u.date for u in r.updates)) if d]
+        return max(dates, default=None)
+
+
+@dataclass(frozen=True)
+class Tally:
+    """How many recommendations are in each state, as the summaries show it."""
+
+    total: int
+    complete: int
+    in_progress: int
+    planned: int
+    not_accepted: int
+    overdue: int
+
+    @classmethod
+    def of(cls, recommendations: Iterable[Recommendation], today: dt.date) -> Tally:
+        recs = list(recommendations)
+        count = {status: sum(1 for r in recs if r.status == status) for status in STATUS_LABELS}
+        return cls(len(recs), count["complete"], count["in-progress"], count["planned"], count["not-accepted"],
+                   sum(1 for r in recs if r.overdue(today)))
+
+
+def make_plan(valid: ValidPlan, intro_html: str) -> ActionPlan:
+    recs = []
+    for v in valid.values["recommendations"]:
+        updates = sorted((Update(u["date"], u["text"]) for u in v["updates"] or ()), key=lambda u: u.date)
+        recs.append(Recommendation(v["number"], v["text"], v["scope"], v["agency"], tuple(v["actions"] or ()),
+                                   v["lead"], v["target"], v["status"], v["completed"], tuple(updates),
+                                   v["evidence"]))
+    return ActionPlan(tuple(recs), intro_html)
+
+
+@dataclass(frozen=True)
+class Item:
+    """A recommendation or a feedback point, with the review (its list entry) it comes from."""
+
+    entry: Any  # model.Entry
+    recommendation: Recommendation | None = None
+    point: Point | None = None
+    letter: dt.date | None = None  # the date of the point's letter
+
+    @property
+    def url(self) -> str:
+        anchor = self.recommendation.anchor if self.recommendation else self.point.anchor  # type: ignore[union-attr]
+        return f"{self.entry.url}#{anchor}"
+
+
+@dataclass(frozen=True)
+class Facet:
+    """Recommendations (or feedback points) sharing an agency, a status, a scope or a theme."""
+
+    kind: str  # "agencies", "status", "scope", "themes" or "learning"
+    name: str
+    items: tuple[Item, ...]
+    slug: str = ""
+
+    @property
+    def url(self) -> str:
+        if self.kind in ("agencies", "learning"):
+            return f"/{self.kind}/{self.slug}/"
+        return f"/recommendations/{self.kind}/{self.slug}/"
+
+    def tally(self, today: dt.date) -> Tally:
+        return Tally.of((i.recommendation for i in self.items if i.recommendation), today)
+
+
+def facet(kind: str, name: str, items: Iterable[Item], slug: str | None = None) -> Facet:
+    return Facet(kind, name, tuple(items), slug or slugify(name))
+
+
+@dataclass(frozen=True)
+class Learning:
+    """Everything the pages across reviews show, grouped once per build."""
+
+    recommendations: tuple[Item, ...]  # newest review first, in each plan's order
+    agencies: tuple[Facet, ...]  # alphabetical, only those with recommendations
+    facets: tuple[tuple[str, str, tuple[Facet, ...]], ...]  # (kind, title, facets) to filter the list by
+    feedback: tuple[Facet, ...]  # the panel's points by theme, in the vocabulary's order, then the others
+
+
+def gather(reviews: Iterable[Any], themes: list[str], today: dt.date) -> Learning:
+    """Group the published reviews' recommendations and feedback points (reviews newest first)."""
+    recs: list[Item] = []
+    points: dict[str, list[Item]] = {}
+    for review in reviews:
+        entry = review.entry
+        for rec in review.plan.recommendations if review.plan else ():
+            recs.append(Item(entry, recommendation=rec))
+        for letter in review.letters:
+            for point in letter.points:
+                for theme in entry.themes or (NO_THEME,):
+                    points.setdefault(theme, []).append(Item(entry, point=point, letter=letter.date))
+    by_agency: dict[str, list[Item]] = {}
+    for item in recs:
+        by_agency.setdefault(item.recommendation.agency, []).append(item)  # type: ignore[union-attr]
+    agencies = tuple(facet("agencies", name, by_agency[name]) for name in sorted(by_agency, key=str.lower))
+    statuses = [facet("status", label, (i for i in recs if i.recommendation.status == status), status)  # type: ignore[union-attr]
+                for status, label in STATUS_LABELS.items()]
+    statuses.append(facet("status", "Overdue", (i for i in recs if i.recommendation.overdue(today)), OVERDUE))  # type: ignore[union-attr]
+    scopes = [facet("scope", scope.capitalize(), (i for i in recs if i.recommendation.scope == scope), scope)  # type: ignore[union-attr]
+              for scope in schema.SCOPES]
+    by_theme = [facet("themes", theme, (i for i in recs if theme in i.entry.themes)) for theme in themes]
+    facets = tuple((kind, title, tuple(f for f in group if f.items)) for kind, title, group in (
+        ("status", "Status", statuses), ("scope", "Scope", scopes), ("agencies", "Agency", agencies),
+        ("themes", "Theme", by_theme)))
+    order = [t for t in themes if t in points] + sorted(set(points) - set(themes) - {NO_THEME})
+    order += [NO_THEME] if NO_THEME in points else []
+    feedback = tuple(facet("learning", theme, points[theme]) for theme in order)
+    return Learning(tuple(recs), agencies, facets, feedback)
+
+
+NO_THEME = "No theme recorded"
