@@ -111,6 +111,7 @@ class Item:
     recommendation: Recommendation | None = None
     point: Point | None = None
     letter: dt.date | None = None  # the date of the point's letter
+    key: bytes = b""  # its review's key and its anchor, when the review has a key: it stands for the item
 
     @property
     def url(self) -> str:
@@ -158,11 +159,13 @@ def gather(reviews: Iterable[Any], themes: list[str], today: dt.date) -> Learnin
     for review in reviews:
         entry = review.entry
         for rec in review.plan.recommendations if review.plan else ():
-            recs.append(Item(entry, recommendation=rec))
+            recs.append(Item(entry, recommendation=rec, key=review.key and review.key + rec.anchor.encode()))
         for letter in review.letters:
             for point in letter.points:
+                key = review.key and review.key + point.anchor.encode()
+                item = Item(entry, point=point, letter=letter.date, key=key)
                 for theme in entry.themes or (NO_THEME,):
-                    points.setdefault(theme, []).append(Item(entry, point=point, letter=letter.date))
+                    points.setdefault(theme, []).append(item)
     by_agency: dict[str, list[Item]] = {}
     for item in recs:
         by_agency.setdefault(item.recommendation.agency, []).append(item)  # type: ignore[union-attr]

@@ -282,13 +282,13 @@ Fingerprint = tuple[bytes | None, bytes]  # the template's closure and the value
 
 
 def context_digest(context: tuple[tuple[str, Any], ...]) -> bytes:
-    """A digest of a job's values; a review built from a record stands for itself by its key."""
+    """A digest of a job's values; a review built from a record (and each item of it) stands for itself by its key."""
     digest = hashlib.blake2b(digest_size=20)
     for name, value in context:
         digest.update(name.encode() + b"\0")
         if isinstance(value, Review) and value.key:
             digest.update(value.key)
-        elif isinstance(value, tuple) and value and all(isinstance(v, Review) and v.key for v in value):
+        elif isinstance(value, tuple) and value and all(isinstance(v, Review | Item) and v.key for v in value):
             digest.update(b"".join(v.key for v in value))
         else:
             digest.update(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
