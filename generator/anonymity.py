@@ -30,23 +30,18 @@ IDENTIFYING += IN_LETTERS
 
 
 def scan(source: SourceFile, values: dict[str, Any], field: str,
-          patterns: tuple[tuple[str, re.Pattern[str], str], ...], problems: Problems) -> None:
-    """Warn about what could identify people, unless the file acknowledges that exact text with a reason."""
-    given = values.get("acknowledge")
-    acknowledged = {a["text"] for a in given if isinstance(a, dict)} if isinstance(given, list) else set()
+         patterns: tuple[tuple[str, re.Pattern[str], str], ...], problems: Problems) -> None:
+    """Warn about what could identify people in a body, unless the file acknowledges that exact text with a reason."""
+    acknowledged = _acknowledged(values)
     for offset, line in enumerate(source.body.split("\n")):
-        for what, pattern, fix in patterns:
-            for match in pattern.finditer(line):
-                if match.group(0) not in acknowledged:
-                    problems.warn(source.path, source.body_line + offset, field,
-                                  f"'{match.group(0)}' looks like {what}, which could identify people",
-                                  f"{fix}; if it must stay, acknowledge it in the front matter with a reason")
+        for message, fix in _findings(line, patterns, acknowledged):
+            problems.warn(source.path, source.body_line + offset, field, message,
+                          f"{fix}; if it must stay, acknowledge it in the front matter with a reason")
 
 
 def scan_nodes(source: SourceFile, values: dict[str, Any], problems: Problems) -> None:
     """Warn about text in the plan that could identify people (dates and numbers in its fields are data)."""
-    given = values.get("acknowledge")
-    acknowledged = {a["text"] for a in given if isinstance(a, dict)} if isinstance(given, list) else set()
+    acknowledged = _acknowledged(values)
     todo: list[tuple[str, Any]] = [("", source.meta)]
     while todo:
         name, node = todo.pop()
@@ -55,9 +50,19 @@ def scan_nodes(source: SourceFile, values: dict[str, Any], problems: Problems) -
         elif isinstance(node, Seq):
             todo += [(name, item) for item in node.items]
         elif isinstance(node, Scalar) and name in ("text", "actions", "lead", "evidence"):
-            for what, pattern, fix in IDENTIFYING:
-                for match in pattern.finditer(node.text):
-                    if match.group(0) not in acknowledged:
-                        problems.warn(source.path, node.line, f"recommendations.{name}", f"'{match.group(0)}' looks "
-                                      f"like {what}, which could identify people", f"{fix}; if it must stay, "
-                                      "acknowledge it in the plan with a reason")
+            for message, fix in _findings(node.text, IDENTIFYING, acknowledged):
+                problems.warn(source.path, node.line, f"recommendations.{name}", message,
+                              f"{fix}; if it must stay, acknowledge it in the plan with a reason")
+
+
+def _acknowledged(values: dict[str, Any]) -> set[str]:
+    given = values.get("acknowledge")
+    return {a["text"] for a in given if isinstance(a, dict)} if isinstance(given, list) else set()
+
+
+def _findings(text: str, patterns: tuple[tuple[str, re.Pattern[str], str], ...],
+              acknowledged: set[str]) -> list[tuple[str, str]]:
+    """The message and the fix for each match not acknowledged."""
+    return [(f"'{match.group(0)}' looks like {what}, which could identify people", fix)
+            for what, pattern, fix in patterns for match in pattern.finditer(text)
+            if match.group(0) not in acknowledged]

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from functools import lru_cache
 from typing import Any
 
-from . import schema
+from . import schema, validate
 from .model import Chrome, Entry, Review
 from .schema import REVIEW, Field, ListOf, Record, Schema, Text
 
@@ -32,7 +32,7 @@ def _from(spec: Schema, name: str, doc: str | None = None, required: bool | None
 
 
 URL = Field("url", schema.Url(), "its address on this site", True)
-SLUG = Field("review", schema.Pattern("review's folder name", r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z", "", ""),
+SLUG = Field("review", schema.Pattern("review's folder name", validate.SLUG.pattern, "", ""),
              "the review's folder name, which links the tables", True)
 POINT = Schema("feedback point", "A point the QA Panel's letter asked the partnership to look at.", (
     Field("number", Integer(), "its place in the letter's list, from 1", True),

@@ -59,7 +59,12 @@ class Recommendation:
         return self.updates[-1] if self.updates else None
 
     def overdue(self, today: dt.date) -> bool:
-        return self.status in ("planned", "in-progress") and self.target is not None and self.target < today
+        return is_overdue(self.status, self.target, today)
+
+
+def is_overdue(status: str, target: dt.date | None, today: dt.date) -> bool:
+    """Work still to do, with its target date passed (a target of today is not yet overdue)."""
+    return status in schema.OPEN_STATUSES and target is not None and target < today
 
 
 @dataclass(frozen=True)

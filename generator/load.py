@@ -26,6 +26,7 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
+PLAN_NAMES = ("action-plan.yaml", "action-plan.md")  # a review's action plan: YAML, or front matter and Markdown
 _STANDARD_TAGS = {f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map")}
 
 
@@ -181,9 +182,6 @@ def review_folder(folder: Path, files: dict[str, SourceFile], problems: Problems
                      "keep one of the two files")
     letters = [f for name, f in files.items() if name != "review.md" and name not in PLAN_NAMES]
     return ReviewFolder(folder, files["review.md"], letters, plans[0] if plans else None)
-
-
-PLAN_NAMES = ("action-plan.yaml", "action-plan.md")
 
 
 def reader_for(name: str) -> Reader:

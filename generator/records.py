@@ -3,8 +3,8 @@
 A `Record` is what the rest of the build needs from a review folder: the problems found in it,
 the facts the rules spanning reviews check, and the published review's model (Markdown rendered),
 kept pickled until a page or a data file needs it. Its key is a digest of the generator's version,
-the themes and agencies of site.yaml and every file's name and bytes; the documents it names are checked by size
-and modification time. A record whose key and documents still match is used as it is, so an
+the themes and agencies of site.yaml and every file's name and bytes; the documents it names are
+checked by size and modification time. A record whose key and documents still match is used as it is, so an
 unchanged review costs one read and one hash of its files, in `dhr serve` and, through the build
 cache (cache.py), from one `dhr build` to the next.
 """

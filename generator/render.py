@@ -174,7 +174,7 @@ def learning_jobs(site: Site) -> list[Job]:
                 for name, spec in (("reviews.json", export.REVIEWS_JSON), *export.TABLES.items())))]
 
     def listing(path: str, heading: str, items: tuple[Item, ...], crumbs: Crumbs, current: Facet | None) -> None:
-        tally = current.tally(today) if current else Facet("", "", items).tally(today)
+        tally = Tally.of((item.recommendation for item in items), today)  # type: ignore[misc]
         for out, number, pages, chunk in paged(path, items):
             jobs.append(page(out, "recommendations.html", crumbs, heading=heading, tally=tally, items=chunk,
                              today=today, facets=facets, current=current.url if current else "/recommendations/",

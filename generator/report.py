@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import schema
+from .learning import is_overdue
 from .problems import ERROR, Problems, display_path
 from .validate import ValidContent, ValidReview
 
@@ -106,7 +107,7 @@ def render_overdue(content: ValidContent, today: dt.date) -> str:
         recs = review.plan.values.get("recommendations") if review.plan else None
         for rec in recs if isinstance(recs, list) else ():
             target = rec["target"]
-            if rec["status"] in ("planned", "in-progress") and isinstance(target, dt.date) and target < today:
+            if isinstance(target, dt.date) and is_overdue(rec["status"], target, today):
                 by_agency.setdefault(rec["agency"], []).append(
                     f"  {review.slug} ({review.values.get('status')}), recommendation {rec['number']}: due "
                     f"{target.isoformat()}, {(today - target).days} days ago, {rec['status']}")

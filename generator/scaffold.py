@@ -9,10 +9,10 @@ import datetime as dt
 import json
 from pathlib import Path
 
-import yaml
-
 from . import schema
-from .model import slugify
+from .load import PLAN_NAMES, FileCache, load_settings
+from .problems import Problems
+from .validate import FieldCache, slugify, validate_settings, vocabulary_of
 
 LETTER_HINT = ("<!-- Paste the letter's text below, from 'Dear ...' to the signature. Put each of the panel's "
                "points on its own line starting with '- ', so the site lists them as feedback points. -->\n")
@@ -91,7 +91,7 @@ def _folder(content: Path, slug: str) -> Path:
 def new_action_plan(content: Path, slug: str, today: dt.date) -> Path:
     """Create action-plan.yaml in the review folder named `slug`, with one example recommendation."""
     folder = _folder(content, slug)
-    if any((folder / name).exists() for name in ("action-plan.yaml", "action-plan.md")):
+    if any((folder / name).exists() for name in PLAN_NAMES):
         raise ScaffoldError(f"{folder} already has an action plan; nothing was written. Edit it instead")
     agencies = _agencies(content)
     if not agencies:
@@ -123,11 +123,9 @@ def new_action_plan(content: Path, slug: str, today: dt.date) -> Path:
     return path
 
 
-def _agencies(content: Path) -> list[str]:
-    """The agencies site.yaml lists, or none when it cannot be read."""
-    try:
-        settings = yaml.safe_load((content / "site.yaml").read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError, UnicodeDecodeError):
-        return []
-    agencies = settings.get("agencies") if isinstance(settings, dict) else None
-    return [str(a) for a in agencies] if isinstance(agencies, list) else []
+def _agencies(content: Path) -> tuple[str, ...]:
+    """The agencies site.yaml lists, read and checked as a build reads them; none when it cannot be read."""
+    problems = Problems()
+    site, _ = load_settings(content, problems, FileCache())
+    values, _ = validate_settings(site, [], problems, FieldCache())
+    return vocabulary_of(values)[1] or ()

@@ -42,6 +42,7 @@ RECOMMENDATION_STATUSES = {  # what each means, as the site says it
     "complete": "Complete: the actions are done",
     "not-accepted": "Not accepted: the agency did not accept it",
 }
+OPEN_STATUSES = ("planned", "in-progress")  # work still to do: past its target date, it is overdue
 MAX_REPORT_BYTES = 20 * 1000 * 1000
 
 

@@ -115,7 +115,9 @@ def vocabulary_of(site: dict[str, Any]) -> Vocabulary:
     """The themes and the agencies that reviews and action plans are checked against."""
     themes = tuple(site["themes"]) if isinstance(site.get("themes"), list) else ()
     agencies = site.get("agencies")
-    return themes, tuple(agencies) if isinstance(agencies, list) else None if agencies is schema.INVALID else ()
+    if agencies is schema.INVALID:
+        return themes, None  # already reported: take any agency rather than report every one
+    return themes, tuple(agencies or ())
 
 
 @dataclass(frozen=True)
@@ -284,10 +286,13 @@ def _check_publishable(review: ValidReview, problems: Problems) -> None:
 
 
 def _plan(source: SourceFile, vocabulary: Vocabulary, problems: Problems, cache: FieldCache) -> ValidPlan:
-    """An action plan's fields and its rules; the dates that `check_across` holds against the build date."""
-    values = cache.fields(source, schema.ACTION_PLAN, problems, vocabulary, _check_plan)
+    """An action plan's fields, the rules between a recommendation's fields, and the dates that `check_across`
+    holds against the build date."""
+    values = cache.fields(source, schema.ACTION_PLAN, problems, vocabulary, scan_nodes)
+    seen: dict[str, int] = {}
     dated = []
     for node, rec in _recommendations(source):
+        _check_recommendation(source.path, node, rec, seen, problems)
         if isinstance(rec["completed"], dt.date):
             dated.append((node.entries["completed"].key_line, "recommendations.completed", rec["completed"]))
         for item, update in zip(_items(node, "updates"), rec["updates"] or (), strict=False):
@@ -311,28 +316,26 @@ def _recommendations(source: SourceFile) -> Iterator[tuple[Map, dict[str, Any]]]
             yield node, schema.read_fields(node, schema.RECOMMENDATION, quiet)
 
 
-def _check_plan(source: SourceFile, values: dict[str, Any], problems: Problems) -> None:
-    """The rules between a recommendation's fields, and the anonymity scan of the plan's text."""
-    seen: dict[str, int] = {}
-    for node, rec in _recommendations(source):
-        line = {name: entry.key_line for name, entry in node.entries.items()}
-        number, status = rec["number"], rec["status"]
-        if isinstance(number, str):
-            if number in seen:
-                problems.add(source.path, line["number"], "recommendations.number", f"recommendation {number} is "
-                             f"listed twice (first on line {seen[number]})", "give each recommendation its own number")
-            seen.setdefault(number, line["number"])
-        if status == "complete" and rec["completed"] is None:
-            problems.add(source.path, line["status"], "recommendations.completed", f"recommendation {number} is "
-                         "complete but has no completion date", "add 'completed: YYYY-MM-DD' below its status")
-        elif status in schema.RECOMMENDATION_STATUSES and status != "complete" and rec["completed"] is not None:
-            problems.add(source.path, line["completed"], "recommendations.completed", f"recommendation {number} has "
-                         f"a completion date but its status is {status}", "set status: complete, or remove completed")
-        if status in ("planned", "in-progress") and rec["target"] is None:
-            problems.warn(source.path, line["status"], "recommendations.target", f"recommendation {number} is "
-                          f"{status} with no target date, so it can never show as overdue",
-                          "add 'target: YYYY-MM-DD', the date the actions are due")
-    scan_nodes(source, values, problems)
+def _check_recommendation(path: Path, node: Map, rec: dict[str, Any], seen: dict[str, int],
+                          problems: Problems) -> None:
+    """The rules between a recommendation's fields; `seen` holds the numbers before it, with their lines."""
+    line = {name: entry.key_line for name, entry in node.entries.items()}
+    number, status = rec["number"], rec["status"]
+    if isinstance(number, str):
+        if number in seen:
+            problems.add(path, line["number"], "recommendations.number", f"recommendation {number} is "
+                         f"listed twice (first on line {seen[number]})", "give each recommendation its own number")
+        seen.setdefault(number, line["number"])
+    if status == "complete" and rec["completed"] is None:
+        problems.add(path, line["status"], "recommendations.completed", f"recommendation {number} is "
+                     "complete but has no completion date", "add 'completed: YYYY-MM-DD' below its status")
+    elif status in schema.RECOMMENDATION_STATUSES and status != "complete" and rec["completed"] is not None:
+        problems.add(path, line["completed"], "recommendations.completed", f"recommendation {number} has "
+                     f"a completion date but its status is {status}", "set status: complete, or remove completed")
+    if status in schema.OPEN_STATUSES and rec["target"] is None:
+        problems.warn(path, line["status"], "recommendations.target", f"recommendation {number} is "
+                      f"{status} with no target date, so it can never show as overdue",
+                      "add 'target: YYYY-MM-DD', the date the actions are due")
 
 
 def _check_letter_text(source: SourceFile, values: dict[str, Any], problems: Problems) -> None:
