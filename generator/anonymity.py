@@ -18,7 +18,7 @@ IDENTIFYING = (
         rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTHS}\s+\d{{4}}\b|\b{_MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}\b"
         r"|\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}/\d{1,2}/\d{2,4}\b", re.IGNORECASE),
      "give the month and year only, or leave the date out"),
-    ("an e-mail address", re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"), "remove it"),
+    ("an e-mail address", re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+"), "remove it"),
     ("a phone number", re.compile(r"(?<![\w-])(?:\+44\s?|0)\d{2,4}[\s-]?\d{3,4}[\s-]?\d{3,4}(?![\w-])"),
      "remove it"),
 )
@@ -27,6 +27,7 @@ IN_LETTERS = (  # letters carry the Home Office's own e-mail addresses and phone
     ("an NHS number", re.compile(r"(?<![\d-])\d{3}[ -]?\d{3}[ -]?\d{4}(?![\d-])"), "remove it"),
 )
 IDENTIFYING += IN_LETTERS
+_CANDIDATE = re.compile(r"[\d@]")  # every pattern needs a digit or an @: text without either is not searched
 
 
 def scan(source: SourceFile, values: dict[str, Any], field: str,
@@ -63,6 +64,8 @@ def _acknowledged(values: dict[str, Any]) -> set[str]:
 def _findings(text: str, patterns: tuple[tuple[str, re.Pattern[str], str], ...],
               acknowledged: set[str]) -> list[tuple[str, str]]:
     """The message and the fix for each match not acknowledged."""
+    if not _CANDIDATE.search(text):
+        return []
     return [(f"'{match.group(0)}' looks like {what}, which could identify people", fix)
             for what, pattern, fix in patterns for match in pattern.finditer(text)
             if match.group(0) not in acknowledged]

@@ -8,34 +8,29 @@ restores one from the build cache (cache.py), so a rebuild with nothing changed 
 
 from __future__ import annotations
 
-import ctypes
 import datetime as dt
 import hashlib
-import multiprocessing
 import os
 import shutil
-import signal
-import sys
 import tempfile
 import time
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from . import cache
 from .load import PLAN_NAMES, FileCache, load_content, load_settings, walk_reviews
-from .model import assemble
+from .model import assemble, make_chrome
 from .problems import ContentError, Problems
 from .progress import Progress
 from .records import Record, folder_key, make_record
-from .render import Renderer, site_jobs
+from .render import Renderer, dressed, review_page, site_jobs
 from .search_index import SHARD_SIZE, Shards, bundles, index_shards, is_indexed, plan, shard_count, stale, still_indexed
 from .validate import FieldCache, ValidContent, Vocabulary, check_across, validate, validate_settings, vocabulary_of
+from .workers import fork_map
 from .write import SiteWriter, still_written
 
 LOCAL_BASE_URL = "http://localhost:8000"
-PARALLEL_FROM = 64  # review folders to (re)build before it pays to use every core
 
 
 @dataclass
@@ -117,6 +112,9 @@ class Builder:
         if problems.failed(self.strict):
             raise ContentError(problems)
         base_url = self.base_url or values["base_url"] or LOCAL_BASE_URL
+        self._renderer.rendered = []
+        if edited and not staged:
+            self._render_first({path.parent for path in edited}, values, pages, base_url, today)
         fingerprints = self._renderer.template_fingerprints()
         inputs = self._digest_inputs(records, [site_file, *page_files], fingerprints, today)
         written = still_written(self.out_dir, self._written)
@@ -125,7 +123,6 @@ class Builder:
         letters = sum(1 for r in published for name in self._folders[r.facts.path.parent]
                       if name != "review.md" and name not in PLAN_NAMES)
         if inputs == self._inputs and written == self._written and shards == self._shards and self.out_dir.is_dir():
-            self._renderer.rendered = []
             return Rendered(problems, len(published), letters, base_url)  # nothing to do
         progress.stage("Building the reviews")
         withdrawn = [r.facts.slug for r in records if r.facts and r.facts.status == "withdrawn"]
@@ -149,6 +146,24 @@ class Builder:
         return Rendered(problems, len(published), letters, base_url, self._renderer.rendered, writer.changed, removed,
                         indexed)
 
+    def _render_first(self, folders: set[Path], values: dict[str, Any], pages: list[Any], base_url: str,
+                      today: dt.date) -> None:
+        """`dhr serve`, after a save: the edited reviews' own pages, written before the rest of the site is made.
+
+        A review's page shows only the review and the chrome, so it is known before the whole site
+        is; the full run that follows finds it done.
+        """
+        reviews = [self._records[f].review() for f in folders if f in self._records and self._records[f].published]
+        if not reviews:
+            return
+        chrome, _ = dressed(make_chrome(values, pages, base_url, self.preview), self.templates)
+        jobs = [review_page(review, today) for review in reviews]
+        writer = SiteWriter(self.out_dir, {j.path: self._written[j.path] for j in jobs if j.path in self._written},
+                            staged=False)
+        self._renderer.render(jobs, chrome, Progress(), writer, first=True)
+        writer.finish()
+        self._written.update(writer.written)
+
     def _read_reviews(self, vocabulary: Vocabulary, problems: Problems, edited: set[Path] | None) -> list[Record]:
         """Every review folder's record, made again only where its files or documents changed."""
         if edited is None or not all(self.knows(path) for path in edited):
@@ -168,7 +183,7 @@ class Builder:
                 stale.append((folder, files, key, vocabulary))
         for folder in set(self._records) - set(self._folders):
             del self._records[folder]
-        self._records.update(_make_records(stale))
+        self._records.update(fork_map(_make_record, stale))
         return [self._records[folder] for folder in self._folders]
 
     def _digest_inputs(self, records: list[Record], files: list[Any], fingerprints: dict[str, bytes],
@@ -190,12 +205,17 @@ class Builder:
         wanted = plan({path: writer.digest(path) for path in writer.paths if is_indexed(path)}, count)
         outdated = stale(wanted, shards)
         self._shards = {name: shards[name] for name in wanted if name not in outdated}
-        if outdated or writer.changed or set(shards) != set(wanted):
+        for name in self._shards:
+            writer.keep_tree(name)
+        index = self.out_dir / "pagefind"
+        for old in sorted(index.iterdir() if index.is_dir() else ()):
+            if f"pagefind/{old.name}" not in wanted:
+                writer.drop_tree(f"pagefind/{old.name}")
+        if outdated:
             progress.stage("Indexing pages for search")
-            for name in self._shards:
-                writer.keep_tree(name)
-            writer.settle()
-            self._shards.update(index_shards(writer.folder(), self.out_dir, outdated))
+            self._shards.update(index_shards(writer.source, self.out_dir, outdated, writer.folder()))
+            for name in outdated:
+                writer.new_tree(name)
         return sorted(outdated)
 
     def update_index(self) -> list[str]:
@@ -205,7 +225,7 @@ class Builder:
         shards = still_indexed(self.out_dir, self._shards)
         outdated = stale(wanted, shards)
         with tempfile.TemporaryDirectory(prefix=f".{self.out_dir.name}.index-", dir=self.out_dir.parent) as work:
-            fresh = index_shards(self.out_dir, self.out_dir, outdated, Path(work))
+            fresh = index_shards(lambda path: self.out_dir / path, self.out_dir, outdated, Path(work))
             for name in outdated:
                 old = Path(work) / f"{name}.old"
                 if (self.out_dir / name).exists():
@@ -218,35 +238,19 @@ class Builder:
 
     def _restore(self, state: dict[str, Any]) -> None:
         self._records, self._folders = state["records"], state["folders"]
-        self._renderer.done, self._written = state["done"], state["written"]
+        self._renderer.done, self._renderer.parts.kept, self._written = state["done"], state["parts"], state["written"]
         self._shards, self._inputs = state["shards"], state["inputs"]
 
     def save(self) -> None:
         """Keep what this Builder knows in the build cache, if it has one."""
         if self._cache:
             cache.save(self._cache, {"records": self._records, "folders": self._folders, "done": self._renderer.done,
+                                     "parts": self._renderer.parts.kept,
                                      "written": self._written, "shards": self._shards, "inputs": self._inputs})
 
 
-def _make_records(stale: list[tuple[Path, dict[str, bytes], bytes, Vocabulary]]) -> dict[Path, Record]:
-    """Records for the folders that need them, on every core when there are many."""
-    if len(stale) < PARALLEL_FROM or (os.cpu_count() or 1) < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        return {item[0]: make_record(*item) for item in stale}
-    with ProcessPoolExecutor(os.cpu_count(), mp_context=multiprocessing.get_context("fork"),
-                             initializer=_die_with_parent) as pool:
-        made = pool.map(_make_record, stale, chunksize=32)
-        return {item[0]: record for item, record in zip(stale, made, strict=True)}
-
-
-def _die_with_parent() -> None:
-    """A worker of a build that is killed stops too (Linux), rather than waiting for work forever."""
-    if sys.platform == "linux":
-        pr_set_pdeathsig = 1
-        ctypes.CDLL(None).prctl(pr_set_pdeathsig, signal.SIGKILL)
-
-
-def _make_record(args: tuple[Path, dict[str, bytes], bytes, Vocabulary]) -> Record:
-    return make_record(*args)
+def _make_record(args: tuple[Path, dict[str, bytes], bytes, Vocabulary]) -> tuple[Path, Record]:
+    return args[0], make_record(*args)
 
 
 def build(content_dir: Path, out_dir: Path, templates: Path, base_url: str | None = None, strict: bool = False,

@@ -14,10 +14,11 @@ from .build import LOCAL_BASE_URL, Builder, build, build_date, check
 from .load import load_content
 from .problems import ContentError, Problems
 from .progress import Progress
-from .render import REPO_TEMPLATES, template_error_place
+from .render import REPO_TEMPLATES
 from .report import render_overdue, render_report
 from .search_index import SHARD_SIZE, SearchIndexError
 from .serve import CannotListenError
+from .templating import template_error_place
 from .validate import validate
 from .watch import serve_site
 

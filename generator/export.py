@@ -13,7 +13,6 @@ import datetime as dt
 import io
 import json
 from collections.abc import Callable, Iterator
-from functools import lru_cache
 from typing import Any
 
 from . import schema, validate
@@ -127,16 +126,32 @@ def review_record(site: Chrome, review: Review) -> dict[str, Any]:
     }
 
 
-@lru_cache(maxsize=1 << 16)
-def _review_json(site: Chrome, review: Review) -> str:
-    """One review's JSON, kept while the review is unchanged: a rebuild re-encodes only edited reviews."""
-    return json.dumps(review_record(site, review), ensure_ascii=False)
+class Parts:
+    """Each review's part of a data file (its JSON, its rows of a table), kept by the review's key between builds.
+
+    A data file holds every review, but a rebuild after one edit re-encodes only the edited
+    review's part; the build cache keeps the parts for the next `dhr build`. Each file's parts are
+    replaced by those it used whenever it is made, so the parts of deleted reviews go with it.
+    A review without a key (one not built from a record) is always encoded afresh.
+    """
+
+    def __init__(self) -> None:
+        self.kept: dict[str, tuple[str, dict[bytes, str]]] = {}  # file -> (base URL, review key -> text)
+
+    def each(self, name: str, site: Chrome, reviews: tuple[Review, ...], make: Callable[[Review], str]) -> list[str]:
+        """The part of file `name` for each review, made only where no part is kept for its key."""
+        base, old = self.kept.get(name, ("", {}))
+        old = old if base == site.base_url else {}
+        texts = [old[r.key] if r.key in old else make(r) for r in reviews]
+        self.kept[name] = (site.base_url, {r.key: text for r, text in zip(reviews, texts, strict=True) if r.key})
+        return texts
 
 
-def reviews_json(site: Chrome, reviews: tuple[Review, ...]) -> bytes:
+def reviews_json(site: Chrome, reviews: tuple[Review, ...], parts: Parts | None = None) -> bytes:
     """The site's title, the count, and the reviews, newest first, one per line."""
     head = json.dumps({"title": site.title, "count": len(reviews)}, ensure_ascii=False)[:-1]
-    body = ",\n".join(_review_json(site, r) for r in reviews)
+    body = ",\n".join((parts or Parts()).each("reviews.json", site, reviews,
+                                 lambda r: json.dumps(review_record(site, r), ensure_ascii=False)))
     return f'{head}, "reviews": [\n{body}\n]}}\n'.encode()
 
 
@@ -186,7 +201,6 @@ def _cell(value: Any) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
-@lru_cache(maxsize=1 << 17)
 def _csv_rows(table: str, site: Chrome, review: Review) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
@@ -198,9 +212,10 @@ def _csv_rows(table: str, site: Chrome, review: Review) -> str:
 
 def table_csv(table: str) -> Callable[..., bytes]:
     """The producer of one CSV file: its header, then each review's rows, newest review first."""
-    def produce(site: Chrome, reviews: tuple[Review, ...]) -> bytes:
+    def produce(site: Chrome, reviews: tuple[Review, ...], parts: Parts | None = None) -> bytes:
         header = ",".join(f.name for f in TABLES[table].fields) + "\r\n"
-        return (header + "".join(_csv_rows(table, site, r) for r in reviews)).encode()
+        rows = (parts or Parts()).each(table, site, reviews, lambda r: _csv_rows(table, site, r))
+        return (header + "".join(rows)).encode()
     produce.__name__ = produce.__qualname__ = "csv_" + table.replace("-", "_").removesuffix(".csv")
     return produce
 

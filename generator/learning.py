@@ -123,6 +123,10 @@ class Item:
         anchor = self.recommendation.anchor if self.recommendation else self.point.anchor  # type: ignore[union-attr]
         return f"{self.entry.url}#{anchor}"
 
+    def __hash__(self) -> int:
+        """By its key where it has one, as a Review is (a list page's fragment cache looks items up)."""
+        return hash(self.key) if self.key else hash((self.entry, self.recommendation, self.point, self.letter))
+
 
 @dataclass(frozen=True)
 class Facet:

@@ -253,13 +253,7 @@ def assemble(values: dict[str, Any], page_files: list[tuple[SourceFile, dict[str
     """The site from its settings, its pages and its published reviews, as on `today`."""
     reviews = sorted(published, key=lambda r: (r.date, r.title), reverse=True)
     pages = tuple(_page(src.path.stem, v, src.body) for src, v in page_files)
-    chrome = Chrome(
-        title=values["title"], description=values["description"], base_url=base_url,
-        language=values["language"] or "en-GB", owner=values["owner"], contact=values["contact"],
-        quick_exit_url=values["quick_exit_url"],
-        helplines=tuple(Helpline(**h) for h in values["helplines"] or ()),
-        pages=tuple(Link(p.title, p.url) for p in pages), preview=preview,
-    )
+    chrome = make_chrome(values, page_files, base_url, preview)
     by_theme: dict[str, list[Entry]] = {}
     by_year: dict[int, list[Entry]] = {}
     by_csp: dict[str, list[Entry]] = {}
@@ -273,6 +267,18 @@ def assemble(values: dict[str, Any], page_files: list[tuple[SourceFile, dict[str
     csps = tuple(Group("partnerships", c, tuple(by_csp[c])) for c in sorted(by_csp))
     return Site(chrome, tuple(reviews), pages, themes, years, csps, gather(reviews, values["themes"], today), today,
                 tuple(sorted(withdrawn)))
+
+
+def make_chrome(values: dict[str, Any], page_files: list[tuple[SourceFile, dict[str, Any]]], base_url: str,
+                preview: bool = False) -> Chrome:
+    """What every page shows around its content, from the site's settings and its pages' titles."""
+    return Chrome(
+        title=values["title"], description=values["description"], base_url=base_url,
+        language=values["language"] or "en-GB", owner=values["owner"], contact=values["contact"],
+        quick_exit_url=values["quick_exit_url"],
+        helplines=tuple(Helpline(**h) for h in values["helplines"] or ()),
+        pages=tuple(Link(v["title"], f"/{src.path.stem}/") for src, v in page_files), preview=preview,
+    )
 
 
 def make_review(valid: ValidReview, key: bytes = b"") -> Review:

@@ -9,22 +9,21 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import itertools
 import pickle
-import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Protocol
 
 import jinja2
-from jinja2 import meta
 
 from . import deploy, export
 from .deploy import fingerprinted
 from .learning import Facet, Item, Tally
-from .model import Chrome, Review, Site, month_name
+from .model import Chrome, Review, Site
 from .progress import Progress
+from .templating import Uses, clear, environment, template_error_place, template_fingerprints
+from .workers import fork_map
 
 REPO_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 Crumbs = tuple[tuple[str, str], ...]
@@ -47,6 +46,7 @@ class Job:
     template: str | None
     context: tuple[tuple[str, Any], ...]
     produce: Callable[..., bytes] | None = None  # for outputs made without a template
+    parts: bool = False  # `produce` takes the Renderer's export.Parts, to reuse each unchanged review's part
 
     @property
     def url(self) -> str:
@@ -62,10 +62,7 @@ def site_jobs(site: Site, templates: Path, bundles: tuple[str, ...] = ()) -> tup
 
     `bundles` are the search index's shards (see search_index.py), which the search page merges.
     """
-    files = sorted(p for p in (templates / "assets").iterdir() if p.is_file())
-    assets = [(p.name, f"assets/{fingerprinted(p)}", p) for p in files]
-    chrome = replace(site.chrome, assets=tuple((name, "/" + path) for name, path, _ in assets))
-    reviews_crumbs = (*HOME, ("All reviews", "/reviews/"))
+    chrome, copies = dressed(site.chrome, templates)
     jobs = [
         page("index.html", "home.html", latest=tuple(r.entry for r in site.reviews[:5]), count=len(site.reviews),
              browse=tuple((b.kind, b.title, b.links) for b in site.browse)),
@@ -73,10 +70,8 @@ def site_jobs(site: Site, templates: Path, bundles: tuple[str, ...] = ()) -> tup
         page("search/index.html", "search.html", HOME, bundles=bundles),
         page("404.html", "404.html"),
     ]
-    copies = []
     for review in site.reviews:
-        dated = {"today": site.today} if review.plan else {}  # what is overdue changes with the date
-        jobs.append(page(f"reviews/{review.slug}/index.html", "review.html", reviews_crumbs, review=review, **dated))
+        jobs.append(review_page(review, site.today))
         copies += [Copy(f"reviews/{review.slug}/{d.href}", d.file) for d in review.documents if d.file]
     for browse in site.browse:
         jobs.append(page(f"{browse.kind}/index.html", "groups.html", HOME, title=browse.title, groups=browse.links))
@@ -94,13 +89,13 @@ def site_jobs(site: Site, templates: Path, bundles: tuple[str, ...] = ()) -> tup
         page("sitemap.xml", "sitemap.xml", urls=urls),
         page("feed.xml", "feed.xml", entries=feed, updated=feed[0].date if feed else dt.date(2000, 1, 1)),
         page("robots.txt", "robots.txt"),
-        Job("reviews.json", None, (("reviews", site.reviews),), produce=export.reviews_json),
+        Job("reviews.json", None, (("reviews", site.reviews),), produce=export.reviews_json, parts=True),
         Job("reviews/list.json", None, (("entries", tuple(r.entry for r in site.reviews)),),
             produce=export.list_json),
-        *(Job(name, None, (("reviews", site.reviews),), produce=export.table_csv(name)) for name in export.TABLES),
+        *(Job(name, None, (("reviews", site.reviews),), produce=export.table_csv(name), parts=True)
+          for name in export.TABLES),
         *(Job(path, None, (), produce=export.schema_file(name)) for name, path in export.SCHEMA_FILES.items()),
     ]
-    copies += [Copy(path, source) for _, path, source in assets]
     moves = tuple((alias, r.url) for r in site.reviews for alias in r.aliases)
     jobs += [
         Job("_redirects", None, (("moves", moves), ("withdrawn", site.withdrawn)), produce=deploy.redirects),
@@ -110,12 +105,19 @@ def site_jobs(site: Site, templates: Path, bundles: tuple[str, ...] = ()) -> tup
     return jobs, copies, chrome
 
 
-def template_error_place(exc: jinja2.TemplateError) -> str:
-    """`path:line` of the template where rendering failed (Jinja puts template lines in the traceback)."""
-    if isinstance(exc, jinja2.TemplateSyntaxError):
-        return f"{exc.filename or exc.name}:{exc.lineno}"
-    frames = [f for f in traceback.extract_tb(exc.__traceback__) if not f.filename.endswith(".py")]
-    return f"{frames[-1].filename}:{frames[-1].lineno}" if frames else "templates"
+def dressed(chrome: Chrome, templates: Path) -> tuple[Chrome, list[Copy]]:
+    """The chrome with the fingerprinted address of each asset, and the assets to copy."""
+    files = sorted(p for p in (templates / "assets").iterdir() if p.is_file())
+    assets = [(p.name, f"assets/{fingerprinted(p)}", p) for p in files]
+    return (replace(chrome, assets=tuple((name, "/" + path) for name, path, _ in assets)),
+            [Copy(path, source) for _, path, source in assets])
+
+
+def review_page(review: Review, today: dt.date) -> Job:
+    """A review's own page; one with an action plan shows what is overdue on `today`."""
+    dated = {"today": today} if review.plan else {}
+    return page(f"reviews/{review.slug}/index.html", "review.html", (*HOME, ("All reviews", "/reviews/")),
+                review=review, **dated)
 
 
 PAGE_SIZE = 100  # reviews on each page of the all-reviews list; recommendations or points on other lists
@@ -212,72 +214,6 @@ def review_list_pages(site: Site) -> list[Job]:
     return jobs
 
 
-def page_url(number: int, base: str = "/reviews/") -> str:
-    return base if number == 1 else f"{base}page/{number}/"
-
-
-def long_date(value: dt.date | str | None) -> str:
-    """7 August 2024; a month-only value as 'June 2024'."""
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return month_name(value)
-    return f"{value.day} {value:%B %Y}"
-
-
-def file_size(size: int) -> str:
-    if size >= 1_000_000:
-        return f"{size / 1_000_000:.1f} MB"
-    return f"{max(1, round(size / 1000))} KB"
-
-
-def by_review(items: tuple[Item, ...]) -> list[tuple[Any, list[Item]]]:
-    """Items grouped by their review, in order."""
-    return [(entry, list(group)) for entry, group in itertools.groupby(items, key=lambda item: item.entry)]
-
-
-def environment(templates: Path) -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(templates),
-        autoescape=jinja2.select_autoescape(["html", "xml"]),
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
-    env.filters.update(long_date=long_date, file_size=file_size, month_name=month_name, page_url=page_url,
-                       tally=lambda recs, today: Tally.of(recs, today), groupby_entry=by_review)
-    return env
-
-
-Uses = dict[str, tuple[str, set[str]]]  # template -> (its source, the templates it names)
-
-
-def template_fingerprints(env: jinja2.Environment, templates: Path, known: Uses) -> dict[str, bytes]:
-    """For each template, a digest of its source and of every template it extends, includes or imports.
-
-    `known` keeps what each template names between calls, so only an edited template is parsed again.
-    """
-    sources = {p.name: p.read_text(encoding="utf-8") for p in sorted(templates.iterdir())
-               if p.is_file() and p.suffix in (".html", ".xml", ".txt")}
-    for name, source in sources.items():
-        if known.get(name, ("",))[0] != source:
-            known[name] = (source, {u for u in meta.find_referenced_templates(env.parse(source)) if u})
-    uses = {name: known[name][1] for name in sources}
-
-    def closure(name: str) -> set[str]:
-        seen, todo = set(), [name]
-        while todo:
-            current = todo.pop()
-            if current not in seen:
-                seen.add(current)
-                todo += uses.get(current, ())
-        return seen
-
-    return {name: hashlib.blake2b("\0".join(sources.get(n, "") for n in sorted(closure(name))).encode()).digest()
-            for name in sources}
-
-
 Fingerprint = tuple[bytes | None, bytes]  # the template's closure and the values, as digests
 
 
@@ -298,7 +234,9 @@ def context_digest(context: tuple[tuple[str, Any], ...]) -> bytes:
 class Writer(Protocol):
     written: dict[str, tuple[bytes, Any]]
 
-    def put(self, path: str, data: bytes) -> None: ...
+    def prepare(self) -> Path: ...
+    def store(self, path: str, data: bytes) -> tuple[bytes, bool]: ...
+    def record(self, path: str, token: bytes, wrote: bool) -> None: ...
     def keep(self, path: str) -> None: ...
 
 
@@ -311,7 +249,8 @@ class Renderer:
         self.done: dict[str, Fingerprint] = {}  # path -> what its file on disk was made from
         self._fingerprints: dict[str, bytes] = {}
         self._uses: Uses = {}
-        self.rendered: list[str] = []  # the paths the last call rendered anew
+        self.rendered: list[str] = []  # the paths rendered anew, since the caller last emptied it
+        self.parts = export.Parts()
 
     def template_fingerprints(self) -> dict[str, bytes]:
         fingerprints = template_fingerprints(self._env, self.templates, self._uses)
@@ -320,27 +259,54 @@ class Renderer:
         self._fingerprints = fingerprints
         return fingerprints
 
-    def render(self, jobs: list[Job], chrome: Any, progress: Progress, writer: Writer) -> None:
-        """Hand each new or changed output to `writer` as soon as it is made; `keep` the others."""
+    def render(self, jobs: list[Job], chrome: Any, progress: Progress, writer: Writer, first: bool = False) -> None:
+        """Make each new or changed output and hand it to `writer`, on every core; `keep` the others.
+
+        `first`: these are a few of the site's jobs, done ahead of the rest (which a later call
+        then finds done).
+        """
         fingerprints = self.template_fingerprints()
         chrome_digest = context_digest((("site", chrome),))
-        self.rendered = []
+        clear(self._env)
         done: dict[str, Fingerprint] = {}
+        todo = []
         for job in jobs:
             made = (fingerprints.get(job.template) if job.template else None,
                     chrome_digest + context_digest(job.context))
             if self.done.get(job.path) == made and job.path in writer.written:
                 writer.keep(job.path)
+                progress.advance()
             else:
-                writer.put(job.path, self._make(job, chrome))
-                self.rendered.append(job.path)
+                todo.append(job)
             done[job.path] = made
+        if todo:
+            for name in fingerprints:
+                self._env.get_template(name)  # compiled once, here, for every worker
+            writer.prepare()  # made before the workers write into it
+
+        def make(number: int) -> tuple[bytes, bool]:  # the job's number crosses to the worker, not the job
+            job = pages[number]
+            try:
+                return writer.store(job.path, self._make(job, chrome))
+            except jinja2.TemplateError as exc:
+                exc.place = template_error_place(exc)  # type: ignore[attr-defined] - the traceback stays here
+                raise
+
+        pages = [job for job in todo if job.template]
+        made = fork_map(make, range(len(pages)))  # pages, in workers; data files here meanwhile, with self.parts
+        for job in todo:
+            if job.produce:
+                writer.put(job.path, self._make(job, chrome))
+                progress.advance()
+        for job, (token, wrote) in zip(pages, made, strict=True):
+            writer.record(job.path, token, wrote)
             progress.advance()
-        self.done = done
+        self.done = {**self.done, **done} if first else done
+        self.rendered += [job.path for job in todo]
 
     def _make(self, job: Job, chrome: Any) -> bytes:
         values = dict(job.context)
         if job.produce is not None:
-            return job.produce(chrome, **values)
+            return job.produce(chrome, **values, **({"parts": self.parts} if job.parts else {}))
         template = self._env.get_template(job.template)  # type: ignore[arg-type]
         return template.render(site=chrome, url=job.url, **values).encode()

@@ -1,6 +1,7 @@
 """Stage 6, index: the Pagefind search index of the review pages, in shards.
 
-The review pages are the indexed body (each carries its filters and sort keys). They are split
+The review pages are the indexed body (each carries its filters and sort keys); the lists across
+reviews repeat their text, so they are left out (`is_indexed`). They are split
 by a hash of their path into shards of about `SHARD_SIZE` pages, each its own Pagefind bundle
 under /pagefind/N/; the search page merges them at query time (Pagefind's mergeIndex), and
 Pagefind merges their results and filter counts. A shard is keyed by its pages' digests, so an
@@ -18,6 +19,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from fnmatch import fnmatch
 from importlib.metadata import version
@@ -38,8 +40,6 @@ class SearchIndexError(RuntimeError):
 
 def is_indexed(path: str) -> bool:
     """Whether the output at `path` goes into the search index."""
-    if path.startswith(("agencies/", "learning/")):  # the pages across reviews: the first level is an index
-        return path.endswith("/index.html") and path.count("/") >= 2
     return fnmatch(path, REVIEW_PAGES) and path.count("/") == 2
 
 
@@ -77,31 +77,30 @@ def still_indexed(site: Path, shards: Shards) -> Shards:
             if entry[1] and all(stamp(f"{site}/{name}/{p}") == s for p, s in entry[1].items())}
 
 
-def index_shards(site: Path, out_dir: Path, wanted: dict[str, tuple[bytes, list[str]]],
-                 place: Path | None = None) -> Shards:
-    """Index each wanted shard's pages of `site`; returns their records.
+def index_shards(source: Callable[[str], Path], out_dir: Path, wanted: dict[str, tuple[bytes, list[str]]],
+                 place: Path) -> Shards:
+    """Index each wanted shard's pages, each read from `source(path)`; returns their records.
 
-    Each bundle is written to `place / name` (default: inside `site`). Scratch folders go beside
-    `out_dir`, named so that the next build clears any a killed build left. Raises SearchIndexError.
+    Each bundle is written to `place / name`. Scratch folders go beside `out_dir`, named so that
+    the next build clears any a killed build left. Raises SearchIndexError.
     """
-    place = place or site
     work = (out_dir.parent, f".{out_dir.name}.index-")
     with ThreadPoolExecutor(PARALLEL) as pool:
-        done = list(pool.map(lambda item: (item[0], item[1][0], _index(site, item[1][1], place / item[0], work)),
+        done = list(pool.map(lambda item: (item[0], item[1][0], _index(source, item[1][1], place / item[0], work)),
                              wanted.items()))
     return {name: (key, files) for name, key, files in done}
 
 
-def _index(site: Path, pages: list[str], bundle: Path, work: tuple[Path, str]) -> dict[str, Stamp]:
+def _index(source: Callable[[str], Path], pages: list[str], bundle: Path, work: tuple[Path, str]) -> dict[str, Stamp]:
     """Index `pages` into `bundle`, through a scratch folder holding hard links to just those pages."""
     scratch = Path(tempfile.mkdtemp(prefix=work[1], dir=work[0]))
     try:
         for page in pages:
             (scratch / page).parent.mkdir(parents=True, exist_ok=True)
-            os.link(site / page, scratch / page)
+            os.link(source(page), scratch / page)
         shutil.rmtree(bundle, ignore_errors=True)  # never write into files shared with the previous site
-        command = [sys.executable, "-m", "pagefind", "--site", str(scratch), "--glob", REVIEW_PAGES,
-                   "--output-path", str(bundle), "--force-language", "en", "--quiet"]
+        command = [sys.executable, "-m", "pagefind", "--site", str(scratch), "--output-path", str(bundle),
+                   "--force-language", "en", "--quiet"]
         done = subprocess.run(command, capture_output=True, text=True, check=False)
         if done.returncode != 0:
             raise SearchIndexError(f"pagefind failed ({done.returncode}): "
@@ -109,4 +108,3 @@ def _index(site: Path, pages: list[str], bundle: Path, work: tuple[Path, str]) -
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     return {str(p.relative_to(bundle)): stamp(p) for p in bundle.rglob("*") if p.is_file()}  # type: ignore[misc]
-

@@ -1,9 +1,12 @@
-"""Stage 5, write: put output files into a fresh folder that replaces the site only on success.
+"""Stage 5, write: put output files into a hidden folder beside the site, applied only on success.
 
 A failed build never touches the last good site: everything is written to a hidden folder
-beside it, which is swapped in at the end, or deleted if anything went wrong. The swap is one
-atomic step on Linux (renameat2 with RENAME_EXCHANGE), so a build killed at any moment leaves
-a complete site; elsewhere it takes two renames, and the next build repairs an interrupted one.
+beside it, which is applied at the end, or deleted if anything went wrong. When much changed,
+the folder is completed with links to the unchanged files and swapped in, in one atomic step on
+Linux (renameat2 with RENAME_EXCHANGE; elsewhere two renames, and the next build repairs an
+interrupted one). When little changed, each new file is renamed over its old one instead, so a
+rebuild costs what it changed, not the size of the site; every file is replaced whole, and a
+build killed while doing so leaves files the next build recognises as not its own and redoes.
 """
 
 from __future__ import annotations
@@ -94,14 +97,20 @@ def still_written(folder: Path, written: Written) -> Written:
     return {path: entry for path, entry in written.items() if stamp(f"{top}/{path}") == entry[1]}
 
 
+OVERLAY_SHARE = 0.1  # of the outputs changed, up to which a staged build moves new files over old ones
+
+
 class SiteWriter:
     """Writes one build of the site, writing only what differs from what is already there.
 
-    Staged (`dhr build`): new files go into a folder beside the site, unchanged ones become hard
-    links to the current site's (so they keep their times), and the folder replaces the site in
-    one step at the end; when nothing differs, nothing is written at all. Live (`dhr serve`): each
-    new file replaces the old one in place under a temporary name, so a reader never sees half a file.
-    `written` describes what is on disk (see `still_written`), and is updated.
+    Staged (`dhr build`): new files go into a folder beside the site. At the end, when at most
+    `OVERLAY_SHARE` of the outputs changed, each is moved over its old one; otherwise unchanged
+    ones become hard links to the current site's (so they keep their times) and the folder
+    replaces the site in one step. When nothing differs, nothing is written at all. Live (`dhr
+    serve`): each new file replaces the old one in place under a temporary name, so a reader never
+    sees half a file. `written` describes what is on disk (see `still_written`), and is updated.
+    Folders of files not tracked one by one (the search index's shards) are kept, replaced or
+    dropped whole: `keep_tree`, `new_tree`, `drop_tree`.
     """
 
     def __init__(self, out_dir: Path, written: Written, staged: bool = True) -> None:
@@ -110,19 +119,43 @@ class SiteWriter:
         self._paths: set[str] = set()
         self._fresh: dict[str, bytes] = {}  # path -> digest, of the files this build wrote
         self._trees: list[str] = []
+        self._new_trees: list[str] = []
+        self._dropped: list[str] = []
         self._linked: set[str] = set()
         self._stage: Path | None = None if staged else self.out_dir
         self._context: contextlib.ExitStack | None = None
+        self._dirty = False  # something other than `store` wrote into the staged folder
 
     def put(self, path: str, data: bytes) -> None:
         """The bytes of one output."""
-        self._put(path, digest(data), lambda target: target.write_bytes(data))
+        self.record(path, *self.store(path, data))
+
+    def store(self, path: str, data: bytes) -> tuple[bytes, bool]:
+        """Write one output unless its file already holds these bytes; its digest, and whether it was written.
+
+        It changes nothing in this writer, so a forked worker can call it (after `prepare`); `record` the result.
+        """
+        token = digest(data)
+        if path in self.written and self.written[path][0] == token:
+            return token, False
+        self._write(path, lambda target: target.write_bytes(data))
+        return token, True
+
+    def record(self, path: str, token: bytes, wrote: bool) -> None:
+        """One output of this build, as `store` left it."""
+        self._paths.add(path)
+        if wrote:
+            self._fresh[path] = token
+            self.changed.append(path)
 
     def copy(self, path: str, source: Path) -> None:
         """A file copied as it is (kept while its size and time are unchanged)."""
         st = source.stat()
         token = digest(f"{source.resolve()}\0{st.st_size}\0{st.st_mtime_ns}".encode())
-        self._put(path, token, lambda target: shutil.copyfile(source, target))
+        wrote = not (path in self.written and self.written[path][0] == token)
+        if wrote:
+            self._write(path, lambda target: shutil.copyfile(source, target))
+        self.record(path, token, wrote)
 
     def keep(self, path: str) -> None:
         """An output known to be unchanged on disk."""
@@ -131,6 +164,19 @@ class SiteWriter:
     def keep_tree(self, path: str) -> None:
         """A folder of the current site to carry over as it is (not tracked in `written`)."""
         self._trees.append(path)
+
+    def new_tree(self, path: str) -> None:
+        """A folder written whole into `folder()`, to replace the current site's."""
+        self._dirty = True
+        self._new_trees.append(path)
+
+    def drop_tree(self, path: str) -> None:
+        """A folder of the current site that this build no longer has."""
+        self._dropped.append(path)
+
+    def source(self, path: str) -> Path:
+        """Where this build's file at `path` is now (written by this build, or unchanged on the site)."""
+        return (self._stage or self.out_dir) / path if path in self._fresh else self.out_dir / path
 
     @property
     def paths(self) -> set[str]:
@@ -142,17 +188,19 @@ class SiteWriter:
         return self._fresh[path] if path in self._fresh else self.written[path][0]
 
     def folder(self) -> Path:
-        """Where this build's files go: the staged folder (made on first use) or the live site."""
+        """The folder to write this build's files into: the staged folder (made on first use) or the live site."""
+        self._dirty = True
+        return self.prepare()
+
+    def prepare(self) -> Path:
+        """Make the staged folder now, so that workers can `store` into it; dropped at the end if left unused."""
         if self._stage is None:
             self._context = contextlib.ExitStack()
             self._stage = self._context.enter_context(staged(self.out_dir))
         return self._stage
 
-    def _put(self, path: str, token: bytes, write: Callable[[Path], object]) -> None:
-        self._paths.add(path)
-        if path in self.written and self.written[path][0] == token:
-            return
-        top = self.folder()
+    def _write(self, path: str, write: Callable[[Path], object]) -> None:
+        top = self.prepare()
         target = (top / path).resolve()
         if not target.is_relative_to(top):
             raise ValueError(f"refusing to write outside the output folder: {path}")
@@ -161,28 +209,46 @@ class SiteWriter:
         write(temporary)
         if temporary != target:
             temporary.replace(target)
-        self._fresh[path] = token
-        self.changed.append(path)
 
     def finish(self) -> list[str]:
-        """Complete the build (swap the staged folder in); returns the paths removed."""
+        """Complete the build (apply the staged folder); returns the paths removed."""
         removed = sorted(set(self.written) - self._paths)
-        if self._stage is None and removed:
-            self.folder()
-        if self.is_staged and self._stage is not None:
+        if not self.is_staged:
+            for path in removed:
+                (self.out_dir / path).unlink(missing_ok=True)
+                _prune(self.out_dir, (self.out_dir / path).parent)
+        elif self._stage is not None and not (self._dirty or self._fresh or removed):
+            self.abandon()  # prepared, but nothing differs: the site stays exactly as it was
+        elif self.out_dir.is_dir() and len(self._fresh) + len(removed) <= OVERLAY_SHARE * len(self._paths):
+            self._overlay(removed)
+        elif self._stage is not None or removed:
             self.settle()
             for tree in self._trees:
                 shutil.copytree(self.out_dir / tree, self._stage / tree, copy_function=os.link, dirs_exist_ok=True)
             self._context.close()  # type: ignore[union-attr] - swaps the folder in
-        elif not self.is_staged:
-            for path in removed:
-                (self.out_dir / path).unlink(missing_ok=True)
-                _prune(self.out_dir, (self.out_dir / path).parent)
         for path in removed:
             del self.written[path]
         for path, token in self._fresh.items():
             self.written[path] = (token, stamp(self.out_dir / path) or (0, 0, 0))
         return removed
+
+    def _overlay(self, removed: list[str]) -> None:
+        """Apply a small change: move each new file and folder over its old one, delete what went."""
+        stage = self.prepare()
+        for path in self._fresh:
+            (self.out_dir / path).parent.mkdir(parents=True, exist_ok=True)
+            os.replace(stage / path, self.out_dir / path)
+        for tree in self._new_trees:
+            if (self.out_dir / tree).exists():
+                (self.out_dir / tree).rename(stage / f"{tree}.old")
+            (self.out_dir / tree).parent.mkdir(parents=True, exist_ok=True)
+            (stage / tree).rename(self.out_dir / tree)
+        for tree in self._dropped:
+            shutil.rmtree(self.out_dir / tree, ignore_errors=True)
+        for path in removed:
+            (self.out_dir / path).unlink(missing_ok=True)
+            _prune(self.out_dir, (self.out_dir / path).parent)
+        self.abandon()  # the staged folder now holds only what was replaced
 
     def abandon(self) -> None:
         """The build failed: drop the staged folder, leaving the site as it was."""

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import gzip
 import itertools
+import json
 import shutil
 from pathlib import Path
 
 import pytest
 from conftest import TEMPLATES, TODAY, ContentTree
 
+from generator import build as build_module
+from generator import write
 from generator.build import Builder
 from generator.problems import ContentError
 
@@ -151,8 +155,11 @@ def test_a_build_with_nothing_changed_writes_nothing(tree: ContentTree, tmp_path
     assert {p: p.stat().st_mtime_ns for p in site.rglob("*")} == times
 
 
-def test_cached_builds_equal_clean_builds_over_edits_additions_and_deletions(tree: ContentTree,
-                                                                              tmp_path: Path) -> None:
+@pytest.mark.parametrize("share", [0.0, 1.0], ids=["swapped", "moved-in"])
+def test_cached_builds_equal_clean_builds_over_edits_additions_and_deletions(tree: ContentTree, tmp_path: Path,
+                                                                              monkeypatch: pytest.MonkeyPatch,
+                                                                              share: float) -> None:
+    monkeypatch.setattr(write, "OVERLAY_SHARE", share)  # a whole new folder swapped in, or each new file moved in
     site, cache = tmp_path / "site", tmp_path / "cache"
     letter = tree.root / "reviews/alice/letter-2024-08-07.md"
     steps = [
@@ -196,3 +203,61 @@ def test_the_cache_is_kept_apart_for_other_settings_and_survives_damage(tree: Co
     clean = tmp_path / "clean"
     Builder(tree.root, TEMPLATES, clean, search=False, today=TODAY).run()
     assert snapshot(site) == snapshot(clean)
+
+
+def _search(site: Path) -> list[tuple[str, str]]:
+    """Each indexed page's address and title, from every shard of the search index."""
+    found = []
+    for fragment in site.glob("pagefind/*/fragment/*.pf_fragment"):
+        record = json.loads(gzip.decompress(fragment.read_bytes()).removeprefix(b"pagefind_dcd"))
+        found.append((record["url"], record["meta"]["title"]))
+    return sorted(found)
+
+
+def test_a_rebuild_reindexes_only_the_shard_of_the_edited_page(tree: ContentTree, tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(write, "OVERLAY_SHARE", 1.0)  # moved in file by file, shard by shard
+    for number in range(6):
+        tree.review(BOB.replace("title: Bob", f"title: Review {number}"), slug=f"review-{number}")
+        tree.write(f"reviews/review-{number}/letter-2023-01-10.md",
+                   "---\ndate: 2023-01-10\noutcome: publish\n---\nA.\n")
+    site, cache = tmp_path / "site", tmp_path / "cache"
+
+    def build() -> list[str]:
+        built = Builder(tree.root, TEMPLATES, site, cache_dir=cache, today=TODAY, shard_size=2).run()
+        clean = tmp_path / f"clean-{next(_fresh)}"
+        Builder(tree.root, TEMPLATES, clean, today=TODAY, shard_size=2).run()
+        assert snapshot(site) == snapshot(clean) and _search(site) == _search(clean)
+        assert sorted(p.name for p in (site / "pagefind").iterdir()) == sorted(
+            p.name for p in (clean / "pagefind").iterdir())
+        return built.indexed
+
+    assert len(build()) == 4  # 7 reviews, 2 a shard
+    review = tree.root / "reviews/review-3/review.md"
+    review.write_text(review.read_text().replace("title: Review 3", "title: Renamed"))
+    assert len(build()) == 1
+    assert ("/reviews/review-3/", "Renamed") in _search(site)
+    for number in range(4):
+        shutil.rmtree(tree.root / f"reviews/review-{number}")
+    assert build()  # 3 reviews: 2 shards, the others dropped
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
+
+
+def test_after_a_save_the_edited_review_page_is_written_before_the_rest_of_the_site(
+        tree: ContentTree, builder: Builder, monkeypatch: pytest.MonkeyPatch) -> None:
+    letter = tree.root / "reviews/alice/letter-2024-08-07.md"
+    letter.write_text(letter.read_text().replace("First point.", "A point saved just now."))
+
+    def stopped(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("stopped before the site was assembled")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(build_module, "assemble", stopped)
+        with pytest.raises(RuntimeError, match="stopped"):
+            builder.run(staged=False, edited={letter})
+    assert "A point saved just now." in (builder.out_dir / "reviews/alice/index.html").read_text()
+    rendered = builder.run(staged=False, edited={letter})  # the rest of the site; the page is not made twice
+    assert "reviews/alice/index.html" not in rendered.rendered and "reviews.json" in rendered.rendered
+    fresh = builder.out_dir.parent / "fresh-after-save"
+    Builder(builder.content_dir, builder.templates, fresh, search=False, today=TODAY).run()
+    assert snapshot(builder.out_dir) == snapshot(fresh)

@@ -10,7 +10,7 @@ import pytest
 from conftest import TEMPLATES, ContentTree
 
 from generator.build import Builder
-from generator.render import environment, file_size, long_date
+from generator.templating import environment, file_size, long_date
 
 
 def test_filters() -> None:

@@ -14,19 +14,22 @@ PAGE = """<!doctype html><html lang="en"><body><main data-pagefind-body>
 <p>The panel praised the wombat analysis.</p></main></body></html>"""
 
 
-def test_a_shard_indexes_only_its_review_pages_with_their_filters(tmp_path: Path) -> None:
+def test_a_shard_indexes_only_its_pages_with_their_filters(tmp_path: Path) -> None:
     site = tmp_path / "site"
-    (site / "reviews/alice").mkdir(parents=True)
-    (site / "reviews/alice/index.html").write_text(PAGE)
-    (site / "about").mkdir()
-    (site / "about/index.html").write_text(PAGE.replace("Alice", "About").replace("wombat", "koala"))
-    wanted = plan({"reviews/alice/index.html": b"1", "about/index.html": b"2"}, 1)
-    shards = index_shards(site, site, wanted)
+    pages = {"reviews/alice/index.html": PAGE, "about/index.html": PAGE.replace("Alice", "About"),
+             "agencies/kent-police/index.html": PAGE.replace("Alice", "Kent Police").replace("wombat", "koala"),
+             "agencies/kent-police/page/2/index.html": PAGE.replace("Alice", "Page two").replace("wombat", "emu")}
+    for path, html in pages.items():
+        (site / path).parent.mkdir(parents=True, exist_ok=True)
+        (site / path).write_text(html)
+    wanted = plan({path: b"1" for path in pages if is_indexed(path)}, 1)
+    shards = index_shards(lambda path: site / path, site, wanted, site)
     bundle = site / "pagefind/0"
     assert (bundle / "pagefind-component-ui.js").is_file() and (bundle / "pagefind-entry.json").is_file()
     assert still_indexed(site, shards) == shards
     fragments = list((bundle / "fragment").iterdir())
     records = [json.loads(gzip.decompress(f.read_bytes()).removeprefix(b"pagefind_dcd")) for f in fragments]
+    assert [r["url"] for r in records] == ["/reviews/alice/"]
     [alice] = [r for r in records if r["url"] == "/reviews/alice/"]
     assert alice["filters"] == {"theme": ["MARAC"], "year": ["2024"]}
     assert "wombat analysis" in alice["content"]
@@ -50,3 +53,4 @@ def test_which_outputs_are_indexed() -> None:
     assert is_indexed("reviews/alice/index.html")
     assert not is_indexed("reviews/index.html") and not is_indexed("reviews/alice/report.pdf")
     assert not is_indexed("themes/marac/index.html")
+    assert not is_indexed("agencies/kent-police/index.html") and not is_indexed("learning/marac/index.html")

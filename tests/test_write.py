@@ -95,3 +95,43 @@ def test_live_writes_only_what_changed_and_removes_what_is_gone(tmp_path: Path) 
     third = _build(out, {"index.html": b"new home"}, second.written, staged=False)
     assert third.changed == ["index.html"] and (out / "index.html").read_bytes() == b"new home"
     assert _files(out) == ["index.html"]  # the empty review folders are pruned
+
+
+def test_a_small_change_is_moved_over_the_old_files_and_the_rest_is_left_alone(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    files = {f"reviews/r{n}/index.html": b"review %d" % n for n in range(30)}
+    first = _build(out, {**files, "gone/index.html": b"soon gone"})
+    before = {path: (out / path).stat() for path in files}
+    folder = out.stat().st_ino
+    second = _build(out, {**files, "reviews/r3/index.html": b"edited", "new.html": b"new"}, first.written)
+    assert sorted(second.changed) == ["new.html", "reviews/r3/index.html"]
+    assert out.stat().st_ino == folder  # moved in file by file, not swapped
+    assert (out / "reviews/r3/index.html").read_bytes() == b"edited" and (out / "new.html").read_bytes() == b"new"
+    assert not (out / "gone").exists()  # removed, and its folder pruned
+    kept = {path: (out / path).stat() for path in files if path != "reviews/r3/index.html"}
+    assert all((kept[p].st_ino, kept[p].st_mtime_ns) == (before[p].st_ino, before[p].st_mtime_ns) for p in kept)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+    assert second.written == still_written(out, second.written)  # the records match the files on disk
+
+
+def test_folders_are_kept_replaced_or_dropped_whole(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    files = {f"page{n}.html": b"%d" % n for n in range(30)}
+    first = _build(out, files)
+    for shard in ("index/0", "index/1", "index/2"):
+        (out / shard).mkdir(parents=True)
+        (out / shard / "entry.json").write_text(f"old {shard}")
+    writer = SiteWriter(out, still_written(out, first.written))
+    for path, data in files.items():
+        writer.put(path, data)
+    writer.keep_tree("index/0")
+    (writer.folder() / "index/1").mkdir(parents=True)
+    (writer.folder() / "index/1/entry.json").write_text("new index/1")
+    writer.new_tree("index/1")
+    writer.drop_tree("index/2")
+    assert writer.source("page1.html") == out / "page1.html"
+    writer.finish()
+    assert (out / "index/0/entry.json").read_text() == "old index/0"
+    assert (out / "index/1/entry.json").read_text() == "new index/1"
+    assert not (out / "index/2").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]

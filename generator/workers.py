@@ -1,0 +1,57 @@
+"""Both cores: a function mapped over many items in forked worker processes.
+
+The workers are forked, so they inherit the function and everything it refers to (the model,
+the compiled templates) without pickling it; only the items and the results cross between
+processes, so keep both small. Few items, one core or no `fork` (Windows, macOS spawn by
+default): the function runs here, in order, as a plain loop.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import multiprocessing
+import os
+import signal
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from typing import Any
+
+PARALLEL_FROM = 64  # items before it pays to start workers
+
+_task: Callable[[Any], Any] | None = None  # the function the workers run, inherited through fork
+
+
+def fork_map(task: Callable[[Any], Any], items: Sequence[Any], chunksize: int = 32) -> Iterator[Any]:
+    """`task` of each item, in order, as each is ready; on every core when there are many items.
+
+    The workers start at once, so the caller can do other work before it reads the results.
+    """
+    global _task  # handed to the forked workers
+    cores = os.cpu_count() or 1
+    if len(items) < PARALLEL_FROM or cores < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        return map(task, items)
+    _task = task
+    try:
+        pool = ProcessPoolExecutor(cores, mp_context=multiprocessing.get_context("fork"),
+                                   initializer=_die_with_parent)
+        results = pool.map(_run, items, chunksize=chunksize)  # forks every worker now
+    finally:
+        _task = None
+    return _drain(pool, results)
+
+
+def _drain(pool: ProcessPoolExecutor, results: Iterator[Any]) -> Iterator[Any]:
+    with pool:
+        yield from results
+
+
+def _run(item: Any) -> Any:
+    return _task(item)  # type: ignore[misc]
+
+
+def _die_with_parent() -> None:
+    """A worker of a build that is killed stops too (Linux), rather than waiting for work forever."""
+    if sys.platform == "linux":
+        pr_set_pdeathsig = 1
+        ctypes.CDLL(None).prctl(pr_set_pdeathsig, signal.SIGKILL)
