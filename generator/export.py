@@ -193,12 +193,16 @@ def _rows(table: str, site: Chrome, review: Review) -> Iterator[dict[str, Any]]:
             yield {"review": review.slug, "recommendation": r.number, "date": u.date, "text": u.text}
 
 
+FORMULA_STARTS = frozenset("=+-@\t\r")
+
+
 def _cell(value: Any) -> str:
     """A CSV cell that a spreadsheet will not run as a formula."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    text = "" if value is None else _iso(value) if isinstance(value, dt.date) else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    if value.__class__ is not str:
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        value = "" if value is None else _iso(value) if isinstance(value, dt.date) else str(value)
+    return "'" + value if value[:1] in FORMULA_STARTS else value
 
 
 def _csv_rows(table: str, site: Chrome, review: Review) -> str:
@@ -206,7 +210,7 @@ def _csv_rows(table: str, site: Chrome, review: Review) -> str:
     writer = csv.writer(out, lineterminator="\r\n")
     columns = [f.name for f in TABLES[table].fields]
     for row in _rows(table, site, review):
-        writer.writerow(_cell(row[c]) for c in columns)
+        writer.writerow([_cell(row[c]) for c in columns])
     return out.getvalue()
 
 

@@ -9,6 +9,7 @@ depends on the build date, so it is worked out from `today` here and never store
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -93,7 +94,7 @@ class Tally:
     @classmethod
     def of(cls, recommendations: Iterable[Recommendation], today: dt.date) -> Tally:
         recs = list(recommendations)
-        count = {status: sum(1 for r in recs if r.status == status) for status in STATUS_LABELS}
+        count = Counter(r.status for r in recs)
         return cls(len(recs), count["complete"], count["in-progress"], count["planned"], count["not-accepted"],
                    sum(1 for r in recs if r.overdue(today)))
 
@@ -176,15 +177,20 @@ def gather(reviews: Iterable[Any], themes: list[str], today: dt.date) -> Learnin
                 for theme in entry.themes or (NO_THEME,):
                     points.setdefault(theme, []).append(item)
     by_agency: dict[str, list[Item]] = {}
+    by: dict[tuple[str, str], list[Item]] = {}  # (facet kind, its slug or name) -> items, in one pass
     for item in recs:
-        by_agency.setdefault(item.recommendation.agency, []).append(item)  # type: ignore[union-attr]
+        rec = item.recommendation
+        by_agency.setdefault(rec.agency, []).append(item)  # type: ignore[union-attr]
+        for key in (("status", rec.status), ("scope", rec.scope),  # type: ignore[union-attr]
+                    *(("themes", theme) for theme in item.entry.themes)):
+            by.setdefault(key, []).append(item)
+        if rec.overdue(today):  # type: ignore[union-attr]
+            by.setdefault(("status", OVERDUE), []).append(item)
     agencies = tuple(facet("agencies", name, by_agency[name]) for name in sorted(by_agency, key=str.lower))
-    statuses = [facet("status", label, (i for i in recs if i.recommendation.status == status), status)  # type: ignore[union-attr]
-                for status, label in STATUS_LABELS.items()]
-    statuses.append(facet("status", "Overdue", (i for i in recs if i.recommendation.overdue(today)), OVERDUE))  # type: ignore[union-attr]
-    scopes = [facet("scope", scope.capitalize(), (i for i in recs if i.recommendation.scope == scope), scope)  # type: ignore[union-attr]
-              for scope in schema.SCOPES]
-    by_theme = [facet("themes", theme, (i for i in recs if theme in i.entry.themes)) for theme in themes]
+    statuses = [facet("status", label, by.get(("status", status), ()), status)
+                for status, label in [*STATUS_LABELS.items(), (OVERDUE, "Overdue")]]
+    scopes = [facet("scope", scope.capitalize(), by.get(("scope", scope), ()), scope) for scope in schema.SCOPES]
+    by_theme = [facet("themes", theme, by.get(("themes", theme), ())) for theme in themes]
     facets = tuple((kind, title, tuple(f for f in group if f.items)) for kind, title, group in (
         ("status", "Status", statuses), ("scope", "Scope", scopes), ("agencies", "Agency", agencies),
         ("themes", "Theme", by_theme)))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import heapq
 import pickle
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -140,13 +141,15 @@ def feed_entries(site: Site, count: int = 50) -> tuple[FeedEntry, ...]:
                        f"Domestic Homicide Review published by {r.csp}, with {len(r.letters)} Home Office QA Panel "
                        f"letter{'' if len(r.letters) == 1 else 's'}. Latest outcome: {r.latest.outcome_label.lower()}.")
              for r in site.reviews[:count]]
+    updates = []  # (date, id, review, recommendation, text): the entries are made for the newest only
     for review in site.reviews:
         for rec in review.plan.recommendations if review.plan else ():
-            url = f"{review.url}#{rec.anchor}"
             done = [(rec.completed, f"Marked complete. {rec.evidence or ''}".strip())] if rec.completed else []
             for number, (date, text) in enumerate([(u.date, u.text) for u in rec.updates] + done, 1):
-                found.append(FeedEntry(f"Action plan update: {review.title}, recommendation {rec.number} "
-                                       f"({rec.agency})", url, f"{url}-update-{number}", date, text))
+                updates.append((date, f"{review.url}#{rec.anchor}-update-{number}", review, rec, text))
+    for date, entry_id, review, rec, text in heapq.nlargest(count, updates, key=lambda u: (u[0], u[1])):
+        found.append(FeedEntry(f"Action plan update: {review.title}, recommendation {rec.number} ({rec.agency})",
+                               f"{review.url}#{rec.anchor}", entry_id, date, text))
     return tuple(sorted(found, key=lambda e: (e.date, e.id), reverse=True)[:count])
 
 
@@ -217,9 +220,14 @@ def review_list_pages(site: Site) -> list[Job]:
 Fingerprint = tuple[bytes | None, bytes]  # the template's closure and the values, as digests
 
 
-def context_digest(context: tuple[tuple[str, Any], ...]) -> bytes:
-    """A digest of a job's values; a review built from a record (and each item of it) stands for itself by its key."""
+def context_digest(context: tuple[tuple[str, Any], ...], seen: dict[int, bytes] | None = None) -> bytes:
+    """A digest of a job's values; a review built from a record (and each item of it) stands for itself by its key.
+
+    `seen` keeps each value's digest by its identity, for values many jobs share (the filters of
+    every list page); the caller keeps those values alive while it uses `seen`.
+    """
     digest = hashlib.blake2b(digest_size=20)
+    seen = {} if seen is None else seen
     for name, value in context:
         digest.update(name.encode() + b"\0")
         if isinstance(value, Review) and value.key:
@@ -227,7 +235,9 @@ def context_digest(context: tuple[tuple[str, Any], ...]) -> bytes:
         elif isinstance(value, tuple) and value and all(isinstance(v, Review | Item) and v.key for v in value):
             digest.update(b"".join(v.key for v in value))
         else:
-            digest.update(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+            if id(value) not in seen:
+                seen[id(value)] = hashlib.blake2b(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)).digest()
+            digest.update(seen[id(value)])
     return digest.digest()
 
 
@@ -270,9 +280,10 @@ class Renderer:
         clear(self._env)
         done: dict[str, Fingerprint] = {}
         todo = []
+        seen: dict[int, bytes] = {}
         for job in jobs:
             made = (fingerprints.get(job.template) if job.template else None,
-                    chrome_digest + context_digest(job.context))
+                    chrome_digest + context_digest(job.context, seen))
             if self.done.get(job.path) == made and job.path in writer.written:
                 writer.keep(job.path)
                 progress.advance()
