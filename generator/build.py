@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from . import cache
-from .load import PLAN_NAMES, FileCache, load_content, load_settings, walk_reviews
+from .load import PLAN_NAMES, FileCache, FileDigests, load_content, load_settings, walk_reviews
 from .model import assemble, make_chrome
 from .problems import ContentError, Problems
 from .progress import Progress
@@ -77,8 +77,9 @@ class Builder:
         self._files = FileCache()
         self._fields = FieldCache()
         self._renderer = Renderer(templates)
-        self._records: dict[Path, Record] = {}
-        self._folders: dict[Path, list[str]] = {}
+        self._records: dict[str, Record] = {}  # review folder -> its record
+        self._folders: dict[str, list[str]] = {}  # review folder -> the names of its files
+        self._digests = FileDigests()
         self._written: dict[str, Any] = {}
         self._shards: Shards = {}
         self._inputs = b""  # a digest of everything the last good build was made from
@@ -90,7 +91,7 @@ class Builder:
 
     def knows(self, path: Path) -> bool:
         """Whether `path` is a file of a review folder the last run read (so an edit can be rebuilt alone)."""
-        return path.name in self._folders.get(path.parent, ())
+        return path.name in self._folders.get(str(path.parent), ())
 
     def run(self, progress: Progress | None = None, staged: bool = True, edited: set[Path] | None = None) -> Rendered:
         """Build and write; raises ContentError or a Jinja error, leaving the site folder as it was.
@@ -114,13 +115,13 @@ class Builder:
         base_url = self.base_url or values["base_url"] or LOCAL_BASE_URL
         self._renderer.rendered = []
         if edited and not staged:
-            self._render_first({path.parent for path in edited}, values, pages, base_url, today)
+            self._render_first({str(path.parent) for path in edited}, values, pages, base_url, today)
         fingerprints = self._renderer.template_fingerprints()
         inputs = self._digest_inputs(records, [site_file, *page_files], fingerprints, today)
         written = still_written(self.out_dir, self._written)
         shards = still_indexed(self.out_dir, self._shards) if self.search else {}
         published = [r for r in records if r.published]
-        letters = sum(1 for r in published for name in self._folders[r.facts.path.parent]
+        letters = sum(1 for r in published for name in self._folders[str(r.facts.path.parent)]
                       if name != "review.md" and name not in PLAN_NAMES)
         if inputs == self._inputs and written == self._written and shards == self._shards and self.out_dir.is_dir():
             return Rendered(problems, len(published), letters, base_url)  # nothing to do
@@ -146,7 +147,7 @@ class Builder:
         return Rendered(problems, len(published), letters, base_url, self._renderer.rendered, writer.changed, removed,
                         indexed)
 
-    def _render_first(self, folders: set[Path], values: dict[str, Any], pages: list[Any], base_url: str,
+    def _render_first(self, folders: set[str], values: dict[str, Any], pages: list[Any], base_url: str,
                       today: dt.date) -> None:
         """`dhr serve`, after a save: the edited reviews' own pages, written before the rest of the site is made.
 
@@ -169,18 +170,23 @@ class Builder:
         if edited is None or not all(self.knows(path) for path in edited):
             self._folders = walk_reviews(self.content_dir, problems)
             look_at = self._folders
+            self._digests.keep_only({f"{folder}/{name}" for folder, names in self._folders.items() for name in names})
         else:
-            look_at = {folder: self._folders[folder] for folder in {p.parent for p in edited}}
+            look_at = {folder: self._folders[folder] for folder in {str(p.parent) for p in edited}}
         stale = []
         for folder, names in look_at.items():
-            files = {}
+            digests, files = {}, {}
             for name in names:
-                with open(f"{folder}/{name}", "rb") as file:
-                    files[name] = file.read()
-            key = folder_key(cache.generator_version(), vocabulary, files)
+                digests[name], data = self._digests.digest(f"{folder}/{name}")
+                if data is not None:
+                    files[name] = data
+            key = folder_key(cache.generator_version(), vocabulary, digests)
             record = self._records.get(folder)
             if record is None or not record.is_current(key):
-                stale.append((folder, files, key, vocabulary))
+                for name in set(names) - set(files):
+                    with open(f"{folder}/{name}", "rb") as file:
+                        files[name] = file.read()
+                stale.append((folder, {name: files[name] for name in names}, key, vocabulary))
         for folder in set(self._records) - set(self._folders):
             del self._records[folder]
         self._records.update(fork_map(_make_record, stale))
@@ -237,20 +243,22 @@ class Builder:
         return sorted(outdated)
 
     def _restore(self, state: dict[str, Any]) -> None:
-        self._records, self._folders = state["records"], state["folders"]
+        self._records, self._folders, self._digests.entries = state["records"], state["folders"], state["digests"]
         self._renderer.done, self._renderer.parts.kept, self._written = state["done"], state["parts"], state["written"]
         self._shards, self._inputs = state["shards"], state["inputs"]
 
     def save(self) -> None:
         """Keep what this Builder knows in the build cache, if it has one."""
         if self._cache:
-            cache.save(self._cache, {"records": self._records, "folders": self._folders, "done": self._renderer.done,
+            cache.save(self._cache, {"records": self._records, "folders": self._folders,
+                                     "digests": self._digests.entries, "done": self._renderer.done,
                                      "parts": self._renderer.parts.kept,
                                      "written": self._written, "shards": self._shards, "inputs": self._inputs})
 
 
-def _make_record(args: tuple[Path, dict[str, bytes], bytes, Vocabulary]) -> tuple[Path, Record]:
-    return args[0], make_record(*args)
+def _make_record(args: tuple[str, dict[str, bytes], bytes, Vocabulary]) -> tuple[str, Record]:
+    folder, files, key, vocabulary = args
+    return folder, make_record(Path(folder), files, key, vocabulary)
 
 
 def build(content_dir: Path, out_dir: Path, templates: Path, base_url: str | None = None, strict: bool = False,

@@ -150,7 +150,8 @@ def load_content(root: Path, problems: Problems, cache: FileCache | None = None)
     cache = cache or FileCache()
     site, pages = load_settings(root, problems, cache)
     reviews = []
-    for folder, names in walk_reviews(root, problems).items():
+    for place, names in walk_reviews(root, problems).items():
+        folder = Path(place)
         files = {name: cache.read(folder / name, reader_for(name), problems) for name in names}
         if (review := review_folder(folder, files, problems)) is not None:
             reviews.append(review)
@@ -184,28 +185,63 @@ def review_folder(folder: Path, files: dict[str, SourceFile], problems: Problems
     return ReviewFolder(folder, files["review.md"], letters, plans[0] if plans else None)
 
 
+class FileDigests:
+    """The digest of each file's bytes, read again only when the file may have changed.
+
+    As FileCache: a file whose size, times and inode are as when it was read, and not too
+    close to that moment to tell two quick saves apart, is trusted without reading it. The
+    change time (ctime) is part of the stamp, and no ordinary tool can set it back.
+    """
+
+    def __init__(self) -> None:
+        self.entries: dict[str, tuple[tuple[int, int, int, int], int, bytes]] = {}  # path -> (stamp, read at, digest)
+
+    def digest(self, path: str) -> tuple[bytes, bytes | None]:
+        """The file's digest, and its bytes when it had to be read."""
+        st = os.stat(path)
+        stamp = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+        entry = self.entries.get(path)
+        if entry and entry[0] == stamp and max(st.st_mtime_ns, st.st_ctime_ns) < entry[1] - FileCache.RACY_NS:
+            return entry[2], None
+        read_at = time.time_ns()
+        with open(path, "rb") as file:
+            data = file.read()
+        digest = hashlib.blake2b(data, digest_size=20).digest()
+        self.entries[path] = (stamp, read_at, digest)
+        return digest, data
+
+    def keep_only(self, paths: set[str]) -> None:
+        """Forget files that are no longer read."""
+        for path in set(self.entries) - paths:
+            del self.entries[path]
+
+
 def reader_for(name: str) -> Reader:
     """How to read a review folder's file: YAML for action-plan.yaml, front matter and Markdown otherwise."""
     return parse_yaml_file if name.endswith(".yaml") else parse_markdown_file
 
 
-def walk_reviews(root: Path, problems: Problems) -> dict[Path, list[str]]:
-    """Each folder under reviews/ holding review files (review.md, letters, action plan), with their names, sorted."""
-    found = _walk(root / "reviews", root, problems)
-    return {folder: found[folder] for folder in sorted(found)}
+def walk_reviews(root: Path, problems: Problems) -> dict[str, list[str]]:
+    """Each folder under reviews/ holding review files (review.md, letters, action plan), with their names, sorted.
+
+    Folders are given as strings, in the order of their paths' parts: at ten thousand reviews,
+    making and sorting Path objects took a good part of a rebuild.
+    """
+    found = _walk(str(root / "reviews"), root, problems)
+    return {folder: found[folder] for folder in sorted(found, key=lambda folder: folder.split(os.sep))}
 
 
-def _walk(reviews: Path, root: Path, problems: Problems) -> dict[Path, list[str]]:
+def _walk(reviews: str, root: Path, problems: Problems) -> dict[str, list[str]]:
     """Each folder under `reviews` holding review.md or letters, with those file names, sorted; one pass."""
-    found: dict[Path, list[str]] = {}
+    found: dict[str, list[str]] = {}
     top = root.resolve()
-    todo = [reviews] if reviews.is_dir() else []
+    todo = [reviews] if os.path.isdir(reviews) else []
     while todo:
         folder = todo.pop()
         with os.scandir(folder) as entries:
             for entry in entries:
                 if entry.is_dir(follow_symlinks=False):
-                    todo.append(Path(entry.path))
+                    todo.append(entry.path)
                 elif _is_review_file(entry.name) and _inside(entry, top, problems):
                     found.setdefault(folder, []).append(entry.name)
     return {folder: sorted(names) for folder, names in found.items()}

@@ -25,12 +25,12 @@ from .validate import Facts, Vocabulary, check_review
 Stamp = tuple[int, int] | None  # a document's size and modification time; None when it is missing
 
 
-def folder_key(version: bytes, vocabulary: Vocabulary, files: dict[str, bytes]) -> bytes:
-    """The digest a folder's record is kept under."""
+def folder_key(version: bytes, vocabulary: Vocabulary, digests: dict[str, bytes]) -> bytes:
+    """The digest a folder's record is kept under, from its files' names and the digests of their bytes."""
     digest = hashlib.blake2b(version, digest_size=20)
     digest.update(repr(vocabulary).encode() + b"\1")
-    for name, data in files.items():
-        digest.update(name.encode() + b"\0" + hashlib.blake2b(data, digest_size=20).digest())
+    for name, file_digest in digests.items():
+        digest.update(name.encode() + b"\0" + file_digest)
     return digest.digest()
 
 

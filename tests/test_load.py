@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from conftest import ContentTree
 
-from generator.load import Map, Scalar, Seq, parse_markdown_file, parse_yaml
+from generator.load import FileDigests, Map, Scalar, Seq, parse_markdown_file, parse_yaml
 from generator.problems import Problems
 
 
@@ -111,3 +112,19 @@ def test_links_outside_the_content_folder_are_refused(tree: ContentTree, tmp_pat
     (tree.root / "pages/secret.md").symlink_to(outside)
     assert tree.problems() == ["pages/secret.md:1: file: this link points outside the content folder; "
                                "copy the file into the content folder instead of linking to it"]
+
+
+def test_a_review_file_is_read_again_only_when_it_may_have_changed(tmp_path: Path) -> None:
+    path = str(tmp_path / "letter-2024-01-01.md")
+    Path(path).write_text("one")
+    digests = FileDigests()
+    assert digests.digest(path)[1] == b"one"
+    assert digests.digest(path)[1] == b"one"  # just written: too close to tell two quick saves apart
+    time.sleep(0.15)
+    first, data = digests.digest(path)
+    assert data == b"one" and digests.digest(path) == (first, None)  # unchanged: trusted without reading
+    Path(path).write_text("two")
+    second, data = digests.digest(path)
+    assert data == b"two" and second != first
+    digests.keep_only(set())
+    assert digests.entries == {}
