@@ -245,6 +245,7 @@ class Builder:
     def _restore(self, state: dict[str, Any]) -> None:
         self._records, self._folders, self._digests.entries = state["records"], state["folders"], state["digests"]
         self._renderer.done, self._renderer.parts.kept, self._written = state["done"], state["parts"], state["written"]
+        self._renderer.uses = state["uses"]
         self._shards, self._inputs = state["shards"], state["inputs"]
 
     def save(self) -> None:
@@ -252,7 +253,7 @@ class Builder:
         if self._cache:
             cache.save(self._cache, {"records": self._records, "folders": self._folders,
                                      "digests": self._digests.entries, "done": self._renderer.done,
-                                     "parts": self._renderer.parts.kept,
+                                     "parts": self._renderer.parts.kept, "uses": self._renderer.uses,
                                      "written": self._written, "shards": self._shards, "inputs": self._inputs})
 
 

@@ -12,6 +12,7 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from . import schema
@@ -43,7 +44,7 @@ class Recommendation:
     updates: tuple[Update, ...]  # oldest first
     evidence: str | None
 
-    @property
+    @cached_property
     def anchor(self) -> str:
         return "recommendation-" + self.number.replace(".", "-")
 

@@ -24,7 +24,7 @@ from .learning import Facet, Item, Tally
 from .model import Chrome, Review, Site
 from .progress import Progress
 from .templating import Uses, clear, environment, template_error_place, template_fingerprints
-from .workers import fork_map
+from .workers import PARALLEL_FROM, fork_map
 
 REPO_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 Crumbs = tuple[tuple[str, str], ...]
@@ -141,15 +141,19 @@ def feed_entries(site: Site, count: int = 50) -> tuple[FeedEntry, ...]:
                        f"Domestic Homicide Review published by {r.csp}, with {len(r.letters)} Home Office QA Panel "
                        f"letter{'' if len(r.letters) == 1 else 's'}. Latest outcome: {r.latest.outcome_label.lower()}.")
              for r in site.reviews[:count]]
-    updates = []  # (date, id, review, recommendation, text): the entries are made for the newest only
+    updates = []  # (date, review, recommendation, its update's number, text)
     for review in site.reviews:
         for rec in review.plan.recommendations if review.plan else ():
             done = [(rec.completed, f"Marked complete. {rec.evidence or ''}".strip())] if rec.completed else []
             for number, (date, text) in enumerate([(u.date, u.text) for u in rec.updates] + done, 1):
-                updates.append((date, f"{review.url}#{rec.anchor}-update-{number}", review, rec, text))
-    for date, entry_id, review, rec, text in heapq.nlargest(count, updates, key=lambda u: (u[0], u[1])):
+                updates.append((date, review, rec, number, text))
+    if len(updates) > count:  # entries only for the updates as new as the newest `count`
+        cutoff = heapq.nlargest(count, (u[0] for u in updates))[-1]
+        updates = [u for u in updates if u[0] >= cutoff]
+    for date, review, rec, number, text in updates:
+        url = f"{review.url}#{rec.anchor}"
         found.append(FeedEntry(f"Action plan update: {review.title}, recommendation {rec.number} ({rec.agency})",
-                               f"{review.url}#{rec.anchor}", entry_id, date, text))
+                               url, f"{url}-update-{number}", date, text))
     return tuple(sorted(found, key=lambda e: (e.date, e.id), reverse=True)[:count])
 
 
@@ -232,8 +236,9 @@ def context_digest(context: tuple[tuple[str, Any], ...], seen: dict[int, bytes] 
         digest.update(name.encode() + b"\0")
         if isinstance(value, Review) and value.key:
             digest.update(value.key)
-        elif isinstance(value, tuple) and value and all(isinstance(v, Review | Item) and v.key for v in value):
-            digest.update(b"".join(v.key for v in value))
+        elif isinstance(value, tuple) and value and isinstance(value[0], Review | Item) and all(
+                keys := [v.key if isinstance(v, Review | Item) else b"" for v in value]):
+            digest.update(b"".join(keys))
         else:
             if id(value) not in seen:
                 seen[id(value)] = hashlib.blake2b(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)).digest()
@@ -258,12 +263,12 @@ class Renderer:
         self._env = environment(templates)
         self.done: dict[str, Fingerprint] = {}  # path -> what its file on disk was made from
         self._fingerprints: dict[str, bytes] = {}
-        self._uses: Uses = {}
+        self.uses: Uses = {}  # what each template names, kept between builds (see template_fingerprints)
         self.rendered: list[str] = []  # the paths rendered anew, since the caller last emptied it
         self.parts = export.Parts()
 
     def template_fingerprints(self) -> dict[str, bytes]:
-        fingerprints = template_fingerprints(self._env, self.templates, self._uses)
+        fingerprints = template_fingerprints(self._env, self.templates, self.uses)
         if fingerprints != self._fingerprints and self._env.cache is not None:
             self._env.cache.clear()  # a template changed: compile every template afresh
         self._fingerprints = fingerprints
@@ -290,10 +295,12 @@ class Renderer:
             else:
                 todo.append(job)
             done[job.path] = made
-        if todo:
+        pages = [job for job in todo if job.template]
+        if len(pages) >= PARALLEL_FROM:
             for name in fingerprints:
                 self._env.get_template(name)  # compiled once, here, for every worker
-            writer.prepare()  # made before the workers write into it
+        if todo:
+            writer.prepare()  # made before any worker writes into it
 
         def make(number: int) -> tuple[bytes, bool]:  # the job's number crosses to the worker, not the job
             job = pages[number]
@@ -303,7 +310,6 @@ class Renderer:
                 exc.place = template_error_place(exc)  # type: ignore[attr-defined] - the traceback stays here
                 raise
 
-        pages = [job for job in todo if job.template]
         made = fork_map(make, range(len(pages)))  # pages, in workers; data files here meanwhile, with self.parts
         for job in todo:
             if job.produce:
