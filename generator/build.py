@@ -14,7 +14,7 @@ import os
 import shutil
 import tempfile
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -83,6 +83,7 @@ class Builder:
         self._written: dict[str, Any] = {}
         self._shards: Shards = {}
         self._inputs = b""  # a digest of everything the last good build was made from
+        self._bulk: bytes | None = None  # the token of the build cache's bulk not yet read
         settings = (str(content_dir.resolve()), str(templates.resolve()), str(out_dir.resolve()), base_url, strict,
                     preview, search, shard_size)
         self._cache = cache.state_file(cache_dir, settings) if cache_dir else None
@@ -106,7 +107,8 @@ class Builder:
         today = self.today or build_date()
         site_file, page_files = load_settings(self.content_dir, problems, self._files)
         values, pages = validate_settings(site_file, page_files, problems, self._fields)
-        records = self._read_reviews(vocabulary_of(values), problems, edited)
+        vocabulary = vocabulary_of(values)
+        records = self._read_reviews(vocabulary, problems, edited)
         for record in records:
             problems.items.extend(record.problems)
         check_across([r.facts for r in records if r.facts], problems, today)
@@ -114,6 +116,8 @@ class Builder:
             raise ContentError(problems)
         base_url = self.base_url or values["base_url"] or LOCAL_BASE_URL
         self._renderer.rendered = []
+        if (edited and not staged) and not self._read_bulk():
+            records = self._read_reviews(vocabulary, Problems(), None)
         if edited and not staged:
             self._render_first({str(path.parent) for path in edited}, values, pages, base_url, today)
         fingerprints = self._renderer.template_fingerprints()
@@ -126,6 +130,8 @@ class Builder:
         if inputs == self._inputs and written == self._written and shards == self._shards and self.out_dir.is_dir():
             return Rendered(problems, len(published), letters, base_url)  # nothing to do
         progress.stage("Building the reviews")
+        if not self._read_bulk():
+            records = self._read_reviews(vocabulary, Problems(), None)
         withdrawn = [r.facts.slug for r in records if r.facts and r.facts.status == "withdrawn"]
         site = assemble(values, pages, [r.review() for r in published], withdrawn, base_url, today, self.preview)
         count = shard_count(len(site.reviews), self.shard_size)
@@ -242,19 +248,41 @@ class Builder:
         self._shards = {**{n: shards[n] for n in wanted if n not in outdated}, **fresh}
         return sorted(outdated)
 
+    def _read_bulk(self) -> bool:
+        """Read the reviews' models and the data files' parts from the build cache, the first time they are needed.
+
+        False when they cannot be read: the reviews that lack their model are then forgotten, to be made again.
+        """
+        if self._bulk is None:
+            return True
+        token, self._bulk = self._bulk, None
+        bulk = cache.load(cache.bulk_file(self._cache))  # type: ignore[arg-type]
+        if bulk is None or bulk.get("token") != token:
+            self._records = {f: r for f, r in self._records.items() if not r.published or r.data is not None}
+            return False
+        for folder, data in bulk["data"].items():
+            record = self._records.get(folder)
+            if record is not None and record.published and record.data is None:
+                record.data = data
+        self._renderer.parts.kept = bulk["parts"]
+        return True
+
     def _restore(self, state: dict[str, Any]) -> None:
         self._records, self._folders, self._digests.entries = state["records"], state["folders"], state["digests"]
-        self._renderer.done, self._renderer.parts.kept, self._written = state["done"], state["parts"], state["written"]
-        self._renderer.uses = state["uses"]
-        self._shards, self._inputs = state["shards"], state["inputs"]
+        self._renderer.done, self._renderer.uses, self._written = state["done"], state["uses"], state["written"]
+        self._shards, self._inputs, self._bulk = state["shards"], state["inputs"], state["bulk"]
 
     def save(self) -> None:
-        """Keep what this Builder knows in the build cache, if it has one."""
-        if self._cache:
-            cache.save(self._cache, {"records": self._records, "folders": self._folders,
-                                     "digests": self._digests.entries, "done": self._renderer.done,
-                                     "parts": self._renderer.parts.kept, "uses": self._renderer.uses,
-                                     "written": self._written, "shards": self._shards, "inputs": self._inputs})
+        """Keep what this Builder knows in the build cache, if it has one; the reviews' models in its bulk."""
+        if self._cache and self._read_bulk():
+            token = os.urandom(16)
+            bulk = {"token": token, "data": {f: r.data for f, r in self._records.items() if r.data},
+                    "parts": self._renderer.parts.kept}
+            records = {f: replace(r, data=None) for f, r in self._records.items()}
+            cache.save(self._cache, {"records": records, "folders": self._folders, "digests": self._digests.entries,
+                                     "done": self._renderer.done, "uses": self._renderer.uses,
+                                     "written": self._written, "shards": self._shards, "inputs": self._inputs,
+                                     "bulk": token}, bulk)
 
 
 def _make_record(args: tuple[str, dict[str, bytes], bytes, Vocabulary]) -> tuple[str, Record]:

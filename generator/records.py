@@ -40,12 +40,9 @@ class Record:
     facts: Facts | None  # None when the folder has no review.md
     problems: tuple[Problem, ...]
     documents: tuple[tuple[str, Stamp], ...]  # the local documents named, as they were
-    data: bytes | None  # the pickled Review, when the review is published and has no errors
+    published: bool  # the review is published and has no errors
+    data: bytes | None  # the pickled Review, when published (None while it is still in the build cache's bulk)
     _review: Review | None = field(default=None, repr=False, compare=False)
-
-    @property
-    def published(self) -> bool:
-        return self.data is not None
 
     def review(self) -> Review:
         """The review's model, unpickled on first use."""
@@ -66,7 +63,7 @@ def make_record(folder: Path, files: dict[str, bytes], key: bytes, vocabulary: V
     parsed = {name: reader_for(name)(folder / name, data, problems) for name, data in files.items()}
     raw = review_folder(folder, parsed, problems)
     if raw is None:
-        return Record(key, None, tuple(problems.items), (), None)
+        return Record(key, None, tuple(problems.items), (), False, None)
     valid = check_review(raw, vocabulary, problems)
     documents = tuple((str(folder / d["file"]), _stamp(folder / d["file"]))
                       for d in valid.values.get("documents") or () if isinstance(d, dict) and d.get("file"))
@@ -75,7 +72,7 @@ def make_record(folder: Path, files: dict[str, bytes], key: bytes, vocabulary: V
         # The review also shows its documents' sizes, so its own key covers them too.
         review = make_review(valid, hashlib.blake2b(key + repr(documents).encode(), digest_size=20).digest())
     data = pickle.dumps(review, protocol=pickle.HIGHEST_PROTOCOL) if review else None
-    return Record(key, Facts.of(valid), tuple(problems.items), documents, data, review)
+    return Record(key, Facts.of(valid), tuple(problems.items), documents, review is not None, data, review)
 
 
 def _stamp(path: Path) -> Stamp:

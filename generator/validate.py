@@ -10,6 +10,7 @@ import datetime as dt
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -370,9 +371,13 @@ def _check_unique_slugs(reviews: list[Facts], problems: Problems) -> None:
             taken.add(alias.lower())
 
 
+@lru_cache(maxsize=1 << 16)
 def slugify(name: str) -> str:
     """The part of a web address a name becomes: 'Children's services' -> 'childrens-services'."""
-    return re.sub(r"[^a-z0-9]+", "-", name.lower().replace("'", "").replace("\u2019", "")).strip("-")
+    return _NOT_IN_SLUGS.sub("-", name.lower().replace("'", "").replace("\u2019", "")).strip("-")
+
+
+_NOT_IN_SLUGS = re.compile(r"[^a-z0-9]+")
 
 
 def _check_shared_partnerships(reviews: list[Facts], problems: Problems) -> None:

@@ -36,7 +36,7 @@ from .search_index import is_indexed
 from .serve import LiveSite, make_server
 from .templating import template_error_place
 
-QUIET_SECONDS = 0.05  # how long the files must be still before a rebuild starts
+QUIET_SECONDS = 0.02  # how long the files must be still before a rebuild starts
 # Changes only: watching opens and reads too would flood the kernel's queue with the rebuild's own reads.
 CHANGES = [FileCreatedEvent, FileModifiedEvent, FileDeletedEvent, FileMovedEvent, FileClosedEvent,
            DirCreatedEvent, DirDeletedEvent, DirMovedEvent]

@@ -147,12 +147,16 @@ def _cached_build(tree: ContentTree, out: Path, cache: Path, **options: object) 
     return Builder(tree.root, TEMPLATES, out, cache_dir=cache, today=TODAY, **options).run().written  # type: ignore[arg-type]
 
 
-def test_a_build_with_nothing_changed_writes_nothing(tree: ContentTree, tmp_path: Path) -> None:
+def test_a_build_with_nothing_changed_writes_nothing(tree: ContentTree, tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     site, cache = tmp_path / "site", tmp_path / "cache"
     assert _cached_build(tree, site, cache, search=False)
     times = {p: p.stat().st_mtime_ns for p in site.rglob("*")}
+    read, load = [], build_module.cache.load
+    monkeypatch.setattr(build_module.cache, "load", lambda path: read.append(path.suffix) or load(path))
     assert _cached_build(tree, site, cache, search=False) == []
     assert {p: p.stat().st_mtime_ns for p in site.rglob("*")} == times
+    assert read == [".pickle"]  # the reviews' models, the cache's bulk, are not even read
 
 
 @pytest.mark.parametrize("share", [0.0, 1.0], ids=["swapped", "moved-in"])
@@ -200,6 +204,11 @@ def test_the_cache_is_kept_apart_for_other_settings_and_survives_damage(tree: Co
     for state in cache.glob("build-*.pickle"):
         state.write_bytes(b"not a pickle")
     assert _cached_build(tree, site, cache, search=False)  # unreadable: built afresh, correctly
+    letter = tree.root / "reviews/alice/letter-2024-08-07.md"
+    letter.write_text(letter.read_text().replace("First point.", "A point edited after the bulk was lost."))
+    for bulk in cache.glob("build-*.bulk"):
+        bulk.write_bytes(b"not a pickle")  # the reviews' models lost: the reviews are made again
+    assert "reviews/alice/index.html" in _cached_build(tree, site, cache, search=False)
     clean = tmp_path / "clean"
     Builder(tree.root, TEMPLATES, clean, search=False, today=TODAY).run()
     assert snapshot(site) == snapshot(clean)
