@@ -259,6 +259,7 @@ class Builder:
         bulk = cache.load(cache.bulk_file(self._cache))  # type: ignore[arg-type]
         if bulk is None or bulk.get("token") != token:
             self._records = {f: r for f, r in self._records.items() if not r.published or r.data is not None}
+            self._folders = {}  # the next run walks every folder, and makes the records it lacks
             return False
         for folder, data in bulk["data"].items():
             record = self._records.get(folder)
@@ -266,6 +267,10 @@ class Builder:
                 record.data = data
         self._renderer.parts.kept = bulk["parts"]
         return True
+
+    def warm(self) -> None:
+        """Read the build cache's bulk now, so that the first save in `dhr serve` does not wait for it."""
+        self._read_bulk()
 
     def _restore(self, state: dict[str, Any]) -> None:
         self._records, self._folders, self._digests.entries = state["records"], state["folders"], state["digests"]

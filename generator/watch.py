@@ -155,6 +155,7 @@ def serve_site(builder: Builder, out: Path, host: str, port: int) -> None:
     server = make_server(live, host, port)  # first, so a busy port fails before any work
     rebuilder = Rebuilder(builder, live, say=lambda text: print(text, flush=True))
     rebuilder.rebuild()
+    builder.warm()
     observer = Observer()
     for folder in (builder.content_dir, builder.templates):
         observer.schedule(_Poke(rebuilder), str(folder), recursive=True, event_filter=CHANGES)
