@@ -116,9 +116,9 @@ class Builder:
             raise ContentError(problems)
         base_url = self.base_url or values["base_url"] or LOCAL_BASE_URL
         self._renderer.rendered = []
-        if (edited and not staged) and not self._read_bulk():
-            records = self._read_reviews(vocabulary, Problems(), None)
-        if edited and not staged:
+        if edited and not staged:  # dhr serve, after a save
+            if not self._read_bulk():
+                records = self._read_reviews(vocabulary, Problems(), None)
             self._render_first({str(path.parent) for path in edited}, values, pages, base_url, today)
         fingerprints = self._renderer.template_fingerprints()
         inputs = self._digest_inputs(records, [site_file, *page_files], fingerprints, today)
@@ -195,7 +195,8 @@ class Builder:
                 stale.append((folder, {name: files[name] for name in names}, key, vocabulary))
         for folder in set(self._records) - set(self._folders):
             del self._records[folder]
-        self._records.update(fork_map(_make_record, stale))
+        with fork_map(_make_record, stale) as made:
+            self._records.update(made)
         return [self._records[folder] for folder in self._folders]
 
     def _digest_inputs(self, records: list[Record], files: list[Any], fingerprints: dict[str, bytes],

@@ -287,14 +287,14 @@ class Renderer:
         todo = []
         seen: dict[int, bytes] = {}
         for job in jobs:
-            made = (fingerprints.get(job.template) if job.template else None,
-                    chrome_digest + context_digest(job.context, seen))
-            if self.done.get(job.path) == made and job.path in writer.written:
+            basis = (fingerprints.get(job.template) if job.template else None,
+                     chrome_digest + context_digest(job.context, seen))
+            if self.done.get(job.path) == basis and job.path in writer.written:
                 writer.keep(job.path)
                 progress.advance()
             else:
                 todo.append(job)
-            done[job.path] = made
+            done[job.path] = basis
         pages = [job for job in todo if job.template]
         if len(pages) >= PARALLEL_FROM:
             for name in fingerprints:
@@ -310,14 +310,14 @@ class Renderer:
                 exc.place = template_error_place(exc)  # type: ignore[attr-defined] - the traceback stays here
                 raise
 
-        made = fork_map(make, range(len(pages)))  # pages, in workers; data files here meanwhile, with self.parts
-        for job in todo:
-            if job.produce:
-                writer.put(job.path, self._make(job, chrome))
+        with fork_map(make, range(len(pages))) as made:  # pages in workers; data files here meanwhile
+            for job in todo:
+                if job.produce:
+                    writer.put(job.path, self._make(job, chrome))
+                    progress.advance()
+            for job, (token, wrote) in zip(pages, made, strict=True):
+                writer.record(job.path, token, wrote)
                 progress.advance()
-        for job, (token, wrote) in zip(pages, made, strict=True):
-            writer.record(job.path, token, wrote)
-            progress.advance()
         self.done = {**self.done, **done} if first else done
         self.rendered += [job.path for job in todo]
 

@@ -15,6 +15,7 @@ import signal
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from typing import Any
 
 PARALLEL_FROM = 64  # items before it pays to start workers
@@ -22,15 +23,18 @@ PARALLEL_FROM = 64  # items before it pays to start workers
 _task: Callable[[Any], Any] | None = None  # the function the workers run, inherited through fork
 
 
-def fork_map(task: Callable[[Any], Any], items: Sequence[Any], chunksize: int = 32) -> Iterator[Any]:
+@contextmanager
+def fork_map(task: Callable[[Any], Any], items: Sequence[Any], chunksize: int = 32) -> Iterator[Iterator[Any]]:
     """`task` of each item, in order, as each is ready; on every core when there are many items.
 
-    The workers start at once, so the caller can do other work before it reads the results.
+    The workers start at once, so the caller can do other work before it reads the results;
+    leaving the block stops them (any work not yet begun is dropped if the block failed).
     """
     global _task  # handed to the forked workers
     cores = os.cpu_count() or 1
     if len(items) < PARALLEL_FROM or cores < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        return map(task, items)
+        yield map(task, items)
+        return
     _task = task
     try:
         pool = ProcessPoolExecutor(cores, mp_context=multiprocessing.get_context("fork"),
@@ -38,12 +42,12 @@ def fork_map(task: Callable[[Any], Any], items: Sequence[Any], chunksize: int = 
         results = pool.map(_run, items, chunksize=chunksize)  # forks every worker now
     finally:
         _task = None
-    return _drain(pool, results)
-
-
-def _drain(pool: ProcessPoolExecutor, results: Iterator[Any]) -> Iterator[Any]:
-    with pool:
-        yield from results
+    try:
+        yield results
+    except BaseException:
+        pool.shutdown(cancel_futures=True)
+        raise
+    pool.shutdown()
 
 
 def _run(item: Any) -> Any:

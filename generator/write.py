@@ -251,7 +251,7 @@ class SiteWriter:
         self.abandon()  # the staged folder now holds only what was replaced
 
     def abandon(self) -> None:
-        """The build failed: drop the staged folder, leaving the site as it was."""
+        """Drop the staged folder, leaving the site as it is: the build failed, or was applied file by file."""
         if self._context is not None:
             self._context.__exit__(RuntimeError, RuntimeError("build abandoned"), None)
 

@@ -151,6 +151,29 @@ def test_a_template_error_leaves_the_old_site_untouched(tree: ContentTree, tmp_p
     assert snapshot(out) == before
 
 
+def test_a_template_error_in_a_worker_process_names_the_template_and_line(
+        tree: ContentTree, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import shutil
+
+    import jinja2
+
+    from generator import render, workers
+    from generator.templating import template_error_place
+
+    monkeypatch.setattr(workers, "PARALLEL_FROM", 1)  # even this small site's pages are made in workers
+    monkeypatch.setattr(render, "PARALLEL_FROM", 1)
+    templates = tmp_path / "templates"
+    shutil.copytree(TEMPLATES, templates)
+    review = templates / "review.html"
+    lines = review.read_text().splitlines(keepends=True)
+    number = next(i for i, line in enumerate(lines, 1) if "{{ review.title }}" in line)
+    review.write_text("".join(lines).replace("{{ review.title }}", "{{ review.titel }}", 1))
+    with pytest.raises(jinja2.UndefinedError) as failure:
+        build(tree.root, tmp_path / "site", templates)
+    assert template_error_place(failure.value) == f"{review}:{number}"
+    assert not (tmp_path / "site").exists()
+
+
 def test_local_documents_are_copied_and_sized(tree: ContentTree, tmp_path: Path) -> None:
     out = tmp_path / "site"
     build(tree.root, out, TEMPLATES)
