@@ -238,7 +238,7 @@ class Builder:
         shards = still_indexed(self.out_dir, self._shards)
         outdated = stale(wanted, shards)
         with tempfile.TemporaryDirectory(prefix=f".{self.out_dir.name}.index-", dir=self.out_dir.parent) as work:
-            fresh = index_shards(lambda path: self.out_dir / path, self.out_dir, outdated, Path(work))
+            fresh = index_shards(lambda path: self.out_dir / path, self.out_dir, outdated, Path(work), background=True)
             for name in outdated:
                 old = Path(work) / f"{name}.old"
                 if (self.out_dir / name).exists():

@@ -78,20 +78,26 @@ def still_indexed(site: Path, shards: Shards) -> Shards:
 
 
 def index_shards(source: Callable[[str], Path], out_dir: Path, wanted: dict[str, tuple[bytes, list[str]]],
-                 place: Path) -> Shards:
+                 place: Path, background: bool = False) -> Shards:
     """Index each wanted shard's pages, each read from `source(path)`; returns their records.
 
     Each bundle is written to `place / name`. Scratch folders go beside `out_dir`, named so that
-    the next build clears any a killed build left. Raises SearchIndexError.
+    the next build clears any a killed build left. `background`: Pagefind runs at a low priority
+    (`nice`, where there is one), so that `dhr serve` stays quick to rebuild pages meanwhile.
+    Raises SearchIndexError.
     """
     work = (out_dir.parent, f".{out_dir.name}.index-")
+    nice = shutil.which("nice") if background else None
+    prefix = [nice, "-n", "10"] if nice else []
     with ThreadPoolExecutor(PARALLEL) as pool:
-        done = list(pool.map(lambda item: (item[0], item[1][0], _index(source, item[1][1], place / item[0], work)),
+        done = list(pool.map(lambda item: (item[0], item[1][0],
+                                           _index(source, item[1][1], place / item[0], work, prefix)),
                              wanted.items()))
     return {name: (key, files) for name, key, files in done}
 
 
-def _index(source: Callable[[str], Path], pages: list[str], bundle: Path, work: tuple[Path, str]) -> dict[str, Stamp]:
+def _index(source: Callable[[str], Path], pages: list[str], bundle: Path, work: tuple[Path, str],
+           prefix: list[str]) -> dict[str, Stamp]:
     """Index `pages` into `bundle`, through a scratch folder holding hard links to just those pages."""
     scratch = Path(tempfile.mkdtemp(prefix=work[1], dir=work[0]))
     try:
@@ -99,7 +105,7 @@ def _index(source: Callable[[str], Path], pages: list[str], bundle: Path, work: 
             (scratch / page).parent.mkdir(parents=True, exist_ok=True)
             os.link(source(page), scratch / page)
         shutil.rmtree(bundle, ignore_errors=True)  # never write into files shared with the previous site
-        command = [sys.executable, "-m", "pagefind", "--site", str(scratch), "--output-path", str(bundle),
+        command = [*prefix, sys.executable, "-m", "pagefind", "--site", str(scratch), "--output-path", str(bundle),
                    "--force-language", "en", "--quiet"]
         done = subprocess.run(command, capture_output=True, text=True, check=False)
         if done.returncode != 0:
