@@ -3,18 +3,22 @@
     python benchmarks/save_to_reload.py --content content
     python benchmarks/save_to_reload.py --reviews 3000      # a generated corpus
 
-Prints the median, min and max over several saves of: the page updated on disk, and the page
-served with the change (what a browser sees after its reload event).
+Prints the median, min and max over several saves of: the page updated on disk, the page
+served with the change (what a browser sees after its reload event), and the whole site rebuilt
+(`dhr serve` writes the edited review's page first, then works out the rest). Each save is made
+once the previous one's rebuild has finished, as an officer saving one letter would.
 """
 
 from __future__ import annotations
 
 import argparse
+import queue
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -22,14 +26,28 @@ from pathlib import Path
 from corpus import REPO, generate
 
 
-def _serve(content: Path, out: Path) -> tuple[subprocess.Popen[str], str]:
+def _serve(content: Path, out: Path) -> tuple[subprocess.Popen[str], str, queue.Queue[str]]:
+    """`dhr serve` on a free port: the process, its address, and its later output lines as they come."""
     process = subprocess.Popen([sys.executable, "-m", "generator", "serve", "--content", str(content),
                                 "--out", str(out), "--port", "0", "--no-cache"], cwd=REPO, stdout=subprocess.PIPE,
                                text=True)
     for line in process.stdout:  # type: ignore[union-attr]
         if line.startswith("Serving http://"):
-            return process, line.split()[1]
+            lines: queue.Queue[str] = queue.Queue()
+            threading.Thread(target=_forward, args=(process, lines), daemon=True).start()
+            return process, line.split()[1], lines
     raise SystemExit("dhr serve did not start")
+
+
+def _forward(process: subprocess.Popen[str], lines: queue.Queue[str]) -> None:
+    for line in process.stdout:  # type: ignore[union-attr]
+        lines.put(line)
+
+
+def _rebuilt(lines: queue.Queue[str], limit: float = 120.0) -> None:
+    """Wait for `dhr serve` to report a finished rebuild."""
+    while not lines.get(timeout=limit).startswith("Rebuilt "):
+        pass
 
 
 def _until(check: object, limit: float = 30.0) -> float:
@@ -41,15 +59,15 @@ def _until(check: object, limit: float = 30.0) -> float:
     return time.perf_counter() - started
 
 
-def measure(content: Path, saves: int) -> tuple[list[float], list[float]]:
+def measure(content: Path, saves: int) -> tuple[list[float], list[float], list[float]]:
     with tempfile.TemporaryDirectory() as work:
         out = Path(work) / "site"
-        process, url = _serve(content, out)
+        process, url, lines = _serve(content, out)
         try:
             letter = sorted((content / "reviews").glob("*/letter-*.md"))[0]
             page = out / "reviews" / letter.parent.name / "index.html"
             original = letter.read_text()
-            on_disk, served = [], []
+            on_disk, served, rebuilt = [], [], []
             for number in range(saves):
                 marker = f"Benchmark{number}marker"
                 time.sleep(0.3)  # let the previous save's search indexing start
@@ -59,8 +77,10 @@ def measure(content: Path, saves: int) -> tuple[list[float], list[float]]:
                 served_url = f"{url}reviews/{letter.parent.name}/"
                 _until(lambda m=marker, u=served_url: m in urllib.request.urlopen(u).read().decode())
                 served.append(time.perf_counter() - started)
+                _rebuilt(lines)
+                rebuilt.append(time.perf_counter() - started)
             letter.write_text(original)
-            return on_disk, served
+            return on_disk, served, rebuilt
         finally:
             process.terminate()
             process.wait()
@@ -83,10 +103,11 @@ def main() -> None:
             shutil.copytree(args.content, content)
         else:
             generate(content, args.reviews)
-        on_disk, served = measure(content, args.saves)
+        on_disk, served, rebuilt = measure(content, args.saves)
     print(f"save -> page updated, {args.saves} saves ({args.content or f'{args.reviews} generated reviews'}):")
     print(_summary("page updated on disk", on_disk))
     print(_summary("page served with the change", served))
+    print(_summary("whole site rebuilt", rebuilt))
 
 
 if __name__ == "__main__":
