@@ -130,7 +130,7 @@ class Item(NamedTuple):
 
     def __hash__(self) -> int:
         """By its key where it has one, as a Review is (a list page's fragment cache looks items up)."""
-        return hash(self.key) if self.key else hash((self.entry, self.recommendation, self.point, self.letter))
+        return hash(self.key) if self.key else tuple.__hash__(self)
 
 
 @dataclass(frozen=True)

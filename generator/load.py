@@ -104,45 +104,69 @@ class RawContent:
 Reader = Callable[[Path, bytes, Problems], SourceFile]
 
 
-class FileCache:
-    """Parsed files kept between builds: a file is parsed again only when its bytes change.
+class FileDigests:
+    """The digest of each file's bytes, read again only when the file may have changed.
 
-    A file whose size and modification time are unchanged is trusted, unless its time is too
-    close to when it was read to tell two quick saves apart (git's "racily clean" rule): then
-    its bytes are compared. The problems found in a file are kept and reported again.
+    A file whose size, times and inode are as when it was read is trusted without reading it,
+    unless its times are too close to that moment to tell two quick saves apart (git's "racily
+    clean" rule). The change time (ctime) is part of the stamp, and no ordinary tool can set it back.
     """
 
     RACY_NS = 100_000_000
 
     def __init__(self) -> None:
-        self._entries: dict[Path, tuple[tuple[int, int, int], int, bytes, SourceFile, list[Problem]]] = {}
+        self.entries: dict[str, tuple[tuple[int, int, int, int], int, bytes]] = {}  # path -> (stamp, read at, digest)
+
+    def digest(self, path: str) -> tuple[bytes, bytes | None]:
+        """The file's digest, and its bytes when it had to be read."""
+        st = os.stat(path)
+        stamp = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+        entry = self.entries.get(path)
+        if entry and entry[0] == stamp and max(st.st_mtime_ns, st.st_ctime_ns) < entry[1] - self.RACY_NS:
+            return entry[2], None
+        read_at = time.time_ns()
+        with open(path, "rb") as file:
+            data = file.read()
+        digest = hashlib.blake2b(data, digest_size=20).digest()
+        self.entries[path] = (stamp, read_at, digest)
+        return digest, data
+
+    def keep_only(self, paths: set[str]) -> None:
+        """Forget files that are no longer read."""
+        for path in set(self.entries) - paths:
+            del self.entries[path]
+
+
+class FileCache:
+    """Parsed files kept between builds: a file is parsed again only when its bytes change (see FileDigests).
+
+    The problems found in a file are kept and reported again.
+    """
+
+    def __init__(self) -> None:
+        self._digests = FileDigests()
+        self._entries: dict[Path, tuple[bytes, SourceFile, list[Problem]]] = {}  # path -> (digest, parsed, problems)
 
     def read(self, path: Path, reader: Reader, problems: Problems) -> SourceFile:
-        st = path.stat()
-        stamp = (st.st_mtime_ns, st.st_size, st.st_ino)
+        digest, data = self._digests.digest(str(path))
         entry = self._entries.get(path)
-        if entry is None or entry[0] != stamp or st.st_mtime_ns >= entry[1] - self.RACY_NS:
-            read_at = time.time_ns()
-            data = path.read_bytes()
-            digest = hashlib.blake2b(data, digest_size=16).digest()
-            if entry is None or entry[2] != digest:
-                found = Problems()
-                entry = (stamp, read_at, digest, reader(path, data, found), found.items)
-            else:
-                entry = (stamp, read_at, *entry[2:])
+        if entry is None or entry[0] != digest:
+            found = Problems()
+            entry = (digest, reader(path, path.read_bytes() if data is None else data, found), found.items)
             self._entries[path] = entry
-        problems.items.extend(entry[4])
-        return entry[3]
+        problems.items.extend(entry[2])
+        return entry[1]
 
     def digest(self, path: Path) -> bytes | None:
         """The digest of the file's bytes when last read."""
         entry = self._entries.get(path)
-        return entry[2] if entry else None
+        return entry[0] if entry else None
 
     def keep_only(self, paths: set[Path]) -> None:
         """Forget files that no longer exist."""
         for path in set(self._entries) - paths:
             del self._entries[path]
+        self._digests.keep_only({str(path) for path in paths})
 
 
 def load_content(root: Path, problems: Problems, cache: FileCache | None = None) -> RawContent:
@@ -183,37 +207,6 @@ def review_folder(folder: Path, files: dict[str, SourceFile], problems: Problems
                      "keep one of the two files")
     letters = [f for name, f in files.items() if name != "review.md" and name not in PLAN_NAMES]
     return ReviewFolder(folder, files["review.md"], letters, plans[0] if plans else None)
-
-
-class FileDigests:
-    """The digest of each file's bytes, read again only when the file may have changed.
-
-    As FileCache: a file whose size, times and inode are as when it was read, and not too
-    close to that moment to tell two quick saves apart, is trusted without reading it. The
-    change time (ctime) is part of the stamp, and no ordinary tool can set it back.
-    """
-
-    def __init__(self) -> None:
-        self.entries: dict[str, tuple[tuple[int, int, int, int], int, bytes]] = {}  # path -> (stamp, read at, digest)
-
-    def digest(self, path: str) -> tuple[bytes, bytes | None]:
-        """The file's digest, and its bytes when it had to be read."""
-        st = os.stat(path)
-        stamp = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
-        entry = self.entries.get(path)
-        if entry and entry[0] == stamp and max(st.st_mtime_ns, st.st_ctime_ns) < entry[1] - FileCache.RACY_NS:
-            return entry[2], None
-        read_at = time.time_ns()
-        with open(path, "rb") as file:
-            data = file.read()
-        digest = hashlib.blake2b(data, digest_size=20).digest()
-        self.entries[path] = (stamp, read_at, digest)
-        return digest, data
-
-    def keep_only(self, paths: set[str]) -> None:
-        """Forget files that are no longer read."""
-        for path in set(self.entries) - paths:
-            del self.entries[path]
 
 
 def reader_for(name: str) -> Reader:
