@@ -117,8 +117,7 @@ class Builder:
         base_url = self.base_url or values["base_url"] or LOCAL_BASE_URL
         self._renderer.rendered = []
         if edited and not staged:  # dhr serve, after a save
-            if not self._read_bulk():
-                records = self._read_reviews(vocabulary, Problems(), None)
+            records = self._with_models(records, vocabulary)
             self._render_first({str(path.parent) for path in edited}, values, pages, base_url, today)
         fingerprints = self._renderer.template_fingerprints()
         inputs = self._digest_inputs(records, [site_file, *page_files], fingerprints, today)
@@ -130,8 +129,7 @@ class Builder:
         if inputs == self._inputs and written == self._written and shards == self._shards and self.out_dir.is_dir():
             return Rendered(problems, len(published), letters, base_url)  # nothing to do
         progress.stage("Building the reviews")
-        if not self._read_bulk():
-            records = self._read_reviews(vocabulary, Problems(), None)
+        records = self._with_models(records, vocabulary)
         withdrawn = [r.facts.slug for r in records if r.facts and r.facts.status == "withdrawn"]
         site = assemble(values, pages, [r.review() for r in published], withdrawn, base_url, today, self.preview)
         count = shard_count(len(site.reviews), self.shard_size)
@@ -248,6 +246,10 @@ class Builder:
             shutil.rmtree(self.out_dir / name, ignore_errors=True)
         self._shards = {**{n: shards[n] for n in wanted if n not in outdated}, **fresh}
         return sorted(outdated)
+
+    def _with_models(self, records: list[Record], vocabulary: Vocabulary) -> list[Record]:
+        """The records, each published one able to give its model: from the cache's bulk, or made again."""
+        return records if self._read_bulk() else self._read_reviews(vocabulary, Problems(), None)
 
     def _read_bulk(self) -> bool:
         """Read the reviews' models and the data files' parts from the build cache, the first time they are needed.
