@@ -11,19 +11,20 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
+import pickle
 import shutil
 import tempfile
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from . import cache
 from .load import PLAN_NAMES, FileCache, FileDigests, load_content, load_settings, walk_reviews
-from .model import assemble, make_chrome
+from .model import Review, assemble, make_chrome
 from .problems import ContentError, Problems
 from .progress import Progress
-from .records import Record, folder_key, make_record
+from .records import Record, folder_key, make_record, store_keys
 from .render import Renderer, dressed, review_page, site_jobs
 from .search_index import SHARD_SIZE, Shards, bundles, index_shards, is_indexed, plan, shard_count, stale, still_indexed
 from .validate import FieldCache, ValidContent, Vocabulary, check_across, validate, validate_settings, vocabulary_of
@@ -83,10 +84,13 @@ class Builder:
         self._written: dict[str, Any] = {}
         self._shards: Shards = {}
         self._inputs = b""  # a digest of everything the last good build was made from
-        self._bulk: bytes | None = None  # the token of the build cache's bulk not yet read
+        self._stored = True  # every published record's model is known to be in the store
         settings = (str(content_dir.resolve()), str(templates.resolve()), str(out_dir.resolve()), base_url, strict,
                     preview, search, shard_size)
         self._cache = cache.state_file(cache_dir, settings) if cache_dir else None
+        self._store = cache.Store(cache.store_folder(self._cache) if self._cache else None)
+        self._renderer.parts.store = self._store
+        self._renderer.whole = self._whole
         if self._cache and (state := cache.load(self._cache)):
             self._restore(state)
 
@@ -131,7 +135,8 @@ class Builder:
         progress.stage("Building the reviews")
         records = self._with_models(records, vocabulary)
         withdrawn = [r.facts.slug for r in records if r.facts and r.facts.status == "withdrawn"]
-        site = assemble(values, pages, [r.review() for r in published], withdrawn, base_url, today, self.preview)
+        site = assemble(values, pages, [r.review(self._store) for r in published], withdrawn, base_url, today,
+                        self.preview)
         count = shard_count(len(site.reviews), self.shard_size)
         jobs, copies, chrome = site_jobs(site, self.templates, bundles(count))
         writer = SiteWriter(self.out_dir, written, staged)
@@ -158,7 +163,8 @@ class Builder:
         A review's page shows only the review and the chrome, so it is known before the whole site
         is; the full run that follows finds it done.
         """
-        reviews = [self._records[f].review() for f in folders if f in self._records and self._records[f].published]
+        reviews = [self._records[f].review(self._store) for f in folders
+                   if f in self._records and self._records[f].published]
         if not reviews:
             return
         chrome, _ = dressed(make_chrome(values, pages, base_url, self.preview), self.templates)
@@ -177,24 +183,23 @@ class Builder:
             self._digests.keep_only({f"{folder}/{name}" for folder, names in self._folders.items() for name in names})
         else:
             look_at = {folder: self._folders[folder] for folder in {str(p.parent) for p in edited}}
-        stale = []
+        stale = []  # the folders to make records of: each worker reads its folders' files (not held here)
         for folder, names in look_at.items():
-            digests, files = {}, {}
-            for name in names:
-                digests[name], data = self._digests.digest(f"{folder}/{name}")
-                if data is not None:
-                    files[name] = data
+            digests = {name: self._digests.digest(f"{folder}/{name}")[0] for name in names}
             key = folder_key(cache.generator_version(), vocabulary, digests)
             record = self._records.get(folder)
             if record is None or not record.is_current(key):
-                for name in set(names) - set(files):
-                    with open(f"{folder}/{name}", "rb") as file:
-                        files[name] = file.read()
-                stale.append((folder, {name: files[name] for name in names}, key, vocabulary))
+                stale.append((folder, names, vocabulary))
         for folder in set(self._records) - set(self._folders):
             del self._records[folder]
         with fork_map(_make_record, stale) as made:
-            self._records.update(made)
+            for folder, record in made:
+                if record.data is not None:  # its models, pickled: into the store, not kept here
+                    for store_key, data in zip(store_keys(record.model), record.data, strict=True):  # type: ignore[arg-type]
+                        self._store.put(store_key, data)
+                    record.data = None
+                self._records[folder] = record
+        self._store.commit()  # before any worker reads a model
         return [self._records[folder] for folder in self._folders]
 
     def _digest_inputs(self, records: list[Record], files: list[Any], fingerprints: dict[str, bytes],
@@ -248,54 +253,65 @@ class Builder:
         return sorted(outdated)
 
     def _with_models(self, records: list[Record], vocabulary: Vocabulary) -> list[Record]:
-        """The records, each published one able to give its model: from the cache's bulk, or made again."""
-        return records if self._read_bulk() else self._read_reviews(vocabulary, Problems(), None)
+        """The records, each published one with its model in the store (those lacking it are made again)."""
+        return records if self._check_store() else self._read_reviews(vocabulary, Problems(), None)
 
-    def _read_bulk(self) -> bool:
-        """Read the reviews' models and the data files' parts from the build cache, the first time they are needed.
+    def _check_store(self) -> bool:
+        """Whether the store holds every published record's model, the first time it is asked after a restore.
 
-        False when they cannot be read: the reviews that lack their model are then forgotten, to be made again.
+        When the store was deleted or damaged, the records whose model is lost are forgotten, and
+        the next run walks every folder to make them again.
         """
-        if self._bulk is None:
+        if self._stored:
             return True
-        token, self._bulk = self._bulk, None
-        bulk = cache.load(cache.bulk_file(self._cache))  # type: ignore[arg-type]
-        if bulk is None or bulk.get("token") != token:
-            self._records = {f: r for f, r in self._records.items() if not r.published or r.data is not None}
-            self._folders = {}  # the next run walks every folder, and makes the records it lacks
-            return False
-        for folder, data in bulk["data"].items():
-            record = self._records.get(folder)
-            if record is not None and record.published and record.data is None:
-                record.data = data
-        self._renderer.parts.kept = bulk["parts"]
-        return True
+        self._stored = True
+        present = self._store.present()
+        lost = [f for f, r in self._records.items()
+                if r.model and r._review is None and not present.issuperset(store_keys(r.model))]
+        for folder in lost:
+            del self._records[folder]
+        if lost:
+            self._folders = {}
+        return not lost
+
+    def _whole(self, review: Review) -> Review:
+        """A light review's whole model, for its page (in whichever process renders it)."""
+        return pickle.loads(self._store.get(store_keys(review.key)[0]))  # type: ignore[arg-type]
 
     def warm(self) -> None:
-        """Read the build cache's bulk now, so that the first save in `dhr serve` does not wait for it."""
-        self._read_bulk()
+        """Check the store now, so that the first save in `dhr serve` does not wait for it."""
+        self._check_store()
 
     def _restore(self, state: dict[str, Any]) -> None:
         self._records, self._folders, self._digests.entries = state["records"], state["folders"], state["digests"]
         self._renderer.done, self._renderer.uses, self._written = state["done"], state["uses"], state["written"]
-        self._shards, self._inputs, self._bulk = state["shards"], state["inputs"], state["bulk"]
+        self._shards, self._inputs, self._renderer.parts.used = state["shards"], state["inputs"], state["parts"]
+        self._store.index = state["store"]
+        self._stored = False
 
     def save(self) -> None:
-        """Keep what this Builder knows in the build cache, if it has one; the reviews' models in its bulk."""
-        if self._cache and self._read_bulk():
-            token = os.urandom(16)
-            bulk = {"token": token, "data": {f: r.data for f, r in self._records.items() if r.data},
-                    "parts": self._renderer.parts.kept}
-            records = {f: replace(r, data=None) for f, r in self._records.items()}
-            cache.save(self._cache, {"records": records, "folders": self._folders, "digests": self._digests.entries,
-                                     "done": self._renderer.done, "uses": self._renderer.uses,
-                                     "written": self._written, "shards": self._shards, "inputs": self._inputs,
-                                     "bulk": token}, bulk)
+        """Keep what this Builder knows in the build cache, if it has one; drop what the store no longer needs."""
+        if self._cache:
+            live = {key for r in self._records.values() if r.model for key in store_keys(r.model)}
+            self._store.keep_only(live.union(*self._renderer.parts.used.values()))
+            cache.save(self._cache, {"records": self._records, "folders": self._folders,
+                                     "digests": self._digests.entries, "done": self._renderer.done,
+                                     "uses": self._renderer.uses, "written": self._written, "shards": self._shards,
+                                     "inputs": self._inputs, "parts": self._renderer.parts.used,
+                                     "store": self._store.index})
 
 
-def _make_record(args: tuple[str, dict[str, bytes], bytes, Vocabulary]) -> tuple[str, Record]:
-    folder, files, key, vocabulary = args
-    return folder, make_record(Path(folder), files, key, vocabulary)
+def _make_record(args: tuple[str, list[str], Vocabulary]) -> tuple[str, Record]:
+    """A folder's record, from its files as they are now, keyed by those bytes (a file edited since it was
+    digested here is seen changed by the next run, and its record made again)."""
+    folder, names, vocabulary = args
+    files = {}
+    for name in names:
+        with open(f"{folder}/{name}", "rb") as file:
+            files[name] = file.read()
+    digests = {name: hashlib.blake2b(data, digest_size=20).digest() for name, data in files.items()}
+    return folder, make_record(Path(folder), files, folder_key(cache.generator_version(), vocabulary, digests),
+                               vocabulary)
 
 
 def build(content_dir: Path, out_dir: Path, templates: Path, base_url: str | None = None, strict: bool = False,

@@ -2,16 +2,17 @@
 
 One file per build settings holds each review folder's record (keyed by its files' bytes, see
 records.py), each output's template fingerprint and digests of its values and bytes, what was
-written to the site folder, and the search shards. A second, its bulk, holds the reviews' models
-and each review's part of the data files, read only by a build that has something to render.
-The files' name is a digest of the generator's own code, the versions of the libraries that
-shape the output, and the settings (content, templates and site folders, base URL, preview,
-search), so another version or other settings never read them. Nothing in them is trusted
-blindly: records are matched by content, outputs by their template and values, and every file
-of the site folder is checked by size, time and inode before it is kept. Deleting the folder
-costs one slower build, never a wrong one.
+written to the site folder, and the search shards. Beside it, a `Store` (pack files) holds the
+reviews' models and each review's part of the data files, by content key, read one by one as a
+build needs them: they never all sit in memory at once. The files' name is a digest of the
+generator's own code, the versions of the libraries that shape the output, and the settings
+(content, templates and site folders, base URL, preview, search), so another version or other
+settings never read them. Nothing in them is trusted blindly: records are matched by content,
+outputs by their template and values, and every file of the site folder is checked by size, time
+and inode before it is kept. Deleting the folder costs one slower build, never a wrong one.
 
-It is a pickle, like Python's own __pycache__: only a file in the project's own folder is read.
+The state is a pickle, like Python's own __pycache__: only a file in the project's own folder is
+read.
 """
 
 from __future__ import annotations
@@ -19,12 +20,14 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import shutil
 import sys
 import tempfile
+from collections.abc import Iterator
 from functools import cache
 from importlib.metadata import version
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 LIBRARIES = ("jinja2", "markdown", "nh3", "pyyaml", "pagefind")
 KEEP = 4  # cache files kept, newest first: one per combination of settings in use
@@ -50,40 +53,148 @@ def load(path: Path) -> dict[str, Any] | None:
     """The saved state, or None when there is none or it cannot be read (it is then rebuilt)."""
     try:
         with path.open("rb") as file:
-            state = pickle.load(file)
+            names = pickle.load(file)
+            state = {name: pickle.load(file) for name in names}
     except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError, ValueError):
         return None
-    return state if isinstance(state, dict) else None
+    return state
 
 
-def bulk_file(path: Path) -> Path:
-    """Where the bulk of the state at `path` is kept."""
-    return path.with_suffix(".bulk")
+def store_folder(path: Path) -> Path:
+    """Where the store of the state at `path` keeps its pack files."""
+    return path.with_suffix(".packs")
 
 
-def save(path: Path, state: dict[str, Any], bulk: dict[str, Any]) -> None:
-    """Write the state, and beside it its bulk: what only a build that renders needs (see Builder.save).
+def save(path: Path, state: dict[str, Any]) -> None:
+    """Write the state under a temporary name and rename it, so a killed build leaves the old one.
 
-    Each is written under a temporary name and renamed, so a killed build leaves the old one;
-    the bulk goes first. The caller puts the same token in both, so that a state is never read
-    with another build's bulk.
+    Only the newest `KEEP` states are kept, each with its store.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     ignore = path.parent / ".gitignore"
     if not ignore.exists():
         ignore.write_text("# dhr's build cache: safe to delete\n*\n")
-    _write(bulk_file(path), bulk)
     _write(path, state)
     for old in sorted(path.parent.glob("build-*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)[KEEP:]:
         old.unlink(missing_ok=True)
-        bulk_file(old).unlink(missing_ok=True)
+        shutil.rmtree(store_folder(old), ignore_errors=True)
+
+
+Entry = tuple[str, int, int]  # a value's pack file, offset and length
+
+
+class Store:
+    """Bytes by content key, appended to pack files in the build cache; held in memory without one.
+
+    A key names exactly what its value was made from (see records.py and export.Parts), so a
+    value is never stale, and one that is missing is made again. Each `Store` appends to a pack
+    of its own, so builds never write into each other's. The index (key -> where) is kept in the
+    build's state; a value whose pack is gone or too short is missing. Reads are `pread`s from a
+    file opened by each process, so forked workers read too.
+    """
+
+    COMPACT_AT = 0.5  # of the packs' bytes no longer used, from which `keep_only` rewrites the live ones
+
+    def __init__(self, folder: Path | None) -> None:
+        self.folder = folder
+        self.index: dict[bytes, Entry] = {}
+        self._memory: dict[bytes, bytes] = {}
+        self._pack: BinaryIO | None = None  # this Store's own pack, being appended to
+        self._name, self._size = "", 0
+        self._readers: dict[tuple[int, str], int] = {}  # (process, pack) -> a file descriptor
+
+    def get(self, key: bytes) -> bytes | None:
+        if self.folder is None:
+            return self._memory.get(key)
+        if (entry := self.index.get(key)) is None:
+            return None
+        name, offset, length = entry
+        if name == self._name:
+            self._pack.flush()  # type: ignore[union-attr]
+        try:
+            reader = self._readers.get((os.getpid(), name))
+            if reader is None:
+                reader = self._readers[(os.getpid(), name)] = os.open(self.folder / name, os.O_RDONLY)
+            data = os.pread(reader, length, offset)
+        except OSError:
+            return None
+        return data if len(data) == length else None
+
+    def get_many(self, keys: list[bytes]) -> Iterator[bytes | None]:
+        """Each key's value (None where there is none), in order."""
+        return (self.get(key) for key in keys)
+
+    def put(self, key: bytes, value: bytes) -> None:
+        if self.folder is None:
+            self._memory[key] = value
+            return
+        if self._pack is None:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            self._name = f"{os.urandom(8).hex()}.pack"
+            self._pack = open(self.folder / self._name, "ab")  # noqa: SIM115 - closed by `commit`
+            self._size = 0
+        self._pack.write(value)
+        self.index[key] = (self._name, self._size, len(value))
+        self._size += len(value)
+
+    def present(self) -> set[bytes]:
+        """The keys whose value can be read (the pack is still there, and long enough)."""
+        if self.folder is None:
+            return set(self._memory)
+        self.commit()
+        sizes = {}
+        for name in {entry[0] for entry in self.index.values()}:
+            try:
+                sizes[name] = (self.folder / name).stat().st_size
+            except OSError:
+                sizes[name] = -1
+        return {key for key, (name, offset, length) in self.index.items() if offset + length <= sizes[name]}
+
+    def commit(self) -> None:
+        """Flush what was put, so that other processes (the workers) can read it."""
+        if self._pack is not None:
+            self._pack.flush()
+
+    def keep_only(self, live: set[bytes]) -> None:
+        """Forget every value whose key is not in `live`; rewrite the packs when half their bytes are unused."""
+        if self.folder is None:
+            self._memory = {key: value for key, value in self._memory.items() if key in live}
+            return
+        for key in [key for key in self.index if key not in live]:
+            del self.index[key]
+        self.commit()
+        packs = {p.name: p.stat().st_size for p in self.folder.glob("*.pack")} if self.folder.is_dir() else {}
+        used = sum(entry[2] for entry in self.index.values())
+        if packs and used < (1 - self.COMPACT_AT) * sum(packs.values()):
+            moved = [(key, self.get(key)) for key in list(self.index)]
+            self.close()
+            for key, value in moved:
+                if value is not None:
+                    self.put(key, value)
+                else:
+                    del self.index[key]
+            self.commit()
+        for name in set(packs) - {entry[0] for entry in self.index.values()} - {self._name}:
+            (self.folder / name).unlink(missing_ok=True)
+
+    def close(self) -> None:
+        """Close this process's files; the next `put` starts a new pack."""
+        if self._pack is not None:
+            self._pack.close()
+            self._pack, self._name = None, ""
+        for (pid, name), reader in list(self._readers.items()):
+            if pid == os.getpid():
+                os.close(reader)
+                del self._readers[(pid, name)]
 
 
 def _write(path: Path, value: dict[str, Any]) -> None:
     handle, temporary = tempfile.mkstemp(prefix=".build-", dir=path.parent)
     try:
-        with os.fdopen(handle, "wb") as file:
-            pickle.dump(value, file, protocol=pickle.HIGHEST_PROTOCOL)
+        with os.fdopen(handle, "wb") as file:  # its names, then each value pickled on its own: a pickler's
+            pickle.dump(list(value), file)  # memo of every object it wrote is then never that of the whole state
+            for item in value.values():
+                pickle.dump(item, file, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

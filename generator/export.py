@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from . import schema, validate
+from .cache import Store
 from .model import Chrome, Entry, Review
 from .schema import REVIEW, Field, ListOf, Record, Schema, Text
 
@@ -129,30 +130,39 @@ def review_record(site: Chrome, review: Review) -> dict[str, Any]:
 class Parts:
     """Each review's part of a data file (its JSON, its rows of a table), kept by the review's key between builds.
 
-    A data file holds every review, but a rebuild after one edit re-encodes only the edited
-    review's part; the build cache keeps the parts for the next `dhr build`. Each file's parts are
-    replaced by those it used whenever it is made, so the parts of deleted reviews go with it.
-    A review without a key (one not built from a record) is always encoded afresh.
+    A data file holds every review, but a rebuild after one edit encodes only the edited review's
+    part; the others are read from the store (the build cache's, see cache.py), a batch at a
+    time, as the file is written. `used` names the parts each file was last made of, so the store
+    can drop the others. A review without a key (one not built from a record) is always encoded afresh.
     """
 
-    def __init__(self) -> None:
-        self.kept: dict[str, tuple[str, dict[bytes, str]]] = {}  # file -> (base URL, review key -> text)
+    def __init__(self, store: Store | None = None) -> None:
+        self.store = store or Store(None)
+        self.used: dict[str, set[bytes]] = {}  # file -> the store keys of its parts
 
-    def each(self, name: str, site: Chrome, reviews: tuple[Review, ...], make: Callable[[Review], str]) -> list[str]:
-        """The part of file `name` for each review, made only where no part is kept for its key."""
-        base, old = self.kept.get(name, ("", {}))
-        old = old if base == site.base_url else {}
-        texts = [old[r.key] if r.key in old else make(r) for r in reviews]
-        self.kept[name] = (site.base_url, {r.key: text for r, text in zip(reviews, texts, strict=True) if r.key})
-        return texts
+    def each(self, name: str, site: Chrome, reviews: tuple[Review, ...],
+             make: Callable[[Review], str]) -> Iterator[bytes]:
+        """The part of file `name` for each review, encoded, made only where the store lacks it."""
+        prefix = f"part\0{name}\0{site.base_url}\0".encode()
+        keys = [prefix + r.key if r.key else b"" for r in reviews]
+        self.used[name] = set(filter(None, keys))
+        for review, key, part in zip(reviews, keys, self.store.get_many(keys), strict=True):
+            if part is None:
+                part = make(review).encode()
+                if key:
+                    self.store.put(key, part)
+            yield part
 
 
-def reviews_json(site: Chrome, reviews: tuple[Review, ...], parts: Parts | None = None) -> bytes:
-    """The site's title, the count, and the reviews, newest first, one per line."""
+def reviews_json(site: Chrome, reviews: tuple[Review, ...], parts: Parts | None = None) -> Iterator[bytes]:
+    """The site's title, the count, and the reviews, newest first, one per line (in pieces, as written)."""
     head = json.dumps({"title": site.title, "count": len(reviews)}, ensure_ascii=False)[:-1]
-    body = ",\n".join((parts or Parts()).each("reviews.json", site, reviews,
-                                 lambda r: json.dumps(review_record(site, r), ensure_ascii=False)))
-    return f'{head}, "reviews": [\n{body}\n]}}\n'.encode()
+    yield f'{head}, "reviews": [\n'.encode()
+    for number, part in enumerate((parts or Parts()).each("reviews.json", site, reviews,
+                                                          lambda r: json.dumps(review_record(site, r),
+                                                                               ensure_ascii=False))):
+        yield b",\n" + part if number else part
+    yield b"\n]}\n"
 
 
 def list_json(site: Chrome, entries: tuple[Entry, ...]) -> bytes:
@@ -216,10 +226,9 @@ def _csv_rows(table: str, site: Chrome, review: Review) -> str:
 
 def table_csv(table: str) -> Callable[..., bytes]:
     """The producer of one CSV file: its header, then each review's rows, newest review first."""
-    def produce(site: Chrome, reviews: tuple[Review, ...], parts: Parts | None = None) -> bytes:
-        header = ",".join(f.name for f in TABLES[table].fields) + "\r\n"
-        rows = (parts or Parts()).each(table, site, reviews, lambda r: _csv_rows(table, site, r))
-        return (header + "".join(rows)).encode()
+    def produce(site: Chrome, reviews: tuple[Review, ...], parts: Parts | None = None) -> Iterator[bytes]:
+        yield (",".join(f.name for f in TABLES[table].fields) + "\r\n").encode()
+        yield from (parts or Parts()).each(table, site, reviews, lambda r: _csv_rows(table, site, r))
     produce.__name__ = produce.__qualname__ = "csv_" + table.replace("-", "_").removesuffix(".csv")
     return produce
 

@@ -12,7 +12,6 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cached_property
 from typing import Any, NamedTuple
 
 from . import schema
@@ -24,13 +23,13 @@ STATUS_LABELS = {"planned": "Planned", "in-progress": "In progress", "complete":
 OVERDUE = "overdue"  # not a status of its own: planned or in progress with its target date passed
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Update:
     date: dt.date
     text: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Recommendation:
     number: str
     text: str
@@ -44,7 +43,7 @@ class Recommendation:
     updates: tuple[Update, ...]  # oldest first
     evidence: str | None
 
-    @cached_property
+    @property
     def anchor(self) -> str:
         return "recommendation-" + self.number.replace(".", "-")
 

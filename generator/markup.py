@@ -22,7 +22,7 @@ ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "li": {"id"}, "
 URL_SCHEMES = {"http", "https", "mailto"}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Point:
     """One feedback point from a letter's bulleted list."""
 

@@ -8,7 +8,7 @@ incremental rebuild compares them to decide what must be rendered again.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -28,13 +28,13 @@ def month_name(value: str) -> str:
     return f"{_MONTH_NAMES[int(month) - 1]} {year}" if month else year
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Link:
     name: str
     url: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Document:
     title: str
     kind: str
@@ -47,7 +47,7 @@ class Document:
         return self.kind.replace("-", " ").capitalize()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Letter:
     date: dt.date
     panel_date: dt.date | str | None
@@ -68,7 +68,7 @@ class Letter:
         return schema.OUTCOMES[self.outcome]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Entry:
     """A review as lists, browse pages and the feed show it."""
 
@@ -100,6 +100,7 @@ class Review:
     aliases: tuple[str, ...] = ()  # earlier folder names, redirected here
     plan: ActionPlan | None = None
     key: bytes = b""  # a digest of its source files, when built from a record (see records.py)
+    light: bool = False  # without its rendered text (see `lightened`)
 
     @property
     def url(self) -> str:
@@ -125,6 +126,14 @@ class Review:
     @property
     def partnership(self) -> Link:
         return Link(self.csp, f"/partnerships/{slugify(self.csp)}/")
+
+    def lightened(self) -> Review:
+        """This review without the rendered text only its own page shows: what a build holds of every review.
+
+        The lists, the feed and the data files need the rest; the page is rendered from the whole review.
+        """
+        return replace(self, summary_html="", letters=tuple(replace(letter, html="") for letter in self.letters),
+                       plan=self.plan and replace(self.plan, intro_html=""), light=True)
 
     @cached_property
     def entry(self) -> Entry:

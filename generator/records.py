@@ -1,8 +1,9 @@
 """One review folder's part of the build, made from its files alone and keyed by their bytes.
 
 A `Record` is what the rest of the build needs from a review folder: the problems found in it,
-the facts the rules spanning reviews check, and the published review's model (Markdown rendered),
-kept pickled until a page or a data file needs it. Its key is a digest of the generator's version,
+the facts the rules spanning reviews check, and the key of the published review's model (Markdown
+rendered), which is kept pickled in the build's `cache.Store` until a page or a data file needs
+it. The record's own key is a digest of the generator's version,
 the themes and agencies of site.yaml and every file's name and bytes; the documents it names are
 checked by size and modification time. A record whose key and documents still match is used as it is, so an
 unchanged review costs one read and one hash of its files, in `dhr serve` and, through the build
@@ -17,6 +18,7 @@ import pickle
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .cache import Store
 from .load import reader_for, review_folder
 from .model import Review, make_review
 from .problems import Problem, Problems
@@ -40,14 +42,18 @@ class Record:
     facts: Facts | None  # None when the folder has no review.md
     problems: tuple[Problem, ...]
     documents: tuple[tuple[str, Stamp], ...]  # the local documents named, as they were
-    published: bool  # the review is published and has no errors
-    data: bytes | None  # the pickled Review, when published (None while it is still in the build cache's bulk)
+    model: bytes | None  # the review's key when it is published and has no errors (its models: `store_keys`)
+    data: tuple[bytes, bytes] | None = None  # its models pickled, from the worker that made them until stored
     _review: Review | None = field(default=None, repr=False, compare=False)
 
-    def review(self) -> Review:
-        """The review's model, unpickled on first use."""
+    @property
+    def published(self) -> bool:
+        return self.model is not None
+
+    def review(self, store: Store) -> Review:
+        """The review's model, light (see Review.lightened) unless it was made here; unpickled on first use."""
         if self._review is None:
-            self._review = pickle.loads(self.data)  # type: ignore[arg-type]
+            self._review = pickle.loads(store.get(store_keys(self.model)[1]))  # type: ignore[arg-type]
         return self._review
 
     def is_current(self, key: bytes) -> bool:
@@ -63,7 +69,7 @@ def make_record(folder: Path, files: dict[str, bytes], key: bytes, vocabulary: V
     parsed = {name: reader_for(name)(folder / name, data, problems) for name, data in files.items()}
     raw = review_folder(folder, parsed, problems)
     if raw is None:
-        return Record(key, None, tuple(problems.items), (), False, None)
+        return Record(key, None, tuple(problems.items), (), None)
     valid = check_review(raw, vocabulary, problems)
     documents = tuple((str(folder / d["file"]), _stamp(folder / d["file"]))
                       for d in valid.values.get("documents") or () if isinstance(d, dict) and d.get("file"))
@@ -71,8 +77,15 @@ def make_record(folder: Path, files: dict[str, bytes], key: bytes, vocabulary: V
     if valid.values.get("status") == "published" and not problems.errors:
         # The review also shows its documents' sizes, so its own key covers them too.
         review = make_review(valid, hashlib.blake2b(key + repr(documents).encode(), digest_size=20).digest())
-    data = pickle.dumps(review, protocol=pickle.HIGHEST_PROTOCOL) if review else None
-    return Record(key, Facts.of(valid), tuple(problems.items), documents, review is not None, data, review)
+    if review is None:
+        return Record(key, Facts.of(valid), tuple(problems.items), documents, None)
+    data = tuple(pickle.dumps(model, protocol=pickle.HIGHEST_PROTOCOL) for model in (review, review.lightened()))
+    return Record(key, Facts.of(valid), tuple(problems.items), documents, review.key, data, review)  # type: ignore[arg-type]
+
+
+def store_keys(review_key: bytes) -> tuple[bytes, bytes]:
+    """Where a review's models are kept in the store: whole (for its own page), and light (for the rest)."""
+    return b"review\0" + review_key, b"light\0" + review_key
 
 
 def _stamp(path: Path) -> Stamp:

@@ -11,7 +11,7 @@ import datetime as dt
 import hashlib
 import heapq
 import pickle
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Protocol
@@ -46,7 +46,7 @@ class Job:
     path: str
     template: str | None
     context: tuple[tuple[str, Any], ...]
-    produce: Callable[..., bytes] | None = None  # for outputs made without a template
+    produce: Callable[..., bytes | Iterable[bytes]] | None = None  # for outputs made without a template
     parts: bool = False  # `produce` takes the Renderer's export.Parts, to reuse each unchanged review's part
 
     @property
@@ -250,7 +250,8 @@ class Writer(Protocol):
     written: dict[str, tuple[bytes, Any]]
 
     def prepare(self) -> Path: ...
-    def store(self, path: str, data: bytes) -> tuple[bytes, bool]: ...
+    def put(self, path: str, data: bytes | Iterable[bytes]) -> None: ...
+    def store(self, path: str, data: bytes | Iterable[bytes]) -> tuple[bytes, bool]: ...
     def record(self, path: str, token: bytes, wrote: bool) -> None: ...
     def keep(self, path: str) -> None: ...
 
@@ -266,6 +267,7 @@ class Renderer:
         self.uses: Uses = {}  # what each template names, kept between builds (see template_fingerprints)
         self.rendered: list[str] = []  # the paths rendered anew, since the caller last emptied it
         self.parts = export.Parts()
+        self.whole: Callable[[Review], Review] = lambda review: review  # a light review's whole model
 
     def template_fingerprints(self) -> dict[str, bytes]:
         fingerprints = template_fingerprints(self._env, self.templates, self.uses)
@@ -321,9 +323,11 @@ class Renderer:
         self.done = {**self.done, **done} if first else done
         self.rendered += [job.path for job in todo]
 
-    def _make(self, job: Job, chrome: Any) -> bytes:
+    def _make(self, job: Job, chrome: Any) -> bytes | Iterable[bytes]:
         values = dict(job.context)
         if job.produce is not None:
             return job.produce(chrome, **values, **({"parts": self.parts} if job.parts else {}))
+        if isinstance(review := values.get("review"), Review) and review.light:
+            values["review"] = self.whole(review)  # only its own page shows its text
         template = self._env.get_template(job.template)  # type: ignore[arg-type]
         return template.render(site=chrome, url=job.url, **values).encode()

@@ -19,7 +19,7 @@ import os
 import shutil
 import sys
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -126,20 +126,41 @@ class SiteWriter:
         self._context: contextlib.ExitStack | None = None
         self._dirty = False  # something other than `store` wrote into the staged folder
 
-    def put(self, path: str, data: bytes) -> None:
-        """The bytes of one output."""
+    def put(self, path: str, data: bytes | Iterable[bytes]) -> None:
+        """The bytes of one output, whole or in pieces."""
         self.record(path, *self.store(path, data))
 
-    def store(self, path: str, data: bytes) -> tuple[bytes, bool]:
+    def store(self, path: str, data: bytes | Iterable[bytes]) -> tuple[bytes, bool]:
         """Write one output unless its file already holds these bytes; its digest, and whether it was written.
 
         It changes nothing in this writer, so a forked worker can call it (after `prepare`); `record` the result.
         """
+        if not isinstance(data, bytes):
+            return self._store_pieces(path, data)
         token = digest(data)
         if path in self.written and self.written[path][0] == token:
             return token, False
         self._write(path, lambda target: target.write_bytes(data))
         return token, True
+
+    def _store_pieces(self, path: str, pieces: Iterable[bytes]) -> tuple[bytes, bool]:
+        """`store` for an output made in pieces (a large data file): each is written as it comes, never all held."""
+        self.prepare()  # first: it clears what a killed build left beside the site
+        hasher = hashlib.blake2b(digest_size=20)
+        handle, scratch = tempfile.mkstemp(prefix=f".{self.out_dir.name}.piece-", dir=self.out_dir.parent)
+        try:
+            with os.fdopen(handle, "wb") as file:
+                for piece in pieces:
+                    hasher.update(piece)
+                    file.write(piece)
+            token = hasher.digest()
+            if path in self.written and self.written[path][0] == token:
+                return token, False
+            os.chmod(scratch, 0o644)  # as a file written whole would be (mkstemp makes it private)
+            self._write(path, lambda target: os.replace(scratch, target))
+            return token, True
+        finally:
+            Path(scratch).unlink(missing_ok=True)
 
     def record(self, path: str, token: bytes, wrote: bool) -> None:
         """One output of this build, as `store` left it."""

@@ -16,12 +16,12 @@ def test_json_and_csv_describe_each_published_review(tree: ContentTree) -> None:
     tree.review("title: =HYPERLINK(\"x\")\ncsp: Test\nstatus: published\nthemes:\n  - MARAC\n  - mental health\n")
     content, _ = tree.check()
     site = build_model(content, "https://dhr.example.org", TODAY)
-    data = json.loads(reviews_json(site.chrome, site.reviews))
+    data = json.loads(b"".join(reviews_json(site.chrome, site.reviews)))
     [review] = data["reviews"]
     assert review["url"] == "https://dhr.example.org/reviews/alice/"
     assert review["letters"][0]["feedback_points"][1] == {
         "number": 2, "text": "Second point.", "url": "https://dhr.example.org/reviews/alice/#letter-2024-08-07-point-2"}
-    [row] = list(csv.DictReader(io.StringIO(table_csv("reviews.csv")(site.chrome, site.reviews).decode())))
+    [row] = list(csv.DictReader(io.StringIO(b"".join(table_csv("reviews.csv")(site.chrome, site.reviews)).decode())))
     assert list(row) == [f.name for f in TABLES["reviews.csv"].fields]
     assert row["title"] == "'=HYPERLINK(\"x\")"  # never run as a spreadsheet formula
     assert row["themes"] == "MARAC; mental health" and row["latest_outcome"] == "publish"

@@ -12,7 +12,7 @@ import pytest
 from conftest import TEMPLATES, TODAY, ContentTree
 
 from generator import build as build_module
-from generator import write
+from generator import workers, write
 from generator.build import Builder
 from generator.problems import ContentError
 
@@ -156,7 +156,7 @@ def test_a_build_with_nothing_changed_writes_nothing(tree: ContentTree, tmp_path
     monkeypatch.setattr(build_module.cache, "load", lambda path: read.append(path.suffix) or load(path))
     assert _cached_build(tree, site, cache, search=False) == []
     assert {p: p.stat().st_mtime_ns for p in site.rglob("*")} == times
-    assert read == [".pickle"]  # the reviews' models, the cache's bulk, are not even read
+    assert read == [".pickle"]  # only the state: the store of the reviews' models is not even opened
 
 
 @pytest.mark.parametrize("share", [0.0, 1.0], ids=["swapped", "moved-in"])
@@ -185,6 +185,34 @@ def test_cached_builds_equal_clean_builds_over_edits_additions_and_deletions(tre
         assert snapshot(site) == snapshot(clean), f"step {number}"
 
 
+def test_pages_rendered_in_workers_from_light_reviews_equal_pages_rendered_whole(
+        tree: ContentTree, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Many reviews: the build keeps each light, and a worker reads the whole review from the store for its page."""
+    for number in range(workers.PARALLEL_FROM + 6):
+        tree.review(BOB.replace("title: Bob", f"title: Review {number}"), slug=f"review-{number}")
+        tree.write(f"reviews/review-{number}/letter-2023-01-10.md",
+                   f"---\ndate: 2023-01-10\noutcome: publish\n---\nThe letter about review {number}.\n")
+    site, cache, templates = tmp_path / "site", tmp_path / "cache", tmp_path / "templates"
+    shutil.copytree(TEMPLATES, templates)
+
+    def cached_build() -> list[str]:
+        return Builder(tree.root, templates, site, cache_dir=cache, today=TODAY, search=False).run().rendered
+
+    def whole() -> dict[str, bytes]:  # one process: every review made here, whole
+        with monkeypatch.context() as patch:
+            patch.setattr(workers, "PARALLEL_FROM", 10**6)
+            clean = tmp_path / f"clean-{next(_fresh)}"
+            Builder(tree.root, templates, clean, search=False, today=TODAY).run()
+        return snapshot(clean)
+
+    cached_build()
+    assert "The letter about review 7." in (site / "reviews/review-7/index.html").read_text()
+    assert snapshot(site) == whole()
+    (templates / "review.html").write_text((templates / "review.html").read_text() + "{# changed #}")
+    assert len([p for p in cached_build() if p.startswith("reviews/review-")]) == workers.PARALLEL_FROM + 6
+    assert snapshot(site) == whole()  # every page again, in workers, from the restored build's light reviews
+
+
 def test_a_site_file_changed_by_hand_is_written_again(tree: ContentTree, tmp_path: Path) -> None:
     site, cache = tmp_path / "site", tmp_path / "cache"
     _cached_build(tree, site, cache, search=False)
@@ -205,9 +233,11 @@ def test_the_cache_is_kept_apart_for_other_settings_and_survives_damage(tree: Co
         state.write_bytes(b"not a pickle")
     assert _cached_build(tree, site, cache, search=False)  # unreadable: built afresh, correctly
     letter = tree.root / "reviews/alice/letter-2024-08-07.md"
-    letter.write_text(letter.read_text().replace("First point.", "A point edited after the bulk was lost."))
-    for bulk in cache.glob("build-*.bulk"):
-        bulk.write_bytes(b"not a pickle")  # the reviews' models lost: the reviews are made again
+    letter.write_text(letter.read_text().replace("First point.", "A point edited after the store was lost."))
+    packs = list(cache.glob("build-*.packs/*.pack"))
+    assert packs
+    for pack in packs:
+        pack.write_bytes(b"cut short")  # the reviews' models lost: the reviews are made again
     assert "reviews/alice/index.html" in _cached_build(tree, site, cache, search=False)
     clean = tmp_path / "clean"
     Builder(tree.root, TEMPLATES, clean, search=False, today=TODAY).run()
