@@ -121,7 +121,7 @@ class Store:
         return data if len(data) == length else None
 
     def get_many(self, keys: list[bytes]) -> Iterator[bytes | None]:
-        """Each key's value (None where there is none), in order."""
+        """Each key's value (None where there is none), in order, read as it is wanted."""
         return (self.get(key) for key in keys)
 
     def put(self, key: bytes, value: bytes) -> None:

@@ -131,8 +131,8 @@ class Parts:
     """Each review's part of a data file (its JSON, its rows of a table), kept by the review's key between builds.
 
     A data file holds every review, but a rebuild after one edit encodes only the edited review's
-    part; the others are read from the store (the build cache's, see cache.py), a batch at a
-    time, as the file is written. `used` names the parts each file was last made of, so the store
+    part; the others are read from the store (the build cache's, see cache.py) one by one, as
+    the file is written. `used` names the parts each file was last made of, so the store
     can drop the others. A review without a key (one not built from a record) is always encoded afresh.
     """
 
