@@ -23,7 +23,6 @@ import pickle
 import shutil
 import sys
 import tempfile
-from collections.abc import Iterator
 from functools import cache
 from importlib.metadata import version
 from pathlib import Path
@@ -120,10 +119,6 @@ class Store:
             return None
         return data if len(data) == length else None
 
-    def get_many(self, keys: list[bytes]) -> Iterator[bytes | None]:
-        """Each key's value (None where there is none), in order, read as it is wanted."""
-        return (self.get(key) for key in keys)
-
     def put(self, key: bytes, value: bytes) -> None:
         if self.folder is None:
             self._memory[key] = value
@@ -131,7 +126,7 @@ class Store:
         if self._pack is None:
             self.folder.mkdir(parents=True, exist_ok=True)
             self._name = f"{os.urandom(8).hex()}.pack"
-            self._pack = open(self.folder / self._name, "ab")  # noqa: SIM115 - closed by `commit`
+            self._pack = open(self.folder / self._name, "ab")  # noqa: SIM115 - closed by `close`
             self._size = 0
         self._pack.write(value)
         self.index[key] = (self._name, self._size, len(value))

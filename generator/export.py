@@ -146,8 +146,8 @@ class Parts:
         prefix = f"part\0{name}\0{site.base_url}\0".encode()
         keys = [prefix + r.key if r.key else b"" for r in reviews]
         self.used[name] = set(filter(None, keys))
-        for review, key, part in zip(reviews, keys, self.store.get_many(keys), strict=True):
-            if part is None:
+        for review, key in zip(reviews, keys, strict=True):
+            if (part := self.store.get(key)) is None:
                 part = make(review).encode()
                 if key:
                     self.store.put(key, part)
