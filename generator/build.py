@@ -77,7 +77,6 @@ class Builder:
         self.search, self.shard_size = search, shard_size
         self._files = FileCache()
         self._fields = FieldCache()
-        self._renderer = Renderer(templates)
         self._records: dict[str, Record] = {}  # review folder -> its record
         self._folders: dict[str, list[str]] = {}  # review folder -> the names of its files
         self._digests = FileDigests()
@@ -88,6 +87,7 @@ class Builder:
         settings = (str(content_dir.resolve()), str(templates.resolve()), str(out_dir.resolve()), base_url, strict,
                     preview, search, shard_size)
         self._cache = cache.state_file(cache_dir, settings) if cache_dir else None
+        self._renderer = Renderer(templates, cache.templates_folder(self._cache) if self._cache else None)
         self._store = cache.Store(cache.store_folder(self._cache) if self._cache else None)
         self._renderer.parts.store = self._store
         self._renderer.whole = self._whole
@@ -128,7 +128,7 @@ class Builder:
         written = still_written(self.out_dir, self._written)
         shards = still_indexed(self.out_dir, self._shards) if self.search else {}
         published = [r for r in records if r.published]
-        letters = sum(1 for r in published for name in self._folders[str(r.facts.path.parent)]
+        letters = sum(1 for r in published for name in self._folders[os.path.dirname(r.facts.path)]
                       if name != "review.md" and name not in PLAN_NAMES)
         if inputs == self._inputs and written == self._written and shards == self._shards and self.out_dir.is_dir():
             return Rendered(problems, len(published), letters, base_url)  # nothing to do

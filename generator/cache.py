@@ -25,10 +25,12 @@ import sys
 import tempfile
 from functools import cache
 from importlib.metadata import version
+from itertools import islice
 from pathlib import Path
 from typing import Any, BinaryIO
 
 LIBRARIES = ("jinja2", "markdown", "nh3", "pyyaml", "pagefind")
+PIECE = 2000  # a dict's items pickled together in the state file
 KEEP = 4  # cache files kept, newest first: one per combination of settings in use
 
 
@@ -52,8 +54,11 @@ def load(path: Path) -> dict[str, Any] | None:
     """The saved state, or None when there is none or it cannot be read (it is then rebuilt)."""
     try:
         with path.open("rb") as file:
-            names = pickle.load(file)
-            state = {name: pickle.load(file) for name in names}
+            state = {}
+            for name in pickle.load(file):
+                pieces = pickle.load(file)
+                state[name] = {k: v for _ in range(pieces) for k, v in pickle.load(file).items()} if pieces \
+                    else pickle.load(file)
     except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError, ValueError):
         return None
     return state
@@ -64,22 +69,52 @@ def store_folder(path: Path) -> Path:
     return path.with_suffix(".packs")
 
 
+def templates_folder(path: Path) -> Path:
+    """Where Jinja keeps the compiled templates for the state at `path` (its name covers the generator's code).
+
+    Made now, with the build cache's folder.
+    """
+    folder = path.with_suffix(".templates")
+    _make_folder(path.parent)
+    folder.mkdir(exist_ok=True)
+    return folder
+
+
+def _make_folder(cache_dir: Path) -> None:
+    """The build cache's folder, which git is told to ignore."""
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    ignore = cache_dir / ".gitignore"
+    if not ignore.exists():
+        ignore.write_text("# dhr's build cache: safe to delete\n*\n")
+
+
 def save(path: Path, state: dict[str, Any]) -> None:
     """Write the state under a temporary name and rename it, so a killed build leaves the old one.
 
-    Only the newest `KEEP` states are kept, each with its store.
+    Only the newest `KEEP` states are kept, each with its store and compiled templates.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    ignore = path.parent / ".gitignore"
-    if not ignore.exists():
-        ignore.write_text("# dhr's build cache: safe to delete\n*\n")
+    _make_folder(path.parent)
     _write(path, state)
     for old in sorted(path.parent.glob("build-*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)[KEEP:]:
         old.unlink(missing_ok=True)
         shutil.rmtree(store_folder(old), ignore_errors=True)
+        shutil.rmtree(old.with_suffix(".templates"), ignore_errors=True)
 
 
 Entry = tuple[str, int, int]  # a value's pack file, offset and length
+
+
+class Packed:
+    """A base for the model's many small frozen, slotted dataclasses: each pickles as its class and values.
+
+    Unpickling calls the class. (The pickling that dataclasses give slotted classes looks up
+    `fields()` for every object: four times slower to unpickle 10,000 reviews.)
+    """
+
+    __slots__ = ()
+
+    def __reduce__(self) -> tuple[type, tuple[Any, ...]]:
+        return type(self), tuple([getattr(self, name) for name in self.__slots__])  # type: ignore[attr-defined]
 
 
 class Store:
@@ -186,10 +221,16 @@ class Store:
 def _write(path: Path, value: dict[str, Any]) -> None:
     handle, temporary = tempfile.mkstemp(prefix=".build-", dir=path.parent)
     try:
-        with os.fdopen(handle, "wb") as file:  # its names, then each value pickled on its own: a pickler's
-            pickle.dump(list(value), file)  # memo of every object it wrote is then never that of the whole state
-            for item in value.values():
-                pickle.dump(item, file, protocol=pickle.HIGHEST_PROTOCOL)
+        with os.fdopen(handle, "wb") as file:  # its names, then each value: a dict in pieces, any other whole.
+            pickle.dump(list(value), file)  # A pickler's memo holds every object it wrote: it then never holds
+            for item in value.values():  # more than one piece's
+                pieces = -(-len(item) // PIECE) if isinstance(item, dict) else 0
+                pickle.dump(pieces, file)
+                if not pieces:
+                    pickle.dump(item, file, protocol=pickle.HIGHEST_PROTOCOL)
+                items = iter(item.items()) if pieces else iter(())
+                for _ in range(pieces):
+                    pickle.dump(dict(islice(items, PIECE)), file, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

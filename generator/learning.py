@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from . import schema
+from .cache import Packed
 from .markup import Point
 from .validate import ValidPlan, slugify
 
@@ -24,13 +25,13 @@ OVERDUE = "overdue"  # not a status of its own: planned or in progress with its 
 
 
 @dataclass(frozen=True, slots=True)
-class Update:
+class Update(Packed):
     date: dt.date
     text: str
 
 
 @dataclass(frozen=True, slots=True)
-class Recommendation:
+class Recommendation(Packed):
     number: str
     text: str
     scope: str
@@ -94,9 +95,10 @@ class Tally:
     @classmethod
     def of(cls, recommendations: Iterable[Recommendation], today: dt.date) -> Tally:
         recs = list(recommendations)
-        count = Counter(r.status for r in recs)
+        count = Counter([r.status for r in recs])
         return cls(len(recs), count["complete"], count["in-progress"], count["planned"], count["not-accepted"],
-                   sum(1 for r in recs if r.overdue(today)))
+                   sum(1 for r in recs if r.target is not None and r.target < today  # is_overdue, inline: a build
+                       and r.status in schema.OPEN_STATUSES))  # tallies every recommendation several times
 
 
 def make_plan(valid: ValidPlan, intro_html: str) -> ActionPlan:
@@ -169,15 +171,15 @@ def gather(reviews: Iterable[Any], themes: list[str], today: dt.date) -> Learnin
     """Group the published reviews' recommendations and feedback points (reviews newest first)."""
     recs: list[Item] = []
     points: dict[str, list[Item]] = {}
-    for review in reviews:
-        entry = review.entry
+    for review in reviews:  # (Items made with positional arguments: a build makes one for each of 100,000s)
+        entry, key = review.entry, review.key
         for rec in review.plan.recommendations if review.plan else ():
-            recs.append(Item(entry, recommendation=rec, key=review.key and review.key + rec.anchor.encode()))
+            recs.append(Item(entry, rec, None, None, key and key + rec.anchor.encode()))
+        themes = entry.themes or (NO_THEME,)
         for letter in review.letters:
             for point in letter.points:
-                key = review.key and review.key + point.anchor.encode()
-                item = Item(entry, point=point, letter=letter.date, key=key)
-                for theme in entry.themes or (NO_THEME,):
+                item = Item(entry, None, point, letter.date, key and key + point.anchor.encode())
+                for theme in themes:
                     points.setdefault(theme, []).append(item)
     by_agency: dict[str, list[Item]] = {}
     by: dict[tuple[str, str], list[Item]] = {}  # (facet kind, its slug or name) -> items, in one pass

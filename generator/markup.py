@@ -14,6 +14,8 @@ import nh3
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
+from .cache import Packed
+
 ALLOWED_TAGS = {
     "a", "abbr", "blockquote", "br", "code", "em", "h2", "h3", "h4", "h5", "h6", "hr", "li", "ol",
     "p", "pre", "strong", "sub", "sup", "table", "tbody", "td", "th", "thead", "tr", "ul",
@@ -23,7 +25,7 @@ URL_SCHEMES = {"http", "https", "mailto"}
 
 
 @dataclass(frozen=True, slots=True)
-class Point:
+class Point(Packed):
     """One feedback point from a letter's bulleted list."""
 
     number: int

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from . import markup, schema
+from .cache import Packed
 from .learning import ActionPlan, Learning, gather, make_plan
 from .load import SourceFile
 from .validate import ValidContent, ValidLetter, ValidReview, slugify
@@ -29,13 +30,13 @@ def month_name(value: str) -> str:
 
 
 @dataclass(frozen=True, slots=True)
-class Link:
+class Link(Packed):
     name: str
     url: str
 
 
 @dataclass(frozen=True, slots=True)
-class Document:
+class Document(Packed):
     title: str
     kind: str
     href: str
@@ -48,7 +49,7 @@ class Document:
 
 
 @dataclass(frozen=True, slots=True)
-class Letter:
+class Letter(Packed):
     date: dt.date
     panel_date: dt.date | str | None
     resubmission: bool
@@ -69,7 +70,7 @@ class Letter:
 
 
 @dataclass(frozen=True, slots=True)
-class Entry:
+class Entry(Packed):
     """A review as lists, browse pages and the feed show it."""
 
     url: str

@@ -26,7 +26,7 @@ class Problem:
         return f"{self.path}:{self.line}: {tag}{self.field}: {self.message}; {self.fix}"
 
 
-def display_path(path: Path) -> str:
+def display_path(path: Path | str) -> str:
     """A path as the user would type it: relative to the working folder when inside it."""
     try:
         return os.path.relpath(path)
@@ -41,11 +41,11 @@ class Problems:
     items: list[Problem] = field(default_factory=list)
 
     def add(
-        self, path: Path, line: int, field_name: str, message: str, fix: str, severity: str = ERROR
+        self, path: Path | str, line: int, field_name: str, message: str, fix: str, severity: str = ERROR
     ) -> None:
         self.items.append(Problem(display_path(path), line, field_name, message, fix, severity))
 
-    def warn(self, path: Path, line: int, field_name: str, message: str, fix: str) -> None:
+    def warn(self, path: Path | str, line: int, field_name: str, message: str, fix: str) -> None:
         self.add(path, line, field_name, message, fix, WARNING)
 
     @property

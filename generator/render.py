@@ -29,6 +29,8 @@ from .workers import PARALLEL_FROM, fork_map
 REPO_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 Crumbs = tuple[tuple[str, str], ...]
 HOME: Crumbs = (("Home", "/"),)
+REVIEW_CRUMBS: Crumbs = (*HOME, ("All reviews", "/reviews/"))  # one tuple for every review page: digested once
+KEYED = (Review, Item)  # values that stand for themselves by their key (see context_digest)
 
 
 @dataclass(frozen=True)
@@ -117,8 +119,7 @@ def dressed(chrome: Chrome, templates: Path) -> tuple[Chrome, list[Copy]]:
 def review_page(review: Review, today: dt.date) -> Job:
     """A review's own page; one with an action plan shows what is overdue on `today`."""
     dated = {"today": today} if review.plan else {}
-    return page(f"reviews/{review.slug}/index.html", "review.html", (*HOME, ("All reviews", "/reviews/")),
-                review=review, **dated)
+    return page(f"reviews/{review.slug}/index.html", "review.html", REVIEW_CRUMBS, review=review, **dated)
 
 
 PAGE_SIZE = 100  # reviews on each page of the all-reviews list; recommendations or points on other lists
@@ -236,8 +237,8 @@ def context_digest(context: tuple[tuple[str, Any], ...], seen: dict[int, bytes] 
         digest.update(name.encode() + b"\0")
         if isinstance(value, Review) and value.key:
             digest.update(value.key)
-        elif isinstance(value, tuple) and value and isinstance(value[0], Review | Item) and all(
-                keys := [v.key if isinstance(v, Review | Item) else b"" for v in value]):
+        elif isinstance(value, tuple) and value and all(isinstance(v, KEYED) for v in value) and all(
+                keys := [v.key for v in value]):
             digest.update(b"".join(keys))
         else:
             if id(value) not in seen:
@@ -259,9 +260,9 @@ class Writer(Protocol):
 class Renderer:
     """Renders jobs, skipping those whose template and values are unchanged since their file was written."""
 
-    def __init__(self, templates: Path) -> None:
+    def __init__(self, templates: Path, compiled: Path | None = None) -> None:
         self.templates = templates
-        self._env = environment(templates)
+        self._env = environment(templates, compiled)
         self.done: dict[str, Fingerprint] = {}  # path -> what its file on disk was made from
         self._fingerprints: dict[str, bytes] = {}
         self.uses: Uses = {}  # what each template names, kept between builds (see template_fingerprints)

@@ -126,13 +126,13 @@ class Facts:
     """What the rules that span reviews need from each one."""
 
     slug: str
-    path: Path  # its review.md
+    path: str  # its review.md (a string: a build unpickles one for every review)
     status: Any
     csp: Any
     csp_line: int
     aliases: Any
     aliases_line: int
-    plan: Path | None = None
+    plan: str | None = None
     dated: tuple[tuple[int, str, dt.date], ...] = ()  # the action plan's dates that must not be in the future
 
     @classmethod
@@ -140,8 +140,8 @@ class Facts:
         entries = review.folder.review.meta.entries if review.folder.review.meta else {}
         line = {name: entries[name].key_line if name in entries else 1 for name in ("csp", "aliases")}
         plan = review.plan
-        return cls(review.slug, review.folder.review.path, review.values.get("status"), review.values.get("csp"),
-                   line["csp"], review.values.get("aliases"), line["aliases"], plan and plan.source.path,
+        return cls(review.slug, str(review.folder.review.path), review.values.get("status"), review.values.get("csp"),
+                   line["csp"], review.values.get("aliases"), line["aliases"], plan and str(plan.source.path),
                    plan.dated if plan else ())
 
 
@@ -357,7 +357,7 @@ def _check_unique_slugs(reviews: list[Facts], problems: Problems) -> None:
         other = first.setdefault(review.slug.lower(), review)
         if other is not review:
             problems.add(review.path, 1, "folder name", f"'{review.slug}' is also the folder "
-                         f"name of {display_path(other.path.parent)}, and each review needs its own web address",
+                         f"name of {display_path(Path(other.path).parent)}, and each review needs its own web address",
                          "rename one of the two folders")
     taken = {r.slug.lower() for r in reviews}
     for review in reviews:

@@ -1,13 +1,43 @@
-"""The build cache's store: values by key in pack files, read by forked workers, compacted, and lost safely."""
+"""The build cache: its state file, and its store (values by key in pack files, read by forked workers,
+compacted, and lost safely)."""
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import multiprocessing
+import pickle
 from pathlib import Path
 
 import pytest
 
+from generator import cache
 from generator.cache import Store
+from generator.learning import Recommendation, Update
+from generator.markup import Point
+
+
+def test_the_state_reads_back_as_it_was_saved_with_large_dicts_in_pieces(tmp_path: Path) -> None:
+    state = {"large": {n: (str(n), b"x") for n in range(2 * cache.PIECE + 1)}, "empty": {}, "small": {"a": 1},
+             "other": [1, {"b"}]}
+    cache.save(tmp_path / "build-x.pickle", state)
+    assert cache.load(tmp_path / "build-x.pickle") == state
+    assert (tmp_path / ".gitignore").read_text().endswith("*\n")
+    (tmp_path / "build-x.pickle").write_bytes(b"not a pickle")
+    assert cache.load(tmp_path / "build-x.pickle") is None
+
+
+def test_the_small_model_objects_pickle_as_their_values() -> None:
+    update = Update(dt.date(2024, 1, 2), "Training delivered.")
+    rec = Recommendation("1.2", "Train staff.", "local", "Police", ("Train",), None, None, "planned", None,
+                         (update,), None)
+    for value in (Point(3, "A point.", "point-3"), update, rec):
+        assert pickle.loads(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)) == value
+        assert value.__reduce__() == (type(value), astuple_shallow(value))
+
+
+def astuple_shallow(value: object) -> tuple[object, ...]:
+    return tuple(getattr(value, field.name) for field in dataclasses.fields(value))  # type: ignore[arg-type]
 
 
 @pytest.fixture(params=["packs", "memory"])
