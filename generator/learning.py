@@ -175,11 +175,11 @@ def gather(reviews: Iterable[Any], themes: list[str], today: dt.date) -> Learnin
         entry, key = review.entry, review.key
         for rec in review.plan.recommendations if review.plan else ():
             recs.append(Item(entry, rec, None, None, key and key + rec.anchor.encode()))
-        themes = entry.themes or (NO_THEME,)
+        filed_under = entry.themes or (NO_THEME,)
         for letter in review.letters:
             for point in letter.points:
                 item = Item(entry, None, point, letter.date, key and key + point.anchor.encode())
-                for theme in themes:
+                for theme in filed_under:
                     points.setdefault(theme, []).append(item)
     by_agency: dict[str, list[Item]] = {}
     by: dict[tuple[str, str], list[Item]] = {}  # (facet kind, its slug or name) -> items, in one pass

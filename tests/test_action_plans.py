@@ -212,6 +212,9 @@ def test_the_recommendations_can_be_filtered_without_javascript(site: Path) -> N
                                              "/reviews/example-action-plan/#recommendation-4"]
     marac = site / "recommendations/themes/marac/index.html"
     assert len(_links(marac, "/reviews/example-action-plan/#")) == 5
+    services = site / "recommendations/themes/childrens-services/index.html"  # a theme of the other review only
+    assert _links(services, "/reviews/") == ["/reviews/example-review/#recommendation-1",
+                                             "/reviews/example-review/#recommendation-2"]
     every = site / "recommendations/index.html"
     assert len(_links(every, "/reviews/example-")) == 7
     assert "/recommendations/status/not-accepted/" in _links(every, "/recommendations/")
