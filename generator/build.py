@@ -26,7 +26,18 @@ from .problems import ContentError, Problems
 from .progress import Progress
 from .records import Record, folder_key, make_record, store_keys
 from .render import Renderer, dressed, review_page, site_jobs
-from .search_index import SHARD_SIZE, Shards, bundles, index_shards, is_indexed, plan, shard_count, stale, still_indexed
+from .search_index import (
+    SHARD_SIZE,
+    Indexing,
+    Shards,
+    bundles,
+    index_shards,
+    is_indexed,
+    plan,
+    shard_count,
+    stale,
+    still_indexed,
+)
 from .validate import FieldCache, ValidContent, Vocabulary, check_across, validate, validate_settings, vocabulary_of
 from .workers import fork_map
 from .write import SiteWriter, still_written
@@ -140,17 +151,24 @@ class Builder:
         count = shard_count(len(site.reviews), self.shard_size)
         jobs, copies, chrome = site_jobs(site, self.templates, bundles(count))
         writer = SiteWriter(self.out_dir, written, staged)
+        indexing = None
         try:
             progress.stage("Rendering pages", len(jobs))
-            self._renderer.render(jobs, chrome, progress, writer)
+            done = self._renderer.render([job for job in jobs if is_indexed(job.path)], chrome, progress, writer)
+            if self.search and staged:  # the search index is made from the review pages while the rest renders
+                indexing = self._start_index(writer, shards, count)
+            done |= self._renderer.render([job for job in jobs if not is_indexed(job.path)], chrome, progress,
+                                          writer)
             for copy in copies:
                 writer.copy(copy.path, copy.source)
-            indexed = self._index(writer, shards, count, progress) if self.search and staged else []
+            indexed = self._finish_index(writer, indexing, progress) if indexing else []
             removed = writer.finish()
         except BaseException:
+            if indexing:
+                indexing.stop()
             writer.abandon()
             raise
-        self._written, self._inputs = writer.written, inputs
+        self._written, self._inputs, self._renderer.done = writer.written, inputs, done
         if staged:
             self.save()
         return Rendered(problems, len(published), letters, base_url, self._renderer.rendered, writer.changed, removed,
@@ -171,9 +189,10 @@ class Builder:
         jobs = [review_page(review, today) for review in reviews]
         writer = SiteWriter(self.out_dir, {j.path: self._written[j.path] for j in jobs if j.path in self._written},
                             staged=False)
-        self._renderer.render(jobs, chrome, Progress(), writer, first=True)
+        done = self._renderer.render(jobs, chrome, Progress(), writer)
         writer.finish()
         self._written.update(writer.written)
+        self._renderer.done.update(done)
 
     def _read_reviews(self, vocabulary: Vocabulary, problems: Problems, edited: set[Path] | None) -> list[Record]:
         """Every review folder's record, made again only where its files or documents changed."""
@@ -216,8 +235,8 @@ class Builder:
             digest.update(f"{asset.name} {st.st_size} {st.st_mtime_ns}".encode())
         return digest.digest()
 
-    def _index(self, writer: SiteWriter, shards: Shards, count: int, progress: Progress) -> list[str]:
-        """Bring each search shard up to date in a staged build; unchanged shards are carried over."""
+    def _start_index(self, writer: SiteWriter, shards: Shards, count: int) -> Indexing | None:
+        """Start bringing each search shard up to date in a staged build; unchanged shards are carried over."""
         wanted = plan({path: writer.digest(path) for path in writer.paths if is_indexed(path)}, count)
         outdated = stale(wanted, shards)
         self._shards = {name: shards[name] for name in wanted if name not in outdated}
@@ -227,12 +246,15 @@ class Builder:
         for old in sorted(index.iterdir() if index.is_dir() else ()):
             if f"pagefind/{old.name}" not in wanted:
                 writer.drop_tree(f"pagefind/{old.name}")
-        if outdated:
-            progress.stage("Indexing pages for search")
-            self._shards.update(index_shards(writer.source, self.out_dir, outdated, writer.folder()))
-            for name in outdated:
-                writer.new_tree(name)
-        return sorted(outdated)
+        return Indexing(writer.source, self.out_dir, outdated, writer.folder()) if outdated else None
+
+    def _finish_index(self, writer: SiteWriter, indexing: Indexing, progress: Progress) -> list[str]:
+        """Wait for the shards being indexed; returns their names."""
+        progress.stage("Indexing pages for search")
+        self._shards.update(indexing.finish())
+        for name in indexing.names:
+            writer.new_tree(name)
+        return indexing.names
 
     def update_index(self) -> list[str]:
         """For `dhr serve`: re-index, in place, the shards whose pages changed; each is swapped in whole."""

@@ -31,6 +31,7 @@ Crumbs = tuple[tuple[str, str], ...]
 HOME: Crumbs = (("Home", "/"),)
 REVIEW_CRUMBS: Crumbs = (*HOME, ("All reviews", "/reviews/"))  # one tuple for every review page: digested once
 KEYED = (Review, Item)  # values that stand for themselves by their key (see context_digest)
+PLAIN = {str, int, bool, type(None), dt.date}  # values that a digest takes as they are written (their repr)
 
 
 @dataclass(frozen=True)
@@ -235,7 +236,9 @@ def context_digest(context: tuple[tuple[str, Any], ...], seen: dict[int, bytes] 
     seen = {} if seen is None else seen
     for name, value in context:
         digest.update(name.encode() + b"\0")
-        if isinstance(value, Review) and value.key:
+        if type(value) in PLAIN:
+            digest.update(repr(value).encode() + b"\0")
+        elif isinstance(value, Review) and value.key:
             digest.update(value.key)
         elif isinstance(value, tuple) and value and all(isinstance(v, KEYED) for v in value) and all(
                 keys := [v.key for v in value]):
@@ -277,11 +280,11 @@ class Renderer:
         self._fingerprints = fingerprints
         return fingerprints
 
-    def render(self, jobs: list[Job], chrome: Any, progress: Progress, writer: Writer, first: bool = False) -> None:
+    def render(self, jobs: list[Job], chrome: Any, progress: Progress, writer: Writer) -> dict[str, Fingerprint]:
         """Make each new or changed output and hand it to `writer`, on every core; `keep` the others.
 
-        `first`: these are a few of the site's jobs, done ahead of the rest (which a later call
-        then finds done).
+        Returns what each output was made from: the caller sets `done` to it once the writer has
+        put them on disk (a site may be rendered in several calls).
         """
         fingerprints = self.template_fingerprints()
         chrome_digest = context_digest((("site", chrome),))
@@ -321,8 +324,8 @@ class Renderer:
             for job, (token, wrote) in zip(pages, made, strict=True):
                 writer.record(job.path, token, wrote)
                 progress.advance()
-        self.done = {**self.done, **done} if first else done
         self.rendered += [job.path for job in todo]
+        return done
 
     def _make(self, job: Job, chrome: Any) -> bytes | Iterable[bytes]:
         values = dict(job.context)

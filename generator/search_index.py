@@ -19,11 +19,13 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from fnmatch import fnmatch
 from importlib.metadata import version
 from pathlib import Path
+from typing import IO
 
 from .write import Stamp, stamp
 
@@ -79,38 +81,89 @@ def still_indexed(site: Path, shards: Shards) -> Shards:
 
 def index_shards(source: Callable[[str], Path], out_dir: Path, wanted: dict[str, tuple[bytes, list[str]]],
                  place: Path, background: bool = False) -> Shards:
-    """Index each wanted shard's pages, each read from `source(path)`; returns their records.
-
-    Each bundle is written to `place / name`. Scratch folders go beside `out_dir`, named so that
-    the next build clears any a killed build left. `background`: Pagefind runs at a low priority
-    (`nice`, where there is one), so that `dhr serve` stays quick to rebuild pages meanwhile.
-    Raises SearchIndexError.
-    """
-    work = (out_dir.parent, f".{out_dir.name}.index-")
-    nice = shutil.which("nice") if background else None
-    prefix = [nice, "-n", "10"] if nice else []
-    with ThreadPoolExecutor(PARALLEL) as pool:
-        done = list(pool.map(lambda item: (item[0], item[1][0],
-                                           _index(source, item[1][1], place / item[0], work, prefix)),
-                             wanted.items()))
-    return {name: (key, files) for name, key, files in done}
-
-
-def _index(source: Callable[[str], Path], pages: list[str], bundle: Path, work: tuple[Path, str],
-           prefix: list[str]) -> dict[str, Stamp]:
-    """Index `pages` into `bundle`, through a scratch folder holding hard links to just those pages."""
-    scratch = Path(tempfile.mkdtemp(prefix=work[1], dir=work[0]))
+    """Index each wanted shard's pages, each read from `source(path)`, and wait; returns their records."""
+    indexing = Indexing(source, out_dir, wanted, place, background)
     try:
-        for page in pages:
-            (scratch / page).parent.mkdir(parents=True, exist_ok=True)
-            os.link(source(page), scratch / page)
-        shutil.rmtree(bundle, ignore_errors=True)  # never write into files shared with the previous site
-        command = [*prefix, sys.executable, "-m", "pagefind", "--site", str(scratch), "--output-path", str(bundle),
-                   "--force-language", "en", "--quiet"]
-        done = subprocess.run(command, capture_output=True, text=True, check=False)
-        if done.returncode != 0:
-            raise SearchIndexError(f"pagefind failed ({done.returncode}): "
-                                   f"{(done.stderr or done.stdout).strip()[-2000:]}")
+        return indexing.finish()
     finally:
-        shutil.rmtree(scratch, ignore_errors=True)
-    return {str(p.relative_to(bundle)): stamp(p) for p in bundle.rglob("*") if p.is_file()}  # type: ignore[misc]
+        indexing.stop()
+
+
+@dataclass
+class _Run:
+    name: str
+    key: bytes
+    process: subprocess.Popen[bytes]
+    scratch: Path
+    errors: IO[bytes]  # its standard error
+
+
+class Indexing:
+    """The wanted shards being indexed, by Pagefind processes that run while the caller goes on (rendering).
+
+    Each bundle is written to `place / name`, from a scratch folder of hard links to its pages
+    (`source(path)`), made beside `out_dir` and named so that the next build clears any a killed
+    build left. At most PARALLEL processes run at once: `finish` starts the others as those end.
+    `background`: Pagefind runs at a low priority (`nice`, where there is one), so that `dhr serve`
+    stays quick to rebuild pages meanwhile.
+    """
+
+    def __init__(self, source: Callable[[str], Path], out_dir: Path, wanted: dict[str, tuple[bytes, list[str]]],
+                 place: Path, background: bool = False) -> None:
+        self._source, self._out_dir, self._place = source, out_dir, place
+        self.names = sorted(wanted)
+        nice = shutil.which("nice") if background else None
+        self._prefix = [nice, "-n", "10"] if nice else []
+        self._waiting = list(wanted.items())
+        self._running: list[_Run] = []
+        self._done: Shards = {}
+        self._start()
+
+    def finish(self) -> Shards:
+        """Wait for every shard; returns their records. Raises SearchIndexError."""
+        while self._running:
+            for run in [run for run in self._running if run.process.poll() is not None]:
+                self._running.remove(run)
+                self._ended(run)
+            self._start()
+            time.sleep(0.01)
+        return self._done
+
+    def stop(self) -> None:
+        """Stop any Pagefind still running, and clear the scratch folders."""
+        for run in self._running:
+            run.process.kill()
+            run.process.wait()
+            self._clear(run)
+        self._running, self._waiting = [], []
+
+    def _start(self) -> None:
+        while self._waiting and len(self._running) < PARALLEL:
+            name, (key, pages) = self._waiting.pop(0)
+            scratch = Path(tempfile.mkdtemp(prefix=f".{self._out_dir.name}.index-", dir=self._out_dir.parent))
+            for page in pages:
+                (scratch / page).parent.mkdir(parents=True, exist_ok=True)
+                os.link(self._source(page), scratch / page)
+            bundle = self._place / name
+            shutil.rmtree(bundle, ignore_errors=True)  # never write into files shared with the previous site
+            command = [*self._prefix, sys.executable, "-m", "pagefind", "--site", str(scratch), "--output-path",
+                       str(bundle), "--force-language", "en", "--quiet"]
+            errors = tempfile.TemporaryFile()  # noqa: SIM115 - closed by _clear
+            process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=errors)
+            self._running.append(_Run(name, key, process, scratch, errors))
+
+    def _ended(self, run: _Run) -> None:
+        run.errors.seek(0)
+        message = run.errors.read().decode(errors="replace").strip()
+        self._clear(run)
+        if run.process.returncode != 0:
+            self.stop()
+            raise SearchIndexError(f"pagefind failed ({run.process.returncode}): {message[-2000:]}")
+        bundle = self._place / run.name
+        self._done[run.name] = (run.key, {str(p.relative_to(bundle)): stamp(p)  # type: ignore[misc]
+                                          for p in bundle.rglob("*") if p.is_file()})
+
+    @staticmethod
+    def _clear(run: _Run) -> None:
+        run.errors.close()
+        shutil.rmtree(run.scratch, ignore_errors=True)
