@@ -9,12 +9,15 @@ restores one from the build cache (cache.py), so a rebuild with nothing changed 
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import hashlib
 import os
 import pickle
 import shutil
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -57,6 +60,21 @@ class Rendered:
     written: list[str] = field(default_factory=list)  # files written (or replaced) in the site folder
     removed: list[str] = field(default_factory=list)
     indexed: list[str] = field(default_factory=list)  # search shards indexed anew
+
+
+@contextmanager
+def long_lived() -> Iterator[None]:
+    """Make many objects that live for the rest of the run (the cache's state, the model) without the cyclic
+    garbage collector scanning them again and again as they grow, nor after: they are frozen (see gc.freeze).
+
+    This took a sixth of a rebuild at 10,000 reviews.
+    """
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        gc.enable()
 
 
 def build_date() -> dt.date:
@@ -102,8 +120,9 @@ class Builder:
         self._store = cache.Store(cache.store_folder(self._cache) if self._cache else None)
         self._renderer.parts.store = self._store
         self._renderer.whole = self._whole
-        if self._cache and (state := cache.load(self._cache)):
-            self._restore(state)
+        with long_lived():
+            if self._cache and (state := cache.load(self._cache)):
+                self._restore(state)
 
     def knows(self, path: Path) -> bool:
         """Whether `path` is a file of a review folder the last run read (so an edit can be rebuilt alone)."""
@@ -144,12 +163,13 @@ class Builder:
         if inputs == self._inputs and written == self._written and shards == self._shards and self.out_dir.is_dir():
             return Rendered(problems, len(published), letters, base_url)  # nothing to do
         progress.stage("Building the reviews")
-        records = self._with_models(records, vocabulary)
-        withdrawn = [r.facts.slug for r in records if r.facts and r.facts.status == "withdrawn"]
-        site = assemble(values, pages, [r.review(self._store) for r in published], withdrawn, base_url, today,
-                        self.preview)
-        count = shard_count(len(site.reviews), self.shard_size)
-        jobs, copies, chrome = site_jobs(site, self.templates, bundles(count))
+        with long_lived():
+            records = self._with_models(records, vocabulary)
+            withdrawn = [r.facts.slug for r in records if r.facts and r.facts.status == "withdrawn"]
+            site = assemble(values, pages, [r.review(self._store) for r in published], withdrawn, base_url, today,
+                            self.preview)
+            count = shard_count(len(site.reviews), self.shard_size)
+            jobs, copies, chrome = site_jobs(site, self.templates, bundles(count))
         writer = SiteWriter(self.out_dir, written, staged)
         indexing = None
         try:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
 import io
 import json
 from collections.abc import Callable, Iterator
@@ -132,25 +133,42 @@ class Parts:
 
     A data file holds every review, but a rebuild after one edit encodes only the edited review's
     part; the others are read from the store (the build cache's, see cache.py) one by one, as
-    the file is written. `used` names the parts each file was last made of, so the store
-    can drop the others. A review without a key (one not built from a record) is always encoded afresh.
+    the file is written. `used` holds the digest of each part each file was last made of: a file
+    whose parts are all as they were (an edit to a letter's text, which no data file holds) is
+    not made again, and the store can drop the parts no file uses. A review without a key (one
+    not built from a record) is always encoded afresh.
     """
 
     def __init__(self, store: Store | None = None) -> None:
         self.store = store or Store(None)
-        self.used: dict[str, set[bytes]] = {}  # file -> the store keys of its parts
+        self.used: dict[str, dict[bytes, bytes]] = {}  # file -> the store key of each part -> its digest
 
-    def each(self, name: str, site: Chrome, reviews: tuple[Review, ...],
-             make: Callable[[Review], str]) -> Iterator[bytes]:
-        """The part of file `name` for each review, encoded, made only where the store lacks it."""
+    def digest(self, name: str, site: Chrome, reviews: tuple[Review, ...]) -> bytes:
+        """A digest of file `name`'s parts, in order; each part not known is made (and stored) now."""
         prefix = f"part\0{name}\0{site.base_url}\0".encode()
-        keys = [prefix + r.key if r.key else b"" for r in reviews]
-        self.used[name] = set(filter(None, keys))
-        for review, key in zip(reviews, keys, strict=True):
-            if (part := self.store.get(key)) is None:
-                part = make(review).encode()
+        known, used = self.used.get(name, {}), {}
+        digest = hashlib.blake2b(name.encode(), digest_size=20)
+        for review in reviews:
+            key = prefix + review.key if review.key else None
+            part_digest = known.get(key) if key else None
+            if part_digest is None:
+                part = PART_MAKERS[name](site, review).encode()
+                part_digest = hashlib.blake2b(part, digest_size=20).digest()
                 if key:
                     self.store.put(key, part)
+            if key:
+                used[key] = part_digest
+            digest.update(part_digest)
+        self.used[name] = used
+        return digest.digest()
+
+    def each(self, name: str, site: Chrome, reviews: tuple[Review, ...]) -> Iterator[bytes]:
+        """The part of file `name` for each review, encoded, made only where the store lacks it."""
+        prefix = f"part\0{name}\0{site.base_url}\0".encode()
+        for review in reviews:
+            key = prefix + review.key if review.key else b""
+            if (part := self.store.get(key) if key else None) is None:
+                part = PART_MAKERS[name](site, review).encode()
             yield part
 
 
@@ -158,9 +176,7 @@ def reviews_json(site: Chrome, reviews: tuple[Review, ...], parts: Parts | None 
     """The site's title, the count, and the reviews, newest first, one per line (in pieces, as written)."""
     head = json.dumps({"title": site.title, "count": len(reviews)}, ensure_ascii=False)[:-1]
     yield f'{head}, "reviews": [\n'.encode()
-    for number, part in enumerate((parts or Parts()).each("reviews.json", site, reviews,
-                                                          lambda r: json.dumps(review_record(site, r),
-                                                                               ensure_ascii=False))):
+    for number, part in enumerate((parts or Parts()).each("reviews.json", site, reviews)):
         yield b",\n" + part if number else part
     yield b"\n]}\n"
 
@@ -228,9 +244,15 @@ def table_csv(table: str) -> Callable[..., bytes]:
     """The producer of one CSV file: its header, then each review's rows, newest review first."""
     def produce(site: Chrome, reviews: tuple[Review, ...], parts: Parts | None = None) -> Iterator[bytes]:
         yield (",".join(f.name for f in TABLES[table].fields) + "\r\n").encode()
-        yield from (parts or Parts()).each(table, site, reviews, lambda r: _csv_rows(table, site, r))
+        yield from (parts or Parts()).each(table, site, reviews)
     produce.__name__ = produce.__qualname__ = "csv_" + table.replace("-", "_").removesuffix(".csv")
     return produce
+
+
+PART_MAKERS: dict[str, Callable[[Chrome, Review], str]] = {  # each data file's part for one review
+    "reviews.json": lambda site, review: json.dumps(review_record(site, review), ensure_ascii=False),
+    **{table: lambda site, review, table=table: _csv_rows(table, site, review) for table in TABLES},  # type: ignore[misc]
+}
 
 
 # JSON Schemas (draft 2020-12), made from the declarations above.

@@ -50,7 +50,8 @@ class Job:
     template: str | None
     context: tuple[tuple[str, Any], ...]
     produce: Callable[..., bytes | Iterable[bytes]] | None = None  # for outputs made without a template
-    parts: bool = False  # `produce` takes the Renderer's export.Parts, to reuse each unchanged review's part
+    parts: bool = False  # `produce` takes the Renderer's export.Parts; its one value, the reviews, is digested
+    # as their parts of the file are (see Parts.digest)
 
     @property
     def url(self) -> str:
@@ -293,8 +294,9 @@ class Renderer:
         todo = []
         seen: dict[int, bytes] = {}
         for job in jobs:
-            basis = (fingerprints.get(job.template) if job.template else None,
-                     chrome_digest + context_digest(job.context, seen))
+            values = self.parts.digest(job.path, chrome, job.context[0][1]) if job.parts else \
+                context_digest(job.context, seen)
+            basis = (fingerprints.get(job.template) if job.template else None, chrome_digest + values)
             if self.done.get(job.path) == basis and job.path in writer.written:
                 writer.keep(job.path)
                 progress.advance()
