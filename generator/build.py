@@ -165,20 +165,24 @@ class Builder:
         progress.stage("Building the reviews")
         with long_lived():
             records = self._with_models(records, vocabulary)
-            withdrawn = [r.facts.slug for r in records if r.facts and r.facts.status == "withdrawn"]
-            site = assemble(values, pages, [r.review(self._store) for r in published], withdrawn, base_url, today,
-                            self.preview)
-            count = shard_count(len(site.reviews), self.shard_size)
-            jobs, copies, chrome = site_jobs(site, self.templates, bundles(count))
+            reviews = [r.review(self._store) for r in records if r.published]
+        chrome, _ = dressed(make_chrome(values, pages, base_url, self.preview), self.templates)
+        count = shard_count(len(reviews), self.shard_size)
         writer = SiteWriter(self.out_dir, written, staged)
         indexing = None
-        try:
-            progress.stage("Rendering pages", len(jobs))
-            done = self._renderer.render([job for job in jobs if is_indexed(job.path)], chrome, progress, writer)
-            if self.search and staged:  # the search index is made from the review pages while the rest renders
+        try:  # each review's page first: the search index is made from them while the rest of the site is built
+            progress.stage("Rendering the review pages", len(reviews))
+            done = self._renderer.render([review_page(review, today) for review in reviews], chrome, progress, writer)
+            if self.search and staged:
                 indexing = self._start_index(writer, shards, count)
-            done |= self._renderer.render([job for job in jobs if not is_indexed(job.path)], chrome, progress,
-                                          writer)
+            progress.stage("Building the lists")
+            with long_lived():
+                withdrawn = [r.facts.slug for r in records if r.facts and r.facts.status == "withdrawn"]
+                site = assemble(values, pages, reviews, withdrawn, base_url, today, self.preview)
+                jobs, copies, _ = site_jobs(site, self.templates, bundles(count))
+            rest = [job for job in jobs if not is_indexed(job.path)]
+            progress.stage("Rendering the other pages", len(rest))
+            done |= self._renderer.render(rest, chrome, progress, writer)
             for copy in copies:
                 writer.copy(copy.path, copy.source)
             indexed = self._finish_index(writer, indexing, progress) if indexing else []
