@@ -4,6 +4,8 @@ A `Builder` keeps what it learned between runs: each review folder's record (rec
 each output was made from, what is on disk and the search shards. A run redoes only what changed
 and writes only what differs: `dhr serve` keeps one Builder for its whole session, and `dhr build`
 restores one from the build cache (cache.py), so a rebuild with nothing changed writes nothing.
+Each review's page is rendered before the lists across reviews are built, so that after a small
+edit the search index is made meanwhile.
 """
 
 from __future__ import annotations
@@ -46,6 +48,7 @@ from .workers import fork_map
 from .write import SiteWriter, still_written
 
 LOCAL_BASE_URL = "http://localhost:8000"
+EARLY_SHARDS = 2  # search shards to re-index, up to which they are indexed while the rest of the site is built
 
 
 @dataclass
@@ -270,7 +273,9 @@ class Builder:
         for old in sorted(index.iterdir() if index.is_dir() else ()):
             if f"pagefind/{old.name}" not in wanted:
                 writer.drop_tree(f"pagefind/{old.name}")
-        return Indexing(writer.source, self.out_dir, outdated, writer.folder()) if outdated else None
+        # more wait for the rendering to end: with both cores busy, running both at once was slower
+        return Indexing(writer.source, self.out_dir, outdated, writer.folder(),
+                        now=len(outdated) <= EARLY_SHARDS) if outdated else None
 
     def _finish_index(self, writer: SiteWriter, indexing: Indexing, progress: Progress) -> list[str]:
         """Wait for the shards being indexed; returns their names."""

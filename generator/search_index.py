@@ -104,12 +104,12 @@ class Indexing:
     Each bundle is written to `place / name`, from a scratch folder of hard links to its pages
     (`source(path)`), made beside `out_dir` and named so that the next build clears any a killed
     build left. At most PARALLEL processes run at once: `finish` starts the others as those end.
-    `background`: Pagefind runs at a low priority (`nice`, where there is one), so that `dhr serve`
-    stays quick to rebuild pages meanwhile.
+    `now`: start them now (else in `finish`). `background`: Pagefind runs at a low priority
+    (`nice`, where there is one), so that `dhr serve` stays quick to rebuild pages meanwhile.
     """
 
     def __init__(self, source: Callable[[str], Path], out_dir: Path, wanted: dict[str, tuple[bytes, list[str]]],
-                 place: Path, background: bool = False) -> None:
+                 place: Path, background: bool = False, now: bool = True) -> None:
         self._source, self._out_dir, self._place = source, out_dir, place
         self.names = sorted(wanted)
         nice = shutil.which("nice") if background else None
@@ -117,10 +117,12 @@ class Indexing:
         self._waiting = list(wanted.items())
         self._running: list[_Run] = []
         self._done: Shards = {}
-        self._start()
+        if now:
+            self._start()
 
     def finish(self) -> Shards:
         """Wait for every shard; returns their records. Raises SearchIndexError."""
+        self._start()
         while self._running:
             for run in [run for run in self._running if run.process.poll() is not None]:
                 self._running.remove(run)
