@@ -139,37 +139,53 @@ class Parts:
     not built from a record) is always encoded afresh.
     """
 
+    AHEAD = 100  # parts of a file made before the file is known to change (see `digest`)
+
     def __init__(self, store: Store | None = None) -> None:
         self.store = store or Store(None)
         self.used: dict[str, dict[bytes, bytes]] = {}  # file -> the store key of each part -> its digest
 
-    def digest(self, name: str, site: Chrome, reviews: tuple[Review, ...]) -> bytes:
-        """A digest of file `name`'s parts, in order; each part not known is made (and stored) now."""
-        prefix = f"part\0{name}\0{site.base_url}\0".encode()
-        known, used = self.used.get(name, {}), {}
+    def digest(self, name: str, site: Chrome, reviews: tuple[Review, ...]) -> bytes | None:
+        """A digest of file `name`'s parts, in order, or None when more than AHEAD are not known.
+
+        Those few are made (and stored) now; many (a first build) are made as the file is written,
+        while the workers render pages, and known after.
+        """
+        keys = self._keys(name, site, reviews)
+        known = self.used.get(name, {})
+        missing = [(key, review) for key, review in zip(keys, reviews, strict=True) if key not in known]
+        if len(missing) > self.AHEAD:
+            return None
+        made = {key: self._make(name, site, review, key)[1] for key, review in missing}
         digest = hashlib.blake2b(name.encode(), digest_size=20)
-        for review in reviews:
-            key = prefix + review.key if review.key else None
-            part_digest = known.get(key) if key else None
-            if part_digest is None:
-                part = PART_MAKERS[name](site, review).encode()
-                part_digest = hashlib.blake2b(part, digest_size=20).digest()
-                if key:
-                    self.store.put(key, part)
-            if key:
-                used[key] = part_digest
-            digest.update(part_digest)
-        self.used[name] = used
+        for key in keys:
+            digest.update(made[key] if key in made else known[key])
+        self.used[name] = {key: made[key] if key in made else known[key] for key in keys if key}
         return digest.digest()
 
     def each(self, name: str, site: Chrome, reviews: tuple[Review, ...]) -> Iterator[bytes]:
         """The part of file `name` for each review, encoded, made only where the store lacks it."""
-        prefix = f"part\0{name}\0{site.base_url}\0".encode()
-        for review in reviews:
-            key = prefix + review.key if review.key else b""
-            if (part := self.store.get(key) if key else None) is None:
-                part = PART_MAKERS[name](site, review).encode()
+        known, used = self.used.get(name, {}), {}
+        for key, review in zip(self._keys(name, site, reviews), reviews, strict=True):
+            part = self.store.get(key) if key in known else None
+            if part is None:
+                part, used[key] = self._make(name, site, review, key)
+            else:
+                used[key] = known[key]
             yield part
+        self.used[name] = {key: digest for key, digest in used.items() if key}
+
+    @staticmethod
+    def _keys(name: str, site: Chrome, reviews: tuple[Review, ...]) -> list[bytes]:
+        prefix = f"part\0{name}\0{site.base_url}\0".encode()
+        return [prefix + review.key if review.key else b"" for review in reviews]
+
+    def _make(self, name: str, site: Chrome, review: Review, key: bytes) -> tuple[bytes, bytes]:
+        """A review's part, encoded (and stored when it has a key), and its digest."""
+        part = PART_MAKERS[name](site, review).encode()
+        if key:
+            self.store.put(key, part)
+        return part, hashlib.blake2b(part, digest_size=20).digest()
 
 
 def reviews_json(site: Chrome, reviews: tuple[Review, ...], parts: Parts | None = None) -> Iterator[bytes]:

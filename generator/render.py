@@ -296,6 +296,9 @@ class Renderer:
         for job in jobs:
             values = self.parts.digest(job.path, chrome, job.context[0][1]) if job.parts else \
                 context_digest(job.context, seen)
+            if values is None:  # a data file whose parts are known once it is made: its basis is set then
+                todo.append(job)
+                continue
             basis = (fingerprints.get(job.template) if job.template else None, chrome_digest + values)
             if self.done.get(job.path) == basis and job.path in writer.written:
                 writer.keep(job.path)
@@ -322,6 +325,9 @@ class Renderer:
             for job in todo:
                 if job.produce:
                     writer.put(job.path, self._make(job, chrome))
+                    if job.path not in done:
+                        done[job.path] = (None, chrome_digest + self.parts.digest(job.path, chrome,  # type: ignore[operator]
+                                                                                 job.context[0][1]))
                     progress.advance()
             for job, (token, wrote) in zip(pages, made, strict=True):
                 writer.record(job.path, token, wrote)

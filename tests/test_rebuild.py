@@ -12,7 +12,7 @@ import pytest
 from conftest import TEMPLATES, TODAY, ContentTree
 
 from generator import build as build_module
-from generator import workers, write
+from generator import export, workers, write
 from generator.build import Builder
 from generator.problems import ContentError
 
@@ -57,6 +57,18 @@ def test_editing_a_letters_text_renders_its_review_page_and_the_data(tree: Conte
                (tree.root / "reviews/alice/letter-2024-08-07.md").read_text().replace("First point.", "New point."))
     assert _rerun(builder) == [  # only the data files holding the points are made again
         "feedback-points.csv", "learning/coercive-control/index.html", "reviews.json", "reviews/alice/index.html"]
+
+
+def test_data_files_made_before_their_parts_are_known_are_kept_once_they_are(tree: ContentTree, tmp_path: Path,
+                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(export.Parts, "AHEAD", 0)  # as in a first build of many reviews: each part is made once
+    tree.review(BOB, slug="bob")  # the file is written, beside the workers
+    tree.write("reviews/bob/letter-2023-01-10.md", "---\ndate: 2023-01-10\noutcome: publish\n---\nBob's letter.\n")
+    builder = Builder(tree.root, TEMPLATES, tmp_path / "site", search=False, today=TODAY)
+    assert "reviews.json" in builder.run().rendered
+    assert _rerun(builder) == []
+    tree.write("reviews/bob/letter-2023-01-10.md", "---\ndate: 2023-01-10\noutcome: publish\n---\nBob's text.\n")
+    assert _rerun(builder) == sorted(["reviews/bob/index.html", "reviews.json", *export.TABLES])  # made, unknown
 
 
 def test_changing_an_outcome_renders_the_lists_that_show_it(tree: ContentTree, builder: Builder) -> None:
