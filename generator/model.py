@@ -8,6 +8,7 @@ incremental rebuild compares them to decide what must be rendered again.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass, fields, replace
 from functools import cached_property
 from pathlib import Path
@@ -82,6 +83,7 @@ class Entry(Packed):
     outcome_label: str
     themes: tuple[str, ...]
     letters: int
+    key: bytes = b""  # a digest of the values above, which stands for them (see render.context_digest)
 
 
 @dataclass(frozen=True)
@@ -138,8 +140,9 @@ class Review:
 
     @cached_property
     def entry(self) -> Entry:
-        return Entry(self.url, self.title, self.csp, self.year, self.date, self.death, self.latest.outcome_label,
-                     tuple(t.name for t in self.themes), len(self.letters))
+        values = (self.url, self.title, self.csp, self.year, self.date, self.death, self.latest.outcome_label,
+                  tuple(t.name for t in self.themes), len(self.letters))
+        return Entry(*values, hashlib.blake2b(repr(values).encode(), digest_size=20).digest())
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ import jinja2
 from . import deploy, export
 from .deploy import fingerprinted
 from .learning import Facet, Item, Tally
-from .model import Chrome, Review, Site
+from .model import Chrome, Entry, Review, Site
 from .progress import Progress
 from .templating import Uses, clear, environment, template_error_place, template_fingerprints
 from .workers import PARALLEL_FROM, fork_map
@@ -30,7 +30,7 @@ REPO_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 Crumbs = tuple[tuple[str, str], ...]
 HOME: Crumbs = (("Home", "/"),)
 REVIEW_CRUMBS: Crumbs = (*HOME, ("All reviews", "/reviews/"))  # one tuple for every review page: digested once
-KEYED = (Review, Item)  # values that stand for themselves by their key (see context_digest)
+KEYED = {Review, Item, Entry}  # values that stand for themselves by their key (see context_digest)
 PLAIN = {str, int, bool, type(None), dt.date}  # values that a digest takes as they are written (their repr)
 
 
@@ -228,7 +228,8 @@ Fingerprint = tuple[bytes | None, bytes]  # the template's closure and the value
 
 
 def context_digest(context: tuple[tuple[str, Any], ...], seen: dict[int, bytes] | None = None) -> bytes:
-    """A digest of a job's values; a review built from a record (and each item of it) stands for itself by its key.
+    """A digest of a job's values, pickled; wherever it is in them, a review or an item built from a record
+    stands for itself by its key, and an entry by the digest of its values.
 
     `seen` keeps each value's digest by its identity, for values many jobs share (the filters of
     every list page); the caller keeps those values alive while it uses `seen`.
@@ -239,16 +240,30 @@ def context_digest(context: tuple[tuple[str, Any], ...], seen: dict[int, bytes] 
         digest.update(name.encode() + b"\0")
         if type(value) in PLAIN:
             digest.update(repr(value).encode() + b"\0")
-        elif isinstance(value, Review) and value.key:
-            digest.update(value.key)
-        elif isinstance(value, tuple) and value and all(isinstance(v, KEYED) for v in value) and all(
-                keys := [v.key for v in value]):
-            digest.update(b"".join(keys))
-        else:
-            if id(value) not in seen:
-                seen[id(value)] = hashlib.blake2b(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)).digest()
-            digest.update(seen[id(value)])
+            continue
+        if id(value) not in seen:
+            pickled = _Digest()
+            _ByKey(pickled, protocol=pickle.HIGHEST_PROTOCOL).dump(value)
+            seen[id(value)] = pickled.digest.digest()
+        digest.update(seen[id(value)])
     return digest.digest()
+
+
+class _Digest:
+    """A file that digests what is written to it."""
+
+    def __init__(self) -> None:
+        self.digest = hashlib.blake2b(digest_size=20)
+
+    def write(self, data: bytes) -> None:
+        self.digest.update(data)
+
+
+class _ByKey(pickle.Pickler):
+    """Pickles each object that has a key as its key (see context_digest)."""
+
+    def persistent_id(self, obj: Any) -> bytes | None:
+        return obj.key or None if type(obj) in KEYED else None
 
 
 class Writer(Protocol):

@@ -45,7 +45,10 @@ def _recover(out_dir: Path) -> None:
     if olds and not out_dir.exists():
         olds.pop().rename(out_dir)
     for leftover in out_dir.parent.glob(f".{out_dir.name}.*"):
-        shutil.rmtree(leftover, ignore_errors=True)
+        if leftover.is_dir() and not leftover.is_symlink():
+            shutil.rmtree(leftover, ignore_errors=True)
+        else:  # a data file being written in pieces
+            leftover.unlink(missing_ok=True)
 
 
 def _swap(stage: Path, out_dir: Path) -> None:

@@ -48,6 +48,7 @@ def test_a_failure_leaves_the_old_site_and_no_leftovers(tmp_path: Path) -> None:
 def test_leftovers_of_a_killed_build_are_cleared(tmp_path: Path) -> None:
     (tmp_path / ".site.build-abc123").mkdir()
     (tmp_path / ".site.build-abc123/half.html").write_text("half")
+    (tmp_path / ".site.piece-def456").write_text('{"reviews": [')  # a data file being written in pieces
     _build(tmp_path / "site", {"index.html": b"new"})
     assert [p.name for p in tmp_path.iterdir()] == ["site"]
 
