@@ -273,7 +273,7 @@ class Builder:
         for old in sorted(index.iterdir() if index.is_dir() else ()):
             if f"pagefind/{old.name}" not in wanted:
                 writer.drop_tree(f"pagefind/{old.name}")
-        # more wait for the rendering to end: with both cores busy, running both at once was slower
+        # (more wait for the rendering to end: with both cores busy, running both at once was slower)
         return Indexing(writer.source, self.out_dir, outdated, writer.folder(),
                         now=len(outdated) <= EARLY_SHARDS) if outdated else None
 

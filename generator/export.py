@@ -153,15 +153,12 @@ class Parts:
         """
         keys = self._keys(name, site, reviews)
         known = self.used.get(name, {})
-        missing = [(key, review) for key, review in zip(keys, reviews, strict=True) if key not in known]
-        if len(missing) > self.AHEAD:
+        if sum(1 for key in keys if key not in known) > self.AHEAD:
             return None
-        made = {key: self._make(name, site, review, key)[1] for key, review in missing}
-        digest = hashlib.blake2b(name.encode(), digest_size=20)
-        for key in keys:
-            digest.update(made[key] if key in made else known[key])
-        self.used[name] = {key: made[key] if key in made else known[key] for key in keys if key}
-        return digest.digest()
+        digests = [known[key] if key in known else self._make(name, site, review, key)[1]
+                   for key, review in zip(keys, reviews, strict=True)]
+        self.used[name] = {key: digest for key, digest in zip(keys, digests, strict=True) if key}
+        return hashlib.blake2b(name.encode() + b"".join(digests), digest_size=20).digest()
 
     def each(self, name: str, site: Chrome, reviews: tuple[Review, ...]) -> Iterator[bytes]:
         """The part of file `name` for each review, encoded, made only where the store lacks it."""

@@ -5,10 +5,11 @@ from __future__ import annotations
 import csv
 import io
 import json
+from dataclasses import replace
 
 from conftest import TODAY, ContentTree
 
-from generator.export import TABLES, reviews_json, table_csv
+from generator.export import TABLES, Parts, reviews_json, table_csv
 from generator.model import build_model
 
 
@@ -25,3 +26,19 @@ def test_json_and_csv_describe_each_published_review(tree: ContentTree) -> None:
     assert list(row) == [f.name for f in TABLES["reviews.csv"].fields]
     assert row["title"] == "'=HYPERLINK(\"x\")"  # never run as a spreadsheet formula
     assert row["themes"] == "MARAC; mental health" and row["latest_outcome"] == "publish"
+
+
+def test_a_data_files_digest_follows_its_parts_and_their_order(tree: ContentTree) -> None:
+    tree.review("title: Alice\ncsp: Test\nstatus: published\n")
+    tree.review("title: Bob\ncsp: Test\nstatus: published\npublished: 2023-05-01\n", slug="bob")
+    tree.write("reviews/bob/letter-2023-01-10.md", "---\ndate: 2023-01-10\noutcome: publish\n---\nBob's letter.\n")
+    content, _ = tree.check()
+    site = build_model(content, "https://dhr.example.org", TODAY)  # reviews without keys: encoded each time
+    first, second = site.reviews
+    parts = Parts()
+    both = parts.digest("reviews.csv", site.chrome, (first, second))
+    assert both == parts.digest("reviews.csv", site.chrome, (first, second))
+    assert both != parts.digest("reviews.csv", site.chrome, (second, first))
+    assert both != parts.digest("reviews.csv", site.chrome, (first, first))
+    assert both != parts.digest("reviews.csv", site.chrome, (second, second))
+    assert parts.digest("reviews.csv", replace(site.chrome, base_url="https://other.example"), (first, second)) != both
