@@ -224,13 +224,14 @@ def _write(path: Path, value: dict[str, Any]) -> None:
         with os.fdopen(handle, "wb") as file:  # its names, then each value: a dict in pieces, any other whole.
             pickle.dump(list(value), file)  # A pickler's memo holds every object it wrote: it then never holds
             for item in value.values():  # more than one piece's
-                pieces = -(-len(item) // PIECE) if isinstance(item, dict) else 0
-                pickle.dump(pieces, file)
-                if not pieces:
+                if isinstance(item, dict) and item:
+                    pieces, items = -(-len(item) // PIECE), iter(item.items())
+                    pickle.dump(pieces, file)
+                    for _ in range(pieces):
+                        pickle.dump(dict(islice(items, PIECE)), file, protocol=pickle.HIGHEST_PROTOCOL)
+                else:
+                    pickle.dump(0, file)
                     pickle.dump(item, file, protocol=pickle.HIGHEST_PROTOCOL)
-                items = iter(item.items()) if pieces else iter(())
-                for _ in range(pieces):
-                    pickle.dump(dict(islice(items, PIECE)), file, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
