@@ -26,7 +26,7 @@ from typing import Any
 
 from . import cache
 from .load import PLAN_NAMES, FileCache, FileDigests, load_content, load_settings, walk_reviews
-from .model import Review, assemble, make_chrome
+from .model import Chrome, Review, assemble, make_chrome
 from .problems import ContentError, Problems
 from .progress import Progress
 from .records import Record, folder_key, make_record, store_keys
@@ -169,7 +169,7 @@ class Builder:
         with long_lived():
             records = self._with_models(records, vocabulary)
             reviews = [r.review(self._store) for r in records if r.published]
-        chrome, _ = dressed(make_chrome(values, pages, base_url, self.preview), self.templates)
+        chrome = self._chrome(values, pages, base_url)
         count = shard_count(len(reviews), self.shard_size)
         writer = SiteWriter(self.out_dir, written, staged)
         indexing = None
@@ -212,7 +212,7 @@ class Builder:
                    if f in self._records and self._records[f].published]
         if not reviews:
             return
-        chrome, _ = dressed(make_chrome(values, pages, base_url, self.preview), self.templates)
+        chrome = self._chrome(values, pages, base_url)
         jobs = [review_page(review, today) for review in reviews]
         writer = SiteWriter(self.out_dir, {j.path: self._written[j.path] for j in jobs if j.path in self._written},
                             staged=False)
@@ -220,6 +220,10 @@ class Builder:
         writer.finish()
         self._written.update(writer.written)
         self._renderer.done.update(done)
+
+    def _chrome(self, values: dict[str, Any], pages: list[Any], base_url: str) -> Chrome:
+        """What every page shows around its content, with the assets' fingerprinted addresses."""
+        return dressed(make_chrome(values, pages, base_url, self.preview), self.templates)[0]
 
     def _read_reviews(self, vocabulary: Vocabulary, problems: Problems, edited: set[Path] | None) -> list[Record]:
         """Every review folder's record, made again only where its files or documents changed."""
