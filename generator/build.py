@@ -235,15 +235,15 @@ class Builder:
             look_at = {folder: self._folders[folder] for folder in {str(p.parent) for p in edited}}
         stale = []  # the folders to make records of: each worker reads its folders' files (not held here)
         for folder, names in look_at.items():
-            digests = {name: self._digests.digest(f"{folder}/{name}")[0] for name in names}
-            key = folder_key(cache.generator_version(), vocabulary, digests)
-            record = self._records.get(folder)
-            if record is None or not record.is_current(key):
+            record = self._records.get(folder)  # none: a new folder, whose worker digests its files as it reads them
+            if record is None or not record.is_current(folder_key(cache.generator_version(), vocabulary, {
+                    name: self._digests.digest(f"{folder}/{name}")[0] for name in names})):
                 stale.append((folder, names, vocabulary))
         for folder in set(self._records) - set(self._folders):
             del self._records[folder]
         with fork_map(_make_record, stale) as made:
-            for folder, record in made:
+            for folder, record, digested in made:
+                self._digests.entries.update(digested)
                 if record.data is not None:  # its models, pickled: into the store, not kept here
                     for store_key, data in zip(store_keys(record.model), record.data, strict=True):  # type: ignore[arg-type]
                         self._store.put(store_key, data)
@@ -356,17 +356,16 @@ class Builder:
                                      "store": self._store.index})
 
 
-def _make_record(args: tuple[str, list[str], Vocabulary]) -> tuple[str, Record]:
-    """A folder's record, from its files as they are now, keyed by those bytes (a file edited since it was
-    digested here is seen changed by the next run, and its record made again)."""
+def _make_record(args: tuple[str, list[str], Vocabulary]) -> tuple[str, Record, dict[str, Any]]:
+    """A folder's record, from its files as they are now, keyed by those bytes, and their FileDigests entries
+    (a file edited since it was digested here is seen changed by the next run, and its record made again)."""
     folder, names, vocabulary = args
-    files = {}
+    digested = FileDigests()
+    files, digests = {}, {}
     for name in names:
-        with open(f"{folder}/{name}", "rb") as file:
-            files[name] = file.read()
-    digests = {name: hashlib.blake2b(data, digest_size=20).digest() for name, data in files.items()}
-    return folder, make_record(Path(folder), files, folder_key(cache.generator_version(), vocabulary, digests),
-                               vocabulary)
+        digests[name], files[name] = digested.digest(f"{folder}/{name}")  # none known yet: each file is read
+    key = folder_key(cache.generator_version(), vocabulary, digests)
+    return folder, make_record(Path(folder), files, key, vocabulary), digested.entries  # type: ignore[arg-type]
 
 
 def build(content_dir: Path, out_dir: Path, templates: Path, base_url: str | None = None, strict: bool = False,

@@ -15,19 +15,42 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from fnmatch import fnmatch
 from pathlib import Path
+from typing import Any
 
 import yaml
 
 from .problems import Problem, Problems
 
 try:
-    from yaml import CSafeLoader as _Loader
+    from yaml import CSafeLoader as _SafeLoader
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+    from yaml import SafeLoader as _SafeLoader  # type: ignore[assignment]
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 PLAN_NAMES = ("action-plan.yaml", "action-plan.md")  # a review's action plan: YAML, or front matter and Markdown
 _STANDARD_TAGS = {f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map")}
+_PLAIN_TAGS = {yaml.ScalarNode: "tag:yaml.org,2002:str", yaml.SequenceNode: "tag:yaml.org,2002:seq",
+               yaml.MappingNode: "tag:yaml.org,2002:map"}
+
+
+class _Loader(_SafeLoader):  # type: ignore[misc,valid-type]
+    """The safe loader, composing nodes without guessing each plain value's type (int, date, ...).
+
+    The schema reads every value from its text, so the only tags that matter are those written
+    out (`!name`, never resolved) and YAML's merge and value keys (`<<`, `=`), which are refused;
+    guessing the others was a tenth of reading a review.
+    """
+
+    def resolve(self, kind: type[yaml.Node], value: Any, implicit: tuple[bool, bool]) -> str:
+        if kind is yaml.ScalarNode and implicit[0] and value in ("<<", "="):
+            return super().resolve(kind, value, implicit)  # type: ignore[no-any-return]
+        return _PLAIN_TAGS[kind]
+
+    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+        """No path resolvers are added, so there is no path to follow."""
+
+    def ascend_resolver(self) -> None:
+        """As descend_resolver."""
 
 
 @dataclass

@@ -7,12 +7,14 @@ lists as the panel's feedback points, each with a permanent anchor.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 from xml.etree.ElementTree import Element
 
 import markdown
 import nh3
 from markdown.extensions import Extension
-from markdown.treeprocessors import Treeprocessor
+from markdown.treeprocessors import InlineProcessor, Treeprocessor
+from markdown.util import Registry
 
 from .cache import Packed
 
@@ -22,6 +24,16 @@ ALLOWED_TAGS = {
 }
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "li": {"id"}, "th": {"align"}, "td": {"align"}}
 URL_SCHEMES = {"http", "https", "mailto"}
+# Python-Markdown's inline patterns and block processors, each with the text it cannot match without
+# (any of). A document is offered only those it could match, which gives the same HTML: trying
+# every inline pattern on every run of text was half of Markdown's time. Those not named are always offered.
+INLINE_NEEDS = {
+    "backtick": ("`",), "escape": ("\\",), "reference": ("[",), "link": ("[",), "short_reference": ("[",),
+    "image_link": ("![",), "image_reference": ("![",), "short_image_ref": ("![",), "autolink": ("<",),
+    "automail": ("<",), "html": ("<",), "entity": ("&",), "linebreak": ("  \n",), "em_strong": ("*", "_"),
+    "em_strong2": ("_",), "not_strong": ("*", "_"),
+}
+BLOCK_NEEDS = {"quote": (">",), "reference": ("[",), "table": ("|",)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +80,20 @@ class _ShapeExtension(Extension):
 
 _md = markdown.Markdown(extensions=["sane_lists", "tables", _ShapeExtension()], output_format="html")
 _shape: _Shape = _md.treeprocessors["dhr-shape"]  # type: ignore[assignment]
+_inline: InlineProcessor = _md.treeprocessors["inline"]  # type: ignore[assignment]
+_all_patterns, _all_blocks = _md.inlinePatterns, _md.parser.blockprocessors
+_offered: dict[tuple[int, frozenset[str]], Registry[Any]] = {}  # by the registry's id and the names left out
+
+
+def _offer(registry: Registry[Any], needs: dict[str, tuple[str, ...]], text: str) -> Registry[Any]:
+    """The members of `registry` (in their order) that could match somewhere in `text`."""
+    absent = frozenset(name for name, marks in needs.items() if not any(mark in text for mark in marks))
+    if (id(registry), absent) not in _offered:
+        offered = registry[:]
+        for name in absent:
+            offered.deregister(name, strict=False)
+        _offered[(id(registry), absent)] = offered
+    return _offered[(id(registry), absent)]
 
 
 def render(text: str, base_level: int = 2, anchor_prefix: str = "") -> Rendered:
@@ -75,6 +101,8 @@ def render(text: str, base_level: int = 2, anchor_prefix: str = "") -> Rendered:
     _md.reset()
     _shape.base_level = base_level
     _shape.anchor_prefix = anchor_prefix
+    _inline.inlinePatterns = _offer(_all_patterns, INLINE_NEEDS, text)
+    _md.parser.blockprocessors = _offer(_all_blocks, BLOCK_NEEDS, text)
     html = _md.convert(text)
     return Rendered(sanitise(html), tuple(_shape.points))
 

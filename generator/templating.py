@@ -8,6 +8,7 @@ keep a block that many pages show alike with `{% cache key, ... %}...{% endcache
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import itertools
 import traceback
@@ -42,6 +43,7 @@ def page_url(number: int, base: str = "/reviews/") -> str:
     return base if number == 1 else f"{base}page/{number}/"
 
 
+@functools.lru_cache(maxsize=4096)  # the pages show a few thousand dates, each many times
 def long_date(value: dt.date | str | None) -> str:
     """7 August 2024; a month-only value as 'June 2024'."""
     if value is None:
@@ -67,8 +69,9 @@ class FragmentCache(Extension):
 
     For a block that many pages show alike, such as a recommendation, which is listed on the pages
     of its agency, status, scope and themes. The key must name everything the body shows (an
-    item's key stands for its review's content). The cache is emptied before every build
-    (`clear`), so nothing outlives the content, the date or the templates it was made from.
+    item's key stands for its review's content), except the chrome (`site`), which is the same
+    on every page of a build: the footer's key is only its name. The cache is emptied before
+    every build (`clear`), so nothing outlives the content, the date or the templates it was made from.
     """
 
     tags: ClassVar[set[str]] = {"cache"}

@@ -90,6 +90,14 @@ def test_python_tags_are_refused(tmp_path: Path) -> None:
                         "allowed; remove the '!' tag and write a plain value"]
 
 
+def test_values_are_read_as_written_and_yamls_merge_and_value_keys_are_refused(tmp_path: Path) -> None:
+    """Plain values are not typed by the loader (the schema reads their text), but `<<` and `=` still are."""
+    source, problems = _read(tmp_path, b"---\ntitle: 2024-01-01\nyear: 0x10\na: <<\nb: =\nc: '<<'\n---\n")
+    assert problems == [f"{line}: front matter: the YAML tag 'tag:yaml.org,2002:{tag}' is not allowed; remove the "
+                        "'!' tag and write a plain value" for line, tag in ((4, "merge"), (5, "value"))]
+    assert [source.meta.entries[key].value.text for key in ("title", "year", "c")] == ["2024-01-01", "0x10", "<<"]
+
+
 def test_invalid_utf8_names_its_line(tmp_path: Path) -> None:
     _, problems = _read(tmp_path, b"---\ntitle: A\n---\nfine\nbad \xff byte\n")
     assert problems == ["5: file: the file is not valid UTF-8 text; save it again with UTF-8 encoding"]

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import itertools
+
+import markdown
 import pytest
 
+from generator import markup
 from generator.markup import Point, render
 
 
@@ -61,3 +65,49 @@ def test_a_summary_has_no_feedback_points() -> None:
 def test_each_render_starts_afresh() -> None:
     render("- a\n- b\n", anchor_prefix="letter-2020-01-01")
     assert render("- c\n", anchor_prefix="letter-2021-01-01").points == (Point(1, "c", "letter-2021-01-01-point-1"),)
+
+
+RICH = [  # a line (or block) for each construct that a pruned pattern or block processor would handle
+    "Some `code` and \\*escaped\\* marks.",
+    "A [link](https://example.org/a) and a [reference][ref].",
+    "[ref]: https://example.org/ref",
+    "An image ![alt](https://example.org/i.png) and ![ref image][ref].",
+    "Mail <someone@example.org> or visit <https://example.org>.",
+    "Inline <abbr title=\"Domestic Homicide Review\">DHR</abbr> &amp; &#169; entities.",
+    "A line ending in two spaces  \nthen the next.",
+    "Some *emphasis*, **strong** and _underscored_ __words__.",
+    "> A quotation from the report.",
+    "| Agency | Status |\n| --- | --- |\n| Police | Complete |",
+    "## A heading",
+    "- a point with *emphasis*\n- a point with [a link](https://example.org)",
+    "1. first\n2. second",
+    "Plain words only.",
+]
+
+
+def _reference(text: str, base_level: int, anchor_prefix: str) -> tuple[str, tuple[Point, ...]]:
+    """What a fresh Python-Markdown, offered every pattern and block processor, makes of `text`."""
+    md = markdown.Markdown(extensions=["sane_lists", "tables", markup._ShapeExtension()], output_format="html")
+    shape = md.treeprocessors["dhr-shape"]
+    shape.base_level, shape.anchor_prefix = base_level, anchor_prefix
+    return markup.sanitise(md.convert(text)), tuple(shape.points)
+
+
+@pytest.mark.parametrize("text", [
+    *RICH,
+    "\n\n".join(RICH),
+    *("\n\n".join(pair) for pair in itertools.combinations(RICH, 2)),
+])
+def test_offering_only_what_could_match_changes_nothing(text: str) -> None:
+    """Patterns and block processors left out for lack of their marks give exactly the HTML of them all."""
+    rendered = render(text, 3, "letter-2024-01-01")
+    assert (rendered.html, rendered.points) == _reference(text, 3, "letter-2024-01-01")
+
+
+def test_plain_text_is_offered_few_patterns_and_every_pruned_name_is_python_markdowns() -> None:
+    """A rename in Python-Markdown would silently stop the pruning (never change the output): caught here."""
+    plain = "Plain words only."
+    assert len(markup._offer(markup._all_patterns, markup.INLINE_NEEDS, plain)) < 3
+    assert len(markup._offer(markup._all_blocks, markup.BLOCK_NEEDS, plain)) == len(markup._all_blocks) - 3
+    older = {"em_strong2", "not_strong"}  # names older Python-Markdown releases gave its emphasis patterns
+    assert all(name in markup._all_patterns for name in markup.INLINE_NEEDS if name not in older)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import hashlib
 import itertools
 import json
 import shutil
@@ -50,6 +51,14 @@ def _rerun(builder: Builder) -> list[str]:
 
 def test_nothing_changed_renders_nothing(builder: Builder) -> None:
     assert _rerun(builder) == []
+
+
+def test_the_files_read_for_new_folders_are_digested_once_by_their_worker(builder: Builder) -> None:
+    """A new folder's files are read and digested where its record is made, and the next run trusts that."""
+    files = sorted(f"{folder}/{name}" for folder, names in builder._folders.items() for name in names)
+    assert len(files) == 4 and sorted(builder._digests.entries) == files  # each folder's review and letter
+    assert all(entry[2] == hashlib.blake2b(Path(path).read_bytes(), digest_size=20).digest()
+               for path, entry in builder._digests.entries.items())
 
 
 def test_editing_a_letters_text_renders_its_review_page_and_the_data(tree: ContentTree, builder: Builder) -> None:
