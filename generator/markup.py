@@ -82,17 +82,20 @@ _md = markdown.Markdown(extensions=["sane_lists", "tables", _ShapeExtension()], 
 _shape: _Shape = _md.treeprocessors["dhr-shape"]  # type: ignore[assignment]
 _inline: InlineProcessor = _md.treeprocessors["inline"]  # type: ignore[assignment]
 _all_patterns, _all_blocks = _md.inlinePatterns, _md.parser.blockprocessors
-_offered: dict[tuple[int, frozenset[str]], Registry[Any]] = {}  # by the registry's id and the names left out
+_offered: dict[tuple[int, frozenset[str]], tuple[Any, ...]] = {}  # by the registry's id and the names left out
 
 
-def _offer(registry: Registry[Any], needs: dict[str, tuple[str, ...]], text: str) -> Registry[Any]:
-    """The members of `registry` (in their order) that could match somewhere in `text`."""
+def _offer(registry: Registry[Any], needs: dict[str, tuple[str, ...]], text: str) -> tuple[Any, ...]:
+    """The members of `registry` that could match somewhere in `text`, in their order.
+
+    A tuple: Python-Markdown only iterates, counts and indexes them, which a Registry does in Python.
+    """
     absent = frozenset(name for name, marks in needs.items() if not any(mark in text for mark in marks))
     if (id(registry), absent) not in _offered:
         offered = registry[:]
         for name in absent:
             offered.deregister(name, strict=False)
-        _offered[(id(registry), absent)] = offered
+        _offered[(id(registry), absent)] = tuple(offered)
     return _offered[(id(registry), absent)]
 
 
@@ -101,8 +104,8 @@ def render(text: str, base_level: int = 2, anchor_prefix: str = "") -> Rendered:
     _md.reset()
     _shape.base_level = base_level
     _shape.anchor_prefix = anchor_prefix
-    _inline.inlinePatterns = _offer(_all_patterns, INLINE_NEEDS, text)
-    _md.parser.blockprocessors = _offer(_all_blocks, BLOCK_NEEDS, text)
+    _inline.inlinePatterns = _offer(_all_patterns, INLINE_NEEDS, text)  # type: ignore[assignment]
+    _md.parser.blockprocessors = _offer(_all_blocks, BLOCK_NEEDS, text)  # type: ignore[assignment]
     html = _md.convert(text)
     return Rendered(sanitise(html), tuple(_shape.points))
 
