@@ -34,6 +34,7 @@ INLINE_NEEDS = {
     "em_strong2": ("_",), "not_strong": ("*", "_"),
 }
 BLOCK_NEEDS = {"quote": (">",), "reference": ("[",), "table": ("|",)}
+MARKS = frozenset(mark for needs in (INLINE_NEEDS, BLOCK_NEEDS) for marks in needs.values() for mark in marks)
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,12 +86,12 @@ _all_patterns, _all_blocks = _md.inlinePatterns, _md.parser.blockprocessors
 _offered: dict[tuple[int, frozenset[str]], tuple[Any, ...]] = {}  # by the registry's id and the names left out
 
 
-def _offer(registry: Registry[Any], needs: dict[str, tuple[str, ...]], text: str) -> tuple[Any, ...]:
-    """The members of `registry` that could match somewhere in `text`, in their order.
+def _offer(registry: Registry[Any], needs: dict[str, tuple[str, ...]], present: frozenset[str]) -> tuple[Any, ...]:
+    """The members of `registry` that could match in a text with the `present` MARKS, in their order.
 
     A tuple: Python-Markdown only iterates, counts and indexes them, which a Registry does in Python.
     """
-    absent = frozenset(name for name, marks in needs.items() if not any(mark in text for mark in marks))
+    absent = frozenset(name for name, marks in needs.items() if present.isdisjoint(marks))
     if (id(registry), absent) not in _offered:
         offered = registry[:]
         for name in absent:
@@ -104,8 +105,9 @@ def render(text: str, base_level: int = 2, anchor_prefix: str = "") -> Rendered:
     _md.reset()
     _shape.base_level = base_level
     _shape.anchor_prefix = anchor_prefix
-    _inline.inlinePatterns = _offer(_all_patterns, INLINE_NEEDS, text)  # type: ignore[assignment]
-    _md.parser.blockprocessors = _offer(_all_blocks, BLOCK_NEEDS, text)  # type: ignore[assignment]
+    present = frozenset(mark for mark in MARKS if mark in text)
+    _inline.inlinePatterns = _offer(_all_patterns, INLINE_NEEDS, present)  # type: ignore[assignment]
+    _md.parser.blockprocessors = _offer(_all_blocks, BLOCK_NEEDS, present)  # type: ignore[assignment]
     html = _md.convert(text)
     return Rendered(sanitise(html), tuple(_shape.points))
 

@@ -106,8 +106,8 @@ def test_offering_only_what_could_match_changes_nothing(text: str) -> None:
 
 def test_plain_text_is_offered_few_patterns_and_every_pruned_name_is_python_markdowns() -> None:
     """A rename in Python-Markdown would silently stop the pruning (never change the output): caught here."""
-    plain = "Plain words only."
-    assert len(markup._offer(markup._all_patterns, markup.INLINE_NEEDS, plain)) < 3
-    assert len(markup._offer(markup._all_blocks, markup.BLOCK_NEEDS, plain)) == len(markup._all_blocks) - 3
+    none: frozenset[str] = frozenset()  # the marks in "Plain words only."
+    assert len(markup._offer(markup._all_patterns, markup.INLINE_NEEDS, none)) < 3
+    assert len(markup._offer(markup._all_blocks, markup.BLOCK_NEEDS, none)) == len(markup._all_blocks) - 3
     older = {"em_strong2", "not_strong"}  # names older Python-Markdown releases gave its emphasis patterns
     assert all(name in markup._all_patterns for name in markup.INLINE_NEEDS if name not in older)
