@@ -277,7 +277,8 @@ class Builder:
         for old in sorted(index.iterdir() if index.is_dir() else ()):
             if f"pagefind/{old.name}" not in wanted:
                 writer.drop_tree(f"pagefind/{old.name}")
-        # (more wait for the rendering to end: with both cores busy, running both at once was slower)
+        # Up to EARLY_SHARDS start now; more wait for the rendering to end (with both cores busy, rendering and
+        # indexing at once was no quicker)
         return Indexing(writer.source, self.out_dir, outdated, writer.folder(),
                         now=len(outdated) <= EARLY_SHARDS) if outdated else None
 
