@@ -14,20 +14,21 @@ import datetime as dt
 import gc
 import hashlib
 import os
-import pickle
 import shutil
+import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from . import cache
-from .load import PLAN_NAMES, FileCache, FileDigests, load_content, load_settings, walk_reviews
+from .load import PLAN_NAMES, FileCache, load_content, load_settings, read_digest, walk_reviews
 from .model import Chrome, Review, assemble, make_chrome
-from .problems import ContentError, Problems
+from .outdir import check_out
+from .problems import ContentError, Problems, UsageError
 from .progress import Progress
 from .records import Record, folder_key, make_record, store_keys
 from .render import Renderer, dressed, review_page, site_jobs
@@ -83,9 +84,16 @@ def long_lived() -> Iterator[None]:
 def build_date() -> dt.date:
     """Today, or the day SOURCE_DATE_EPOCH gives (the reproducible-builds convention), in UTC."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date()
-    return dt.datetime.now(dt.UTC).date()
+    if not epoch:
+        return dt.datetime.now(dt.UTC).date()
+    try:
+        day = dt.datetime.fromtimestamp(int(epoch), dt.UTC).date()
+    except (ValueError, OverflowError, OSError):
+        day = None
+    if day is None or not 1970 <= day.year <= dt.datetime.now(dt.UTC).year + 1:
+        raise UsageError(f"SOURCE_DATE_EPOCH={epoch[:40]!r} is not a time from 1970 to next year; give the "
+                         "seconds since 1970-01-01 (e.g. from `git log -1 --format=%ct`), or unset it")
+    return day
 
 
 def check(content_dir: Path, strict: bool = False, today: dt.date | None = None) -> tuple[ValidContent, Problems]:
@@ -102,30 +110,47 @@ class Builder:
 
     def __init__(self, content_dir: Path, templates: Path, out_dir: Path, base_url: str | None = None,
                  strict: bool = False, preview: bool = False, search: bool = True, shard_size: int = SHARD_SIZE,
-                 cache_dir: Path | None = None, today: dt.date | None = None) -> None:
+                 cache_dir: Path | None = None, today: dt.date | None = None,
+                 say: Callable[[str], None] = lambda text: print(text, file=sys.stderr)) -> None:
+        check_out(out_dir, content_dir, templates)
         self.content_dir, self.templates, self.out_dir = content_dir, templates, out_dir
         self.today = today  # None: the build date of each run
         self.base_url, self.strict, self.preview = base_url, strict, preview
         self.search, self.shard_size = search, shard_size
+        settings = (str(content_dir.resolve()), str(templates.resolve()), str(out_dir.resolve()), base_url, strict,
+                    preview, search, shard_size)
+        self._cache = cache.state_file(cache_dir, settings) if cache_dir else None
+        self.say = say  # where a warning about the build cache is shown, once
+        self._start()
+        try:
+            with long_lived():
+                if self._cache and (state := cache.load(self._cache)):
+                    self._restore(state)
+        except cache.CacheError as damage:
+            self._forget(damage)
+
+    def _start(self) -> None:
+        """Know nothing yet: every record, page and shard is made afresh."""
         self._files = FileCache()
         self._fields = FieldCache()
         self._records: dict[str, Record] = {}  # review folder -> its record
         self._folders: dict[str, list[str]] = {}  # review folder -> the names of its files
-        self._digests = FileDigests()
         self._written: dict[str, Any] = {}
         self._shards: Shards = {}
         self._inputs = b""  # a digest of everything the last good build was made from
         self._stored = True  # every published record's model is known to be in the store
-        settings = (str(content_dir.resolve()), str(templates.resolve()), str(out_dir.resolve()), base_url, strict,
-                    preview, search, shard_size)
-        self._cache = cache.state_file(cache_dir, settings) if cache_dir else None
-        self._renderer = Renderer(templates, cache.templates_folder(self._cache) if self._cache else None)
+        self._renderer = Renderer(self.templates, cache.templates_folder(self._cache) if self._cache else None)
         self._store = cache.Store(cache.store_folder(self._cache) if self._cache else None)
         self._renderer.parts.store = self._store
         self._renderer.whole = self._whole
-        with long_lived():
-            if self._cache and (state := cache.load(self._cache)):
-                self._restore(state)
+
+    def _forget(self, damage: cache.CacheError) -> None:
+        """Drop a damaged build cache, say so, and start afresh."""
+        self.say(f"warning: the build cache in {self._cache.parent} was damaged ({damage}); "  # type: ignore[union-attr]
+                          "it was cleared and everything is made again")
+        self._store.close()
+        cache.clear(self._cache)  # type: ignore[arg-type]
+        self._start()
 
     def knows(self, path: Path) -> bool:
         """Whether `path` is a file of a review folder the last run read (so an edit can be rebuilt alone)."""
@@ -136,9 +161,24 @@ class Builder:
 
         `staged` builds a new folder swapped in at the end (see write.py); otherwise files are
         replaced in place, for `dhr serve`. `edited`: only these known files changed since the last
-        run (from file events), so the review folders are not walked again.
+        run (from file events), so the review folders are not walked again. A build cache found
+        damaged on the way is cleared and the build done again from nothing.
         """
-        progress = progress or Progress()
+        try:
+            rendered = self._run(progress or Progress(), staged, edited)
+        except cache.CacheError as damage:
+            self._forget(damage)
+            rendered = self._run(progress or Progress(), staged, None)
+        compiled = self._renderer.compiled
+        if (compiled and compiled.damaged) or self._store.damaged:
+            self.say("warning: damaged compiled templates or stored values in the build cache were "
+                              "dropped and made again")
+            if compiled:
+                compiled.damaged.clear()
+            self._store.damaged = False
+        return rendered
+
+    def _run(self, progress: Progress, staged: bool, edited: set[Path] | None) -> Rendered:
         progress.stage("Reading and checking the content")
         problems = Problems()
         today = self.today or build_date()
@@ -226,24 +266,21 @@ class Builder:
         return dressed(make_chrome(values, pages, base_url, self.preview), self.templates)[0]
 
     def _read_reviews(self, vocabulary: Vocabulary, problems: Problems, edited: set[Path] | None) -> list[Record]:
-        """Every review folder's record, made again only where its files or documents changed."""
+        """Every review folder's record, made again only where the bytes of its files or documents changed."""
         if edited is None or not all(self.knows(path) for path in edited):
             self._folders = walk_reviews(self.content_dir, problems)
             look_at = self._folders
-            self._digests.keep_only({f"{folder}/{name}" for folder, names in self._folders.items() for name in names})
         else:
             look_at = {folder: self._folders[folder] for folder in {str(p.parent) for p in edited}}
         stale = []  # the folders to make records of: each worker reads its folders' files (not held here)
         for folder, names in look_at.items():
-            record = self._records.get(folder)  # none: a new folder, whose worker digests its files as it reads them
-            if record is None or not record.is_current(folder_key(cache.generator_version(), vocabulary, {
-                    name: self._digests.digest(f"{folder}/{name}")[0] for name in names})):
+            record = self._records.get(folder)
+            if record is None or not record.is_current(_folder_key(folder, names, vocabulary)):
                 stale.append((folder, names, vocabulary))
         for folder in set(self._records) - set(self._folders):
             del self._records[folder]
         with fork_map(_make_record, stale) as made:
-            for folder, record, digested in made:
-                self._digests.entries.update(digested)
+            for folder, record in made:
                 if record.data is not None:  # its models, pickled: into the store, not kept here
                     for store_key, data in zip(store_keys(record.model), record.data, strict=True):  # type: ignore[arg-type]
                         self._store.put(store_key, data)
@@ -262,8 +299,7 @@ class Builder:
         for name, fingerprint in sorted(fingerprints.items()):
             digest.update(name.encode() + fingerprint)
         for asset in sorted((self.templates / "assets").iterdir()):
-            st = asset.stat()
-            digest.update(f"{asset.name} {st.st_size} {st.st_mtime_ns}".encode())
+            digest.update(asset.name.encode() + b"\0" + read_digest(asset)[0])
         return digest.digest()
 
     def _start_index(self, writer: SiteWriter, shards: Shards, count: int) -> Indexing | None:
@@ -332,14 +368,14 @@ class Builder:
 
     def _whole(self, review: Review) -> Review:
         """A light review's whole model, for its page (in whichever process renders it)."""
-        return pickle.loads(self._store.get(store_keys(review.key)[0]))  # type: ignore[arg-type]
+        return self._store.value(store_keys(review.key)[0])  # type: ignore[no-any-return]
 
     def warm(self) -> None:
         """Check the store now, so that the first save in `dhr serve` does not wait for it."""
         self._check_store()
 
     def _restore(self, state: dict[str, Any]) -> None:
-        self._records, self._folders, self._digests.entries = state["records"], state["folders"], state["digests"]
+        self._records, self._folders = state["records"], state["folders"]
         self._renderer.done, self._renderer.uses, self._written = state["done"], state["uses"], state["written"]
         self._shards, self._inputs, self._renderer.parts.used = state["shards"], state["inputs"], state["parts"]
         self._store.index = state["store"]
@@ -351,22 +387,35 @@ class Builder:
             live = {key for r in self._records.values() if r.model for key in store_keys(r.model)}
             self._store.keep_only(live.union(*self._renderer.parts.used.values()))
             cache.save(self._cache, {"records": self._records, "folders": self._folders,
-                                     "digests": self._digests.entries, "done": self._renderer.done,
+                                     "done": self._renderer.done,
                                      "uses": self._renderer.uses, "written": self._written, "shards": self._shards,
                                      "inputs": self._inputs, "parts": self._renderer.parts.used,
                                      "store": self._store.index})
 
 
-def _make_record(args: tuple[str, list[str], Vocabulary]) -> tuple[str, Record, dict[str, Any]]:
-    """A folder's record, from its files as they are now, keyed by those bytes, and their FileDigests entries
-    (a file edited since it was digested here is seen changed by the next run, and its record made again)."""
+def _folder_key(folder: str, names: list[str], vocabulary: Vocabulary) -> bytes | None:
+    """The key of a folder's record, from its files' bytes as they are now; None when one cannot be read."""
+    try:
+        return folder_key(cache.generator_version(), vocabulary,
+                          {name: read_digest(f"{folder}/{name}")[0] for name in names})
+    except OSError:
+        return None
+
+
+def _make_record(args: tuple[str, list[str], Vocabulary]) -> tuple[str, Record]:
+    """A folder's record, from its files as they are now, keyed by those bytes."""
     folder, names, vocabulary = args
-    digested = FileDigests()
-    files, digests = {}, {}
+    files, digests, problems = {}, {}, Problems()
     for name in names:
-        digests[name], files[name] = digested.digest(f"{folder}/{name}")  # none known yet: each file is read
+        try:
+            digests[name], files[name] = read_digest(f"{folder}/{name}")
+        except OSError as error:
+            problems.add(f"{folder}/{name}", 1, "file", f"the file cannot be read ({error.strerror})",
+                         "check that it exists and that you may read it")
+    if problems.items:  # a key no folder's files can have: the record is made again next time
+        return folder, Record(b"", None, tuple(problems.items), (), None)
     key = folder_key(cache.generator_version(), vocabulary, digests)
-    return folder, make_record(Path(folder), files, key, vocabulary), digested.entries  # type: ignore[arg-type]
+    return folder, make_record(Path(folder), files, key, vocabulary)  # type: ignore[arg-type]
 
 
 def build(content_dir: Path, out_dir: Path, templates: Path, base_url: str | None = None, strict: bool = False,

@@ -4,20 +4,21 @@ One file per build settings holds each review folder's record (keyed by its file
 records.py), each output's template fingerprint and digests of its values and bytes, what was
 written to the site folder, and the search shards. Beside it, a `Store` (pack files) holds the
 reviews' models and each review's part of the data files, by content key, read one by one as a
-build needs them: they never all sit in memory at once. The files' name is a digest of the
-generator's own code, the versions of the libraries that shape the output, and the settings
-(content, templates and site folders, base URL, preview, search), so another version or other
-settings never read them. Nothing in them is trusted blindly: records are matched by content,
-outputs by their template and values, and every file of the site folder is checked by size, time
-and inode before it is kept. Deleting the folder costs one slower build, never a wrong one.
+build needs them: they never all sit in memory at once; and Jinja keeps the compiled templates.
+The files' name is a digest of the generator's own code, the versions of the libraries that
+shape the output, and the settings (content, templates and site folders, base URL, preview,
+search), so another version or other settings never read them.
 
-The state is a pickle, like Python's own __pycache__: only a file in the project's own folder is
-read.
+A cache cannot lie: every file and every stored value carries a digest of its bytes, checked
+before anything is unpickled or unmarshalled. What fails the check, or cannot be read, is
+dropped, with one warning, and made again (`CacheError`). Deleting the folder costs one slower
+build, never a wrong one.
 """
 
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import pickle
 import shutil
@@ -28,6 +29,9 @@ from importlib.metadata import version
 from itertools import islice
 from pathlib import Path
 from typing import Any, BinaryIO
+
+import jinja2
+import jinja2.bccache
 
 LIBRARIES = ("jinja2", "markdown", "nh3", "pyyaml", "pagefind")
 PIECE = 2000  # a dict's items pickled together in the state file
@@ -50,18 +54,72 @@ def state_file(cache_dir: Path, settings: tuple[Any, ...]) -> Path:
     return cache_dir / f"build-{key.hexdigest()}.pickle"
 
 
+class CacheError(Exception):
+    """A cached file or value failed its digest, or could not be read: the cache is cleared and the build redone."""
+
+
+def _sum(data: bytes | memoryview) -> bytes:
+    return hashlib.blake2b(data, digest_size=DIGEST).digest()
+
+
+DIGEST = 16  # bytes of blake2b that each cached file ends with, and each stored value is indexed with
+
+
 def load(path: Path) -> dict[str, Any] | None:
-    """The saved state, or None when there is none or it cannot be read (it is then rebuilt)."""
+    """The saved state, or None when there is none; raises CacheError when it fails its digest or cannot be read."""
     try:
-        with path.open("rb") as file:
-            state = {}
-            for name in pickle.load(file):
-                pieces = pickle.load(file)
-                state[name] = {k: v for _ in range(pieces) for k, v in pickle.load(file).items()} if pieces \
-                    else pickle.load(file)
-    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError, ValueError):
+        data = path.read_bytes()
+    except FileNotFoundError:
         return None
+    except OSError as error:
+        raise CacheError(f"{path.name} cannot be read ({error.strerror})") from None
+    body = memoryview(data)[:-DIGEST]
+    if len(data) < DIGEST or _sum(body) != data[-DIGEST:]:
+        raise CacheError(f"{path.name} fails its digest")
+    try:  # verified bytes, written by this same code (its name covers the code's digest)
+        file, state = io.BytesIO(body), {}
+        for name in pickle.load(file):
+            pieces = pickle.load(file)
+            state[name] = {k: v for _ in range(pieces) for k, v in pickle.load(file).items()} if pieces \
+                else pickle.load(file)
+    except Exception as error:
+        raise CacheError(f"{path.name} cannot be read ({type(error).__name__})") from None
     return state
+
+
+def clear(path: Path) -> None:
+    """Delete the state at `path`, with its store and compiled templates."""
+    path.unlink(missing_ok=True)
+    shutil.rmtree(store_folder(path), ignore_errors=True)
+    shutil.rmtree(path.with_suffix(".templates"), ignore_errors=True)
+
+
+class VerifiedBytecode(jinja2.FileSystemBytecodeCache):
+    """Jinja's compiled templates, each file ending with a digest that is checked before its code is unmarshalled."""
+
+    def __init__(self, folder: Path) -> None:
+        super().__init__(str(folder))
+        self.damaged: list[str] = []
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        path = Path(self._get_cache_filename(bucket))
+        try:
+            data = path.read_bytes()
+        except OSError:
+            return  # none yet: compiled afresh
+        if len(data) < DIGEST or _sum(data[:-DIGEST]) != data[-DIGEST:]:
+            self.damaged.append(path.name)
+            path.unlink(missing_ok=True)
+            return
+        bucket.bytecode_from_string(data[:-DIGEST])
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        data = bucket.bytecode_to_string()
+        path = Path(self._get_cache_filename(bucket))
+        handle, temporary = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
+        with os.fdopen(handle, "wb") as file:
+            file.write(data + _sum(data))
+        os.replace(temporary, path)
 
 
 def store_folder(path: Path) -> Path:
@@ -96,12 +154,10 @@ def save(path: Path, state: dict[str, Any]) -> None:
     _make_folder(path.parent)
     _write(path, state)
     for old in sorted(path.parent.glob("build-*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)[KEEP:]:
-        old.unlink(missing_ok=True)
-        shutil.rmtree(store_folder(old), ignore_errors=True)
-        shutil.rmtree(old.with_suffix(".templates"), ignore_errors=True)
+        clear(old)
 
 
-Entry = tuple[str, int, int]  # a value's pack file, offset and length
+Entry = tuple[str, int, int, bytes]  # a value's pack file, offset, length and digest
 
 
 class Packed:
@@ -136,13 +192,15 @@ class Store:
         self._pack: BinaryIO | None = None  # this Store's own pack, being appended to
         self._name, self._size = "", 0
         self._readers: dict[tuple[int, str], int] = {}  # (process, pack) -> a file descriptor
+        self.damaged = False  # a value failed its digest (it was then made again)
 
     def get(self, key: bytes) -> bytes | None:
+        """The value, or None when it is not kept, or its bytes are gone or fail their digest (`damaged`)."""
         if self.folder is None:
             return self._memory.get(key)
         if (entry := self.index.get(key)) is None:
             return None
-        name, offset, length = entry
+        name, offset, length, digest = entry
         if name == self._name:
             self._pack.flush()  # type: ignore[union-attr]
         try:
@@ -151,8 +209,18 @@ class Store:
                 reader = self._readers[(os.getpid(), name)] = os.open(self.folder / name, os.O_RDONLY)
             data = os.pread(reader, length, offset)
         except OSError:
+            data = b""
+        if len(data) != length or _sum(data) != digest:
+            self.damaged = True
             return None
-        return data if len(data) == length else None
+        return data
+
+    def value(self, key: bytes) -> Any:
+        """A pickled value, verified by its digest before it is unpickled; raises CacheError when it cannot be had."""
+        data = self.get(key)
+        if data is None:
+            raise CacheError("a value in the build cache's store is missing or fails its digest")
+        return pickle.loads(data)
 
     def put(self, key: bytes, value: bytes) -> None:
         if self.folder is None:
@@ -164,7 +232,7 @@ class Store:
             self._pack = open(self.folder / self._name, "ab")  # noqa: SIM115 - closed by `close`
             self._size = 0
         self._pack.write(value)
-        self.index[key] = (self._name, self._size, len(value))
+        self.index[key] = (self._name, self._size, len(value), _sum(value))
         self._size += len(value)
 
     def present(self) -> set[bytes]:
@@ -178,7 +246,7 @@ class Store:
                 sizes[name] = (self.folder / name).stat().st_size
             except OSError:
                 sizes[name] = -1
-        return {key for key, (name, offset, length) in self.index.items() if offset + length <= sizes[name]}
+        return {key for key, (name, offset, length, _) in self.index.items() if offset + length <= sizes[name]}
 
     def commit(self) -> None:
         """Flush what was put, so that other processes (the workers) can read it."""
@@ -218,10 +286,22 @@ class Store:
                 del self._readers[(pid, name)]
 
 
+class _Summed(io.BufferedWriter):
+    """A file that keeps a digest of every byte written to it."""
+
+    def __init__(self, raw: io.FileIO) -> None:
+        super().__init__(raw)
+        self.sum = hashlib.blake2b(digest_size=DIGEST)
+
+    def write(self, data: Any) -> int:
+        self.sum.update(data)
+        return super().write(data)
+
+
 def _write(path: Path, value: dict[str, Any]) -> None:
     handle, temporary = tempfile.mkstemp(prefix=".build-", dir=path.parent)
     try:
-        with os.fdopen(handle, "wb") as file:  # its names, then each value: a dict in pieces, any other whole.
+        with _Summed(io.FileIO(handle, "wb")) as file:  # its names, then each value: a dict in pieces, any other whole.
             pickle.dump(list(value), file)  # A pickler's memo holds every object it wrote: it then never holds
             for item in value.values():  # more than one piece's
                 if isinstance(item, dict) and item:
@@ -232,6 +312,7 @@ def _write(path: Path, value: dict[str, Any]) -> None:
                 else:
                     pickle.dump(0, file)
                     pickle.dump(item, file, protocol=pickle.HIGHEST_PROTOCOL)
+            io.BufferedWriter.write(file, file.sum.digest())  # the digest itself is not summed
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

@@ -12,7 +12,8 @@ import jinja2
 from . import __version__, scaffold, schema
 from .build import LOCAL_BASE_URL, Builder, build, build_date, check
 from .load import load_content
-from .problems import ContentError, Problems
+from .outdir import check_cache, check_out, hold
+from .problems import ContentError, Problems, UsageError, display_path, visible
 from .progress import Progress
 from .render import REPO_TEMPLATES
 from .report import render_overdue, render_report
@@ -52,10 +53,12 @@ def _failed(problems: Problems, strict: bool) -> int:
 
 def cmd_build(args: argparse.Namespace) -> int:
     try:
-        rendered, seconds = build(Path(args.content), Path(args.out), _templates(args.templates),
-                                  base_url=args.base_url, strict=args.strict, search=not args.no_search,
-                                  progress=Progress(sys.stderr), preview=_is_preview(args.context),
-                                  cache_dir=_cache_dir(args), shard_size=args.search_shard_size)
+        check_out(Path(args.out), Path(args.content), _templates(args.templates))
+        with hold(Path(args.out), "dhr build"):
+            rendered, seconds = build(Path(args.content), Path(args.out), _templates(args.templates),
+                                      base_url=args.base_url, strict=args.strict, search=not args.no_search,
+                                      progress=Progress(sys.stderr), preview=_is_preview(args.context),
+                                      cache_dir=_cache_dir(args), shard_size=args.search_shard_size)
     except ContentError as exc:
         return _failed(exc.problems, args.strict)
     except jinja2.TemplateError as exc:
@@ -76,13 +79,19 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def _cache_dir(args: argparse.Namespace) -> Path | None:
-    return None if args.no_cache else Path(args.cache_dir)
+    if args.no_cache:
+        return None
+    check_cache(Path(args.cache_dir), Path(args.out), Path(args.content), _templates(args.templates))
+    return Path(args.cache_dir)
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    builder = Builder(Path(args.content), _templates(args.templates), Path(args.out), cache_dir=_cache_dir(args))
     try:
-        serve_site(builder, Path(args.out), args.host, args.port)
+        check_out(Path(args.out), Path(args.content), _templates(args.templates))
+        with hold(Path(args.out), "dhr serve"):
+            builder = Builder(Path(args.content), _templates(args.templates), Path(args.out),
+                              cache_dir=_cache_dir(args))
+            serve_site(builder, Path(args.out), args.host, args.port)
     except CannotListenError as exc:
         print(f"dhr serve: {exc}", file=sys.stderr)
         return 1
@@ -215,5 +224,19 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run a command; the machine's faults (a busy or read-only folder, a full disk) are one line, never a
+    traceback, and leave the site as it was."""
     args = parser().parse_args(argv)
-    return args.run(args)
+    try:
+        return args.run(args)  # type: ignore[no-any-return]
+    except UsageError as exc:
+        print(f"dhr: {visible(str(exc))}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        where = f" {visible(display_path(exc.filename))}" if exc.filename else ""
+        print(f"dhr: cannot use{where}: {exc.strerror or exc}; check that the folder exists, that you may write "
+              "to it and that the disk has room", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("dhr: stopped; the site was left as it was", file=sys.stderr)
+        return 130

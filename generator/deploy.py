@@ -15,6 +15,8 @@ from pathlib import Path
 
 from .model import Chrome
 
+MARK = "# Written by dhr build."  # the first line of `_headers`: a folder holding it is a build's, to replace
+
 CSP = "; ".join((
     "default-src 'none'",
     "script-src 'self' 'wasm-unsafe-eval'",
@@ -62,7 +64,7 @@ def headers(site: Chrome, paths: tuple[str, ...]) -> bytes:
     for top in sorted({p.split("/", 1)[0] for p in paths} - {"assets", "pagefind", "_headers", "_redirects"}):
         rule = f"/{top}/*" if any(p.startswith(top + "/") for p in paths) else f"/{top}"
         rules.append((rule, [("Cache-Control", SHORT)]))
-    text = "# Written by dhr build. Security headers for every path; caching by path, in rules that never overlap.\n"
+    text = f"{MARK} Security headers for every path; caching by path, in rules that never overlap.\n"
     for rule, values in rules:
         text += rule + "\n" + "".join(f"  {name}: {value}\n" for name, value in values)
     return text.encode()
@@ -70,7 +72,7 @@ def headers(site: Chrome, paths: tuple[str, ...]) -> bytes:
 
 def redirects(site: Chrome, moves: tuple[tuple[str, str], ...], withdrawn: tuple[str, ...]) -> bytes:
     """Netlify's `_redirects`: renamed reviews move (301); withdrawn ones are gone (410)."""
-    lines = ["# Written by dhr build."]
+    lines = [MARK]
     for alias, url in moves:
         lines += [f"/reviews/{alias}/ {url} 301", f"/reviews/{alias} {url} 301"]
     for slug in withdrawn:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-import time
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from fnmatch import fnmatch
@@ -27,6 +27,7 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _SafeLoader  # type: ignore[assignment]
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
+MAX_DEPTH = 20  # lists and fields nested in each other: the deepest the content model has is 4
 PLAN_NAMES = ("action-plan.yaml", "action-plan.md")  # a review's action plan: YAML, or front matter and Markdown
 _STANDARD_TAGS = {f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map")}
 _PLAIN_TAGS = {yaml.ScalarNode: "tag:yaml.org,2002:str", yaml.SequenceNode: "tag:yaml.org,2002:seq",
@@ -127,55 +128,33 @@ class RawContent:
 Reader = Callable[[Path, bytes, Problems], SourceFile]
 
 
-class FileDigests:
-    """The digest of each file's bytes, read again only when the file may have changed.
-
-    A file whose size, times and inode are as when it was read is trusted without reading it,
-    unless its times are too close to that moment to tell two quick saves apart (git's "racily
-    clean" rule). The change time (ctime) is part of the stamp, and no ordinary tool can set it back.
-    """
-
-    RACY_NS = 100_000_000
-
-    def __init__(self) -> None:
-        self.entries: dict[str, tuple[tuple[int, int, int, int], int, bytes]] = {}  # path -> (stamp, read at, digest)
-
-    def digest(self, path: str) -> tuple[bytes, bytes | None]:
-        """The file's digest, and its bytes when it had to be read."""
-        st = os.stat(path)
-        stamp = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
-        entry = self.entries.get(path)
-        if entry and entry[0] == stamp and max(st.st_mtime_ns, st.st_ctime_ns) < entry[1] - self.RACY_NS:
-            return entry[2], None
-        read_at = time.time_ns()
-        with open(path, "rb") as file:
-            data = file.read()
-        digest = hashlib.blake2b(data, digest_size=20).digest()
-        self.entries[path] = (stamp, read_at, digest)
-        return digest, data
-
-    def keep_only(self, paths: set[str]) -> None:
-        """Forget files that are no longer read."""
-        for path in set(self.entries) - paths:
-            del self.entries[path]
+def read_digest(path: str | Path) -> tuple[bytes, bytes]:
+    """A file's digest and its bytes, read anew: a change is seen by the bytes, never by size or time."""
+    with open(path, "rb") as file:
+        data = file.read()
+    return hashlib.blake2b(data, digest_size=20).digest(), data
 
 
 class FileCache:
-    """Parsed files kept between builds: a file is parsed again only when its bytes change (see FileDigests).
+    """Parsed files kept between builds: a file is parsed again only when its bytes change.
 
     The problems found in a file are kept and reported again.
     """
 
     def __init__(self) -> None:
-        self._digests = FileDigests()
         self._entries: dict[Path, tuple[bytes, SourceFile, list[Problem]]] = {}  # path -> (digest, parsed, problems)
 
     def read(self, path: Path, reader: Reader, problems: Problems) -> SourceFile:
-        digest, data = self._digests.digest(str(path))
+        try:
+            digest, data = read_digest(path)
+        except OSError as error:
+            problems.add(path, 1, "file", f"the file cannot be read ({error.strerror})",
+                         "check that it exists and that you may read it")
+            return SourceFile(path, None)
         entry = self._entries.get(path)
         if entry is None or entry[0] != digest:
             found = Problems()
-            entry = (digest, reader(path, path.read_bytes() if data is None else data, found), found.items)
+            entry = (digest, reader(path, data, found), found.items)
             self._entries[path] = entry
         problems.items.extend(entry[2])
         return entry[1]
@@ -189,7 +168,6 @@ class FileCache:
         """Forget files that no longer exist."""
         for path in set(self._entries) - paths:
             del self._entries[path]
-        self._digests.keep_only({str(path) for path in paths})
 
 
 def load_content(root: Path, problems: Problems, cache: FileCache | None = None) -> RawContent:
@@ -306,7 +284,19 @@ def decode(path: Path, data: bytes, problems: Problems) -> str | None:
         problems.add(path, line, "file", "the file is not valid UTF-8 text",
                      "save it again with UTF-8 encoding")
         return None
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if _CONTROL.search(text):
+        for number, line in enumerate(text.split("\n"), 1):
+            if found := _CONTROL.search(line):
+                problems.add(path, number, "file", f"this line holds an invisible control character "
+                             f"(U+{ord(found.group()):04X})", "delete it, or type the text again")
+        return None
+    return text
+
+
+# Characters that are never text: C0 and C1 controls other than tab and newline, and the two noncharacters
+# XML forbids. A file holding one is refused, so no page, feed or terminal ever receives one.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff]")
 
 
 def parse_yaml_file(path: Path, data: bytes, problems: Problems) -> SourceFile:
@@ -328,10 +318,34 @@ def parse_markdown_file(path: Path, data: bytes, problems: Problems) -> SourceFi
     for end in range(1, len(lines)):
         if lines[end].strip() in ("---", "..."):
             meta = parse_yaml("\n".join(lines[1:end]), path, 1, problems)
+            _check_nesting(lines, end + 1, path, problems)
             return SourceFile(path, meta, "\n".join(lines[end + 1:]), end + 2)
     problems.add(path, 1, "front matter", "the front matter block is never closed",
                  "add a line '---' after the last field")
     return SourceFile(path, None)
+
+
+MAX_NESTING = 40  # quotes, lists and brackets in each other in Markdown; past ~250, Python-Markdown recurses too far
+_PREFIX = re.compile(r"[ \t>]*")
+
+
+def _check_nesting(lines: list[str], first: int, path: Path, problems: Problems) -> None:
+    """Report a Markdown body nested too deeply to render: a problem, never a crash after validation."""
+    brackets = 0
+    for number in range(first, len(lines)):
+        line = lines[number]
+        prefix = _PREFIX.match(line).group().expandtabs(4)  # type: ignore[union-attr]
+        depth = prefix.count(">") + len(prefix.replace(">", "")) // 4
+        if not line.strip():
+            brackets = 0  # a paragraph's brackets are matched within it
+        elif "[" in line or "]" in line:
+            for ch in line:
+                brackets = max(0, brackets + (ch == "[") - (ch == "]"))
+                depth = max(depth, brackets)
+        if depth > MAX_NESTING:
+            problems.add(path, number + 1, "text", "the text is nested too deeply (quotes, lists or brackets "
+                         "inside each other)", f"keep the nesting to {MAX_NESTING} levels or fewer")
+            return
 
 
 def parse_yaml(text: str, path: Path, line_offset: int, problems: Problems) -> Map | None:
@@ -348,11 +362,19 @@ def parse_yaml(text: str, path: Path, line_offset: int, problems: Problems) -> M
         problems.add(path, 1 + line_offset, "front matter", f"this is not valid YAML ({exc})",
                      "check the file's quoting and indentation")
         return None
+    except RecursionError:
+        problems.add(path, 1 + line_offset, "front matter", "the values are nested too deeply to read",
+                     f"nest lists and fields at most {MAX_DEPTH} levels deep")
+        return None
     if root is None:
         return Map({}, 1 + line_offset)
     if "*" in text and _first_alias_line(text) is not None:
         problems.add(path, _first_alias_line(text) + line_offset, "front matter",  # type: ignore[operator]
                      "YAML aliases (*name) are not allowed", "write the value out in full")
+        return None
+    if _depth(root) > MAX_DEPTH:
+        problems.add(path, 1 + line_offset, "front matter", "the values are nested too deeply to read",
+                     f"nest lists and fields at most {MAX_DEPTH} levels deep")
         return None
     node = _convert(root, path, line_offset, problems)
     if not isinstance(node, Map):
@@ -377,6 +399,19 @@ def _first_alias_line(text: str) -> int | None:
     return None
 
 
+def _depth(root: yaml.Node) -> int:
+    """How deeply the nodes nest (counted without recursion, which a hostile file could exhaust)."""
+    deepest, todo = 0, [(root, 1)]
+    while todo:
+        node, depth = todo.pop()
+        deepest = max(deepest, depth)
+        if depth <= MAX_DEPTH and isinstance(node, yaml.SequenceNode):
+            todo.extend((item, depth + 1) for item in node.value)
+        elif depth <= MAX_DEPTH and isinstance(node, yaml.MappingNode):
+            todo.extend((value, depth + 1) for _, value in node.value)
+    return deepest
+
+
 def _convert(node: yaml.Node, path: Path, offset: int, problems: Problems) -> Node:
     line = node.start_mark.line + 1 + offset
     if node.tag not in _STANDARD_TAGS:
@@ -384,6 +419,11 @@ def _convert(node: yaml.Node, path: Path, offset: int, problems: Problems) -> No
                      "remove the '!' tag and write a plain value")
         return Scalar("", line, True)
     if isinstance(node, yaml.ScalarNode):
+        if _CONTROL.search(node.value):  # written as an escape in quotes, such as "\e" or "\x07"
+            problems.add(path, line, "front matter", "this value holds an invisible control character "
+                         f"(U+{ord(_CONTROL.search(node.value).group()):04X})",  # type: ignore[union-attr]
+                         "remove the escape (a backslash code such as \\x07) from the value")
+            return Scalar("", line, True)
         return Scalar(node.value, line, node.style in (None, ""))
     if isinstance(node, yaml.SequenceNode):
         return Seq([_convert(item, path, offset, problems) for item in node.value], line)

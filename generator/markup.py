@@ -7,6 +7,7 @@ lists as the panel's feedback points, each with a permanent anchor.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from typing import Any
 from xml.etree.ElementTree import Element
 
@@ -70,8 +71,7 @@ class _Shape(Treeprocessor):
                 number = len(self.points) + 1
                 anchor = f"{self.anchor_prefix}-point-{number}"
                 li.set("id", anchor)
-                text = " ".join("".join(li.itertext()).split())
-                self.points.append(Point(number, text, anchor))
+                self.points.append(Point(number, "", anchor))  # its text is read from the page (see `_texts`)
 
 
 class _ShapeExtension(Extension):
@@ -108,8 +108,49 @@ def render(text: str, base_level: int = 2, anchor_prefix: str = "") -> Rendered:
     present = frozenset(mark for mark in MARKS if mark in text)
     _inline.inlinePatterns = _offer(_all_patterns, INLINE_NEEDS, present)  # type: ignore[assignment]
     _md.parser.blockprocessors = _offer(_all_blocks, BLOCK_NEEDS, present)  # type: ignore[assignment]
-    html = _md.convert(text)
-    return Rendered(sanitise(html), tuple(_shape.points))
+    html = sanitise(_md.convert(text))
+    points = _shape.points
+    if points:
+        texts = _texts(html, {point.anchor for point in points})
+        points = [Point(p.number, texts.get(p.anchor, ""), p.anchor) for p in points]
+    return Rendered(html, tuple(points))
+
+
+class _ItemText(HTMLParser):
+    """The text of each list item whose id is wanted (nested lists included), as a reader sees it on the page."""
+
+    def __init__(self, wanted: set[str]) -> None:
+        super().__init__(convert_charrefs=True)
+        self.wanted, self.texts = wanted, {}
+        self._item: tuple[str, int, list[str]] | None = None  # the wanted item open: its id, depth and text
+        self._depth = 0  # of the list items open
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "li":
+            self._depth += 1
+            anchor = dict(attrs).get("id")
+            if anchor in self.wanted and self._item is None:
+                self._item = (anchor, self._depth, [])  # type: ignore[assignment]
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "li":
+            if self._item and self._item[1] == self._depth:
+                self.texts.setdefault(self._item[0], " ".join("".join(self._item[2]).split()))
+                self._item = None
+            self._depth -= 1
+
+    def handle_data(self, data: str) -> None:
+        if self._item:
+            self._item[2].append(data)
+
+
+def _texts(html: str, anchors: set[str]) -> dict[str, str]:
+    """The text of the list items with these ids in sanitised HTML: what the page shows, nothing the Markdown
+    parser keeps for itself (its placeholders for inline HTML are resolved by then)."""
+    parser = _ItemText(anchors)
+    parser.feed(html)
+    parser.close()
+    return parser.texts
 
 
 def sanitise(html: str) -> str:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, fields, replace
 from functools import cached_property
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from . import markup, schema
 from .cache import Packed
@@ -40,9 +41,10 @@ class Link(Packed):
 class Document(Packed):
     title: str
     kind: str
-    href: str
+    href: str  # encoded: relative to the review's page for a local file
     file: Path | None  # a local file to copy beside the review page
     size: int | None
+    local: str | None = None  # where the local file is copied to, relative to the review's page
 
     @property
     def kind_label(self) -> str:
@@ -312,8 +314,8 @@ def make_review(valid: ValidReview, key: bytes = b"") -> Review:
 
 def _document(folder: Path, values: dict[str, Any]) -> Document:
     if values["file"]:
-        path = folder / values["file"]
-        return Document(values["title"], values["kind"], Path(values["file"]).as_posix(), path, path.stat().st_size)
+        path, local = folder / values["file"], Path(values["file"]).as_posix()
+        return Document(values["title"], values["kind"], quote(local), path, path.stat().st_size, local)
     return Document(values["title"], values["kind"], values["url"], None, None)
 
 

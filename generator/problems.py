@@ -23,7 +23,16 @@ class Problem:
 
     def __str__(self) -> str:
         tag = "" if self.severity == ERROR else "warning: "
-        return f"{self.path}:{self.line}: {tag}{self.field}: {self.message}; {self.fix}"
+        return visible(f"{self.path}:{self.line}: {tag}{self.field}: {self.message}; {self.fix}")
+
+
+def visible(text: str) -> str:
+    """`text` with every character a terminal could act on (controls, line separators, bidirectional
+    overrides) written as an escape, so a file or folder name can never change what the terminal shows."""
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() or ch == " " else
+                   (f"\\x{ord(ch):02x}" if ord(ch) < 0x100 else f"\\u{ord(ch):04x}") for ch in text)
 
 
 def display_path(path: Path | str) -> str:
@@ -67,3 +76,7 @@ class ContentError(Exception):
     def __init__(self, problems: Problems) -> None:
         super().__init__(f"{len(problems.errors)} content error(s)")
         self.problems = problems
+
+
+class UsageError(Exception):
+    """The command cannot run as asked (a dangerous --out, a busy folder, a bad setting): one line says why."""

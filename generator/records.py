@@ -5,7 +5,7 @@ the facts the rules spanning reviews check, and the key of the published review'
 rendered), which is kept pickled in the build's `cache.Store` until a page or a data file needs
 it. The record's own key is a digest of the generator's version,
 the themes and agencies of site.yaml and every file's name and bytes; the documents it names are
-checked by size and modification time. A record whose key and documents still match is used as it is, so an
+checked by the digests of their bytes. A record whose key and documents still match is used as it is, so an
 unchanged review costs one read and one hash of its files, in `dhr serve` and, through the build
 cache (cache.py), from one `dhr build` to the next.
 """
@@ -13,7 +13,6 @@ cache (cache.py), from one `dhr build` to the next.
 from __future__ import annotations
 
 import hashlib
-import os
 import pickle
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,7 +23,7 @@ from .model import Review, make_review
 from .problems import Problem, Problems
 from .validate import Facts, Vocabulary, check_review
 
-Stamp = tuple[int, int] | None  # a document's size and modification time; None when it is missing
+Stamp = bytes | None  # a digest of a document's bytes; None when it cannot be read
 
 
 def folder_key(version: bytes, vocabulary: Vocabulary, digests: dict[str, bytes]) -> bytes:
@@ -53,10 +52,10 @@ class Record:
     def review(self, store: Store) -> Review:
         """The review's model, light (see Review.lightened) unless it was made here; unpickled on first use."""
         if self._review is None:
-            self._review = pickle.loads(store.get(store_keys(self.model)[1]))  # type: ignore[arg-type]
+            self._review = store.value(store_keys(self.model)[1])  # type: ignore[arg-type]
         return self._review
 
-    def is_current(self, key: bytes) -> bool:
+    def is_current(self, key: bytes | None) -> bool:
         return self.key == key and all(_stamp(Path(path)) == stamp for path, stamp in self.documents)
 
     def __getstate__(self) -> dict[str, object]:
@@ -71,8 +70,9 @@ def make_record(folder: Path, files: dict[str, bytes], key: bytes, vocabulary: V
     if raw is None:
         return Record(key, None, tuple(problems.items), (), None)
     valid = check_review(raw, vocabulary, problems)
-    documents = tuple((str(folder / d["file"]), _stamp(folder / d["file"]))
-                      for d in valid.values.get("documents") or () if isinstance(d, dict) and d.get("file"))
+    listed = valid.values.get("documents")  # read only where valid: the record is kept with its problems too
+    documents = tuple((str(folder / d["file"]), _stamp(folder / d["file"])) for d in listed
+                      if isinstance(d, dict) and isinstance(d.get("file"), str)) if isinstance(listed, list) else ()
     review = None
     if valid.values.get("status") == "published" and not problems.errors:
         # The review also shows its documents' sizes, so its own key covers them too.
@@ -90,7 +90,7 @@ def store_keys(review_key: bytes) -> tuple[bytes, bytes]:
 
 def _stamp(path: Path) -> Stamp:
     try:
-        st = os.stat(path)
-    except OSError:
+        with path.open("rb") as file:
+            return hashlib.file_digest(file, lambda: hashlib.blake2b(digest_size=20)).digest()
+    except (OSError, ValueError):
         return None
-    return (st.st_size, st.st_mtime_ns)

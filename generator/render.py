@@ -19,6 +19,7 @@ from typing import Any, Protocol
 import jinja2
 
 from . import deploy, export
+from .cache import VerifiedBytecode
 from .deploy import fingerprinted
 from .learning import Facet, Item, Tally
 from .model import Chrome, Entry, Review, Site
@@ -77,7 +78,7 @@ def site_jobs(site: Site, templates: Path, bundles: tuple[str, ...] = ()) -> tup
     ]
     for review in site.reviews:
         jobs.append(review_page(review, site.today))
-        copies += [Copy(f"reviews/{review.slug}/{d.href}", d.file) for d in review.documents if d.file]
+        copies += [Copy(f"reviews/{review.slug}/{d.local}", d.file) for d in review.documents if d.file]
     for browse in site.browse:
         jobs.append(page(f"{browse.kind}/index.html", "groups.html", HOME, title=browse.title, groups=browse.links))
         for group in browse.groups:
@@ -281,7 +282,8 @@ class Renderer:
 
     def __init__(self, templates: Path, compiled: Path | None = None) -> None:
         self.templates = templates
-        self._env = environment(templates, compiled)
+        self.compiled = VerifiedBytecode(compiled) if compiled else None
+        self._env = environment(templates, self.compiled)
         self.done: dict[str, Fingerprint] = {}  # path -> what its file on disk was made from
         self._fingerprints: dict[str, bytes] = {}
         self.uses: Uses = {}  # what each template names, kept between builds (see template_fingerprints)

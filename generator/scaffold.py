@@ -11,8 +11,8 @@ from pathlib import Path
 
 from . import schema
 from .load import PLAN_NAMES, FileCache, load_settings
-from .problems import Problems
-from .validate import FieldCache, slugify, validate_settings, vocabulary_of
+from .problems import Problems, visible
+from .validate import SLUG, FieldCache, slugify, validate_settings, vocabulary_of
 
 LETTER_HINT = ("<!-- Paste the letter's text below, from 'Dear ...' to the signature. Put each of the panel's "
                "points on its own line starting with '- ', so the site lists them as feedback points. -->\n")
@@ -44,7 +44,10 @@ def new_review(content: Path, title: str, csp: str) -> Path:
     """Create reviews/<slug>/review.md as a draft; returns its path."""
     slug = slugify(title)
     if not slug:
-        raise ScaffoldError(f"'{title}' has no letters or digits to make a web address from; give another title")
+        raise ScaffoldError(f"'{visible(title)}' has no letters or digits to make a web address from; "
+                            "give another title")
+    if not (title + csp).isprintable():
+        raise ScaffoldError("the title and the partnership's name must be plain text, without control characters")
     path = content / "reviews" / slug / "review.md"
     if path.exists():
         raise ScaffoldError(f"{path} already exists; nothing was written. Edit it, or choose another title")
@@ -56,7 +59,7 @@ def new_review(content: Path, title: str, csp: str) -> Path:
     lines += _optional_block("themes") + _optional_block("documents")
     lines += [_line("chair", None, schema.REVIEW), _line("author", None, schema.REVIEW), "---", SUMMARY_HINT]
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("\n".join(lines), encoding="utf-8")
+    _create(path, "\n".join(lines))
     return path
 
 
@@ -76,12 +79,18 @@ def new_letter(content: Path, slug: str, date: str) -> Path:
              _line("panel_date", None, schema.LETTER), _line("resubmission", None, schema.LETTER) + " (true or false)",
              _line("from", None, schema.LETTER), _line("to", None, schema.LETTER), _line("signed", None, schema.LETTER),
              "---", LETTER_HINT]
-    path.write_text("\n".join(lines), encoding="utf-8")
+    _create(path, "\n".join(lines))
     return path
 
 
 def _folder(content: Path, slug: str) -> Path:
-    folders = sorted(p.parent for p in (content / "reviews").glob(f"**/{slug}/review.md"))
+    """The review folder named `slug` under content/reviews (a name, never a path that could lead elsewhere)."""
+    if not SLUG.match(slug):
+        raise ScaffoldError(f"'{visible(slug)}' is not a review's folder name; give the name alone, in lower-case "
+                            "letters, digits and hyphens, e.g. salome")
+    reviews = (content / "reviews").resolve()
+    folders = sorted(p.parent for p in (content / "reviews").glob(f"**/{slug}/review.md")
+                     if p.resolve().is_relative_to(reviews))
     if not folders:
         raise ScaffoldError(f"there is no review folder '{slug}' under {content / 'reviews'}; "
                             f"create it first with dhr new review")
@@ -119,7 +128,7 @@ def new_action_plan(content: Path, slug: str, today: dt.date) -> Path:
              "    #     text: What has been done.",
              f"    # evidence: ...  # {spec.field('evidence').doc}", ""]
     path = folder / "action-plan.yaml"
-    path.write_text("\n".join(lines), encoding="utf-8")
+    _create(path, "\n".join(lines))
     return path
 
 
@@ -129,3 +138,13 @@ def _agencies(content: Path) -> tuple[str, ...]:
     site, _ = load_settings(content, problems, FileCache())
     values, _ = validate_settings(site, [], problems, FieldCache())
     return vocabulary_of(values)[1] or ()
+
+
+def _create(path: Path, text: str) -> None:
+    """Write a new file; one that appeared meanwhile is never overwritten."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        with path.open("x", encoding="utf-8") as file:
+            file.write(text)
+    except FileExistsError:
+        raise ScaffoldError(f"{path} already exists; nothing was written. Edit it instead") from None

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from difflib import get_close_matches
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from .load import Map, Node, Scalar, Seq
 from .problems import Problems
@@ -119,11 +120,25 @@ _DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})\Z")
 _MONTH = re.compile(r"^(\d{4})(?:-(\d{2}))?\Z")
 
 
+FIRST_YEAR = 1900  # no date in a review can be earlier, nor later than next year
+
+
+def _year_error(text: str, year: int, line: int, name: str, ctx: Context) -> Any:
+    """INVALID, reported, when `year` is outside FIRST_YEAR to next year; None when it is within."""
+    last = dt.datetime.now(dt.UTC).year + 1
+    if FIRST_YEAR <= year <= last:
+        return None
+    return ctx.error(line, name, f"'{text}' is not a year a review's dates can have",
+                     f"check the year: it must be from {FIRST_YEAR} to {last}")
+
+
 def _date(text: str, line: int, name: str, ctx: Context) -> Any:
     match = _DATE.match(text)
     if not match:
         return ctx.error(line, name, f"'{text}' is not a date in the form YYYY-MM-DD",
                          "write it like 2024-08-07")
+    if (error := _year_error(text, int(match.group(1)), line, name, ctx)) is not None:
+        return error
     try:
         return dt.date(*map(int, match.groups()))
     except ValueError:
@@ -132,7 +147,9 @@ def _date(text: str, line: int, name: str, ctx: Context) -> Any:
 
 def _month(text: str, line: int, name: str, ctx: Context) -> Any:
     """A `YYYY-MM` or `YYYY` value, checked; call only when _MONTH matches."""
-    month = _MONTH.match(text).group(2)  # type: ignore[union-attr]
+    year, month = _MONTH.match(text).groups()  # type: ignore[union-attr]
+    if (error := _year_error(text, int(year), line, name, ctx)) is not None:
+        return error
     if month and not 1 <= int(month) <= 12:
         return ctx.error(line, name, f"'{text}' has no month {month}", "use a month from 01 to 12")
     return text
@@ -192,9 +209,35 @@ class Pattern(Kind):
         return ctx.error(node.line, name, f"'{value}' is not {self.what}", self.fix)
 
 
-def Url() -> Pattern:  # noqa: N802 - reads as a kind, like Text() and Date()
-    return Pattern("web address, https://...", r"^https?://[^\s/]+\.\S+$", "a web address",
-                   "write the full address, starting https://")
+class Url(Pattern):
+    """A web address, http or https only; kept encoded (a space or a non-ASCII letter as %-escapes)."""
+
+    SAFE = "/:?#[]@!$&'()*+,;=%~-._"  # the characters an address may hold as they are (RFC 3986)
+
+    def __init__(self) -> None:
+        super().__init__("web address, https://...", r"^https?://[^\s/\\]+\.\S+$", "a web address",
+                         "write the full address, starting https://")
+
+    def convert(self, node: Node, name: str, ctx: Context) -> Any:
+        value = super().convert(node, name, ctx)
+        return value if value is INVALID else quote(value, safe=self.SAFE)
+
+
+class DocumentFile(Kind):
+    """A file in the review's folder: a relative path of plain names, so its address can only be a file."""
+
+    label = "file name, e.g. report.pdf"
+
+    def convert(self, node: Node, name: str, ctx: Context) -> Any:
+        value = self.scalar(node, name, ctx)
+        if value is INVALID:
+            return value
+        parts = value.split("/")
+        if "\\" in value or ":" in value or any(part in ("", ".", "..") for part in parts):
+            return ctx.error(node.line, name, f"'{value}' is not the name of a file in the review's folder",
+                             "give the file's name, e.g. report.pdf, or sub-folder/report.pdf, with no "
+                             "'..', ':' or backslash; for a document on another website use url:")
+        return value
 
 
 def Email() -> Pattern:  # noqa: N802
@@ -299,7 +342,9 @@ def read_fields(node: Map, schema: Schema, ctx: Context, prefix: str = "") -> di
 
 HELPLINE = Schema("helpline", "A support line shown on every page.", (
     Field("name", Text(), "the service's name", True, "National Domestic Abuse Helpline"),
-    Field("phone", Text(), "the number, as people dial it", example="0808 2000 247"),
+    Field("phone", Pattern("phone number", r"^\+?[0-9][0-9 ()-]{1,24}\Z", "a phone number",
+                           "write the number as people dial it, e.g. 0808 2000 247"),
+          "the number, as people dial it", example="0808 2000 247"),
     Field("url", Url(), "the service's website"),
     Field("hours", Text(), "when it answers", example="24 hours, every day"),
     Field("text", Text(), "who it is for, in one sentence"),
@@ -328,7 +373,7 @@ ACKNOWLEDGEMENT = Schema("acknowledgement", "An anonymity warning checked and ac
 DOCUMENT = Schema("document", "A document listed on a review page: give `file` or `url`.", (
     Field("title", Text(), "what the reader sees", True, "Overview report"),
     Field("kind", Choice(DOCUMENT_KINDS), "what the document is", True, "report"),
-    Field("file", Text(), "a file in the review's folder, e.g. report.pdf"),
+    Field("file", DocumentFile(), "a file in the review's folder, e.g. report.pdf"),
     Field("url", Url(), "where the document is published elsewhere"),
 ))
 

@@ -4,6 +4,12 @@ Stdlib only. Pages are read from the output folder, which is updated one whole f
 Into each HTML response (never into the files) it adds a small script that waits on
 `/__dhr/events` and reloads the page when a rebuild finishes. While the content has errors,
 every page is the error page, listing them as the terminal does.
+
+It is as strict as the production host: every response carries the security headers the build
+writes into `_headers` (the Content-Security-Policy included, so nothing inline runs here
+either); it answers only requests addressed to this computer by name (localhost, 127.0.0.1 or
+[::1], so a web page elsewhere cannot reach it through DNS rebinding); and a malformed request
+is answered 400, 404 or 421, never with a traceback.
 """
 
 from __future__ import annotations
@@ -15,6 +21,8 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
+from .deploy import SECURITY_HEADERS
+
 RELOAD_JS = b"""// Added by dhr serve only: reload this page when the site has been rebuilt.
 (function () {
   var since = document.currentScript.getAttribute("data-generation");
@@ -23,17 +31,22 @@ RELOAD_JS = b"""// Added by dhr serve only: reload this page when the site has b
 })();
 """
 
+ERROR_CSS = b"""body{font:1.1rem/1.5 system-ui,sans-serif;margin:2rem auto;max-width:60rem;padding:0 1rem;color:#1d1d1b}
+h1{color:#b3261e}li{margin:.5rem 0;font-family:ui-monospace,monospace;font-size:.95rem;white-space:pre-wrap}
+"""
 ERROR_PAGE = """<!doctype html>
 <html lang="en-GB"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>The site could not be built</title>
-<style>body{{font:1.1rem/1.5 system-ui,sans-serif;margin:2rem auto;max-width:60rem;padding:0 1rem;color:#1d1d1b}}
-h1{{color:#b3261e}}li{{margin:.5rem 0;font-family:ui-monospace,monospace;font-size:.95rem;white-space:pre-wrap}}</style>
+<link rel="stylesheet" href="/__dhr/error.css">
 </head><body><main>
 <h1>The site could not be built</h1>
 <p>Fix the {count} below and save: this page will reload by itself.</p>
 <ol>{items}</ol>
 </main></body></html>
 """
+
+
+LOCAL_NAMES = {"localhost", "127.0.0.1", "[::1]"}
 
 
 class CannotListenError(Exception):
@@ -87,17 +100,39 @@ class Handler(SimpleHTTPRequestHandler):
     live: LiveSite  # set on the subclass made by make_server
 
     def do_GET(self) -> None:
-        self._respond(body=True)
+        self._answer(body=True)
 
     def do_HEAD(self) -> None:
-        self._respond(body=False)
+        self._answer(body=False)
+
+    def _answer(self, body: bool) -> None:
+        """Answer a request addressed to this computer; anything malformed is a 4xx, never a traceback."""
+        if not self._addressed_here():
+            return self._send(421, b"This preview answers only at localhost, 127.0.0.1 or [::1].\n",
+                              "text/plain; charset=utf-8", body)
+        try:
+            return self._respond(body)
+        except (ValueError, UnicodeError):  # a NUL or an undecodable byte in the path, a bad number
+            return self._send(400, b"Bad request\n", "text/plain; charset=utf-8", body)
+        except OSError:  # a name too long for the file system, and the like: no such page
+            return self._send(404, b"Not found\n", "text/plain; charset=utf-8", body)
+
+    def _addressed_here(self) -> bool:
+        host = (self.headers.get("Host") or "").strip().lower()
+        name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
+        return name in LOCAL_NAMES
 
     def _respond(self, body: bool) -> None:
         url = urlsplit(self.path)
         if url.path == "/__dhr/reload.js":
             return self._send(200, RELOAD_JS, "text/javascript", body)
+        if url.path == "/__dhr/error.css":
+            return self._send(200, ERROR_CSS, "text/css", body)
         if url.path == "/__dhr/events":
-            return self._events(int(parse_qs(url.query).get("since", ["0"])[0] or 0))
+            since = parse_qs(url.query).get("since", ["0"])[0] or "0"
+            if not since.isdigit() or len(since) > 12:
+                return self._send(400, b"since must be a number\n", "text/plain; charset=utf-8", body)
+            return self._events(int(since))
         if url.path == "/__dhr/status":
             status = {"generation": self.live.generation, "errors": self.live.errors, "indexing": self.live.indexing}
             return self._send(200, json.dumps(status).encode(), "application/json", body)
@@ -129,6 +164,12 @@ class Handler(SimpleHTTPRequestHandler):
         script = f'<script src="/__dhr/reload.js" data-generation="{self.live.generation}"></script>\n'.encode()
         at = page.rfind(b"</body>")
         return page[:at] + script + page[at:] if at >= 0 else page + script
+
+    def end_headers(self) -> None:
+        """Every response, redirects and events included, carries the production security headers."""
+        for name, value in SECURITY_HEADERS:
+            self.send_header(name, value)
+        super().end_headers()
 
     def _send(self, status: int, data: bytes, kind: str, body: bool) -> None:
         self.send_response(status)

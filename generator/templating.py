@@ -101,12 +101,12 @@ def clear(env: jinja2.Environment) -> None:
     env.fragments.clear()  # type: ignore[attr-defined]
 
 
-def environment(templates: Path, compiled: Path | None = None) -> jinja2.Environment:
-    """The templates' environment; `compiled`: a folder keeping their compiled code between processes."""
+def environment(templates: Path, compiled: jinja2.BytecodeCache | None = None) -> jinja2.Environment:
+    """The templates' environment; `compiled` keeps their compiled code between processes."""
     env = jinja2.Environment(
         extensions=[FragmentCache],
         loader=jinja2.FileSystemLoader(templates),
-        bytecode_cache=jinja2.FileSystemBytecodeCache(str(compiled)) if compiled else None,
+        bytecode_cache=compiled,
         autoescape=jinja2.select_autoescape(["html", "xml"]),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -174,6 +175,8 @@ def _site(source: SourceFile | None, problems: Problems) -> dict[str, Any]:
             continue
         line, seen = source.meta.entries[name].key_line, set()
         for item in names:
+            if not check_slug(item, source.path, line, name, problems):
+                continue
             if slugify(item) in seen:
                 problems.add(source.path, line, name, f"'{item}' is listed twice, or would share another "
                              f"{what}'s address /{name}/{slugify(item)}/", "keep one of them")
@@ -296,7 +299,8 @@ def _plan(source: SourceFile, vocabulary: Vocabulary, problems: Problems, cache:
         _check_recommendation(source.path, node, rec, seen, problems)
         if isinstance(rec["completed"], dt.date):
             dated.append((node.entries["completed"].key_line, "recommendations.completed", rec["completed"]))
-        for item, update in zip(_items(node, "updates"), rec["updates"] or (), strict=False):
+        updates = rec["updates"] if isinstance(rec["updates"], list) else ()
+        for item, update in zip(_items(node, "updates"), updates, strict=False):
             if isinstance(update, dict) and isinstance(update["date"], dt.date):
                 dated.append((item.line, "recommendations.updates.date", update["date"]))
     return ValidPlan(source, values, tuple(dated))
@@ -373,18 +377,32 @@ def _check_unique_slugs(reviews: list[Facts], problems: Problems) -> None:
 
 @lru_cache(maxsize=1 << 16)
 def slugify(name: str) -> str:
-    """The part of a web address a name becomes: 'Children's services' -> 'childrens-services'."""
-    return _NOT_IN_SLUGS.sub("-", name.lower().replace("'", "").replace("\u2019", "")).strip("-")
+    """The part of a web address a name becomes: 'Children's services' -> 'childrens-services', 'Gŵyr' -> 'gwyr'.
+
+    Empty for a name with no letter or digit of the Latin alphabet (see `check_slug`).
+    """
+    plain = unicodedata.normalize("NFKD", name.lower().translate(_LETTERS)).encode("ascii", "ignore").decode()
+    return _NOT_IN_SLUGS.sub("-", plain.replace("'", "")).strip("-")
+
+
+def check_slug(name: str, path: Path | str, line: int, field_name: str, problems: Problems) -> bool:
+    """Whether `name` gives a web address; reported where it gives none."""
+    if slugify(name):
+        return True
+    problems.add(path, line, field_name, f"'{name}' has no letter A to Z or digit, so it cannot make a web address",
+                 "add the name as it is written in English letters too, e.g. 'Cymraeg (Welsh)'")
+    return False
 
 
 _NOT_IN_SLUGS = re.compile(r"[^a-z0-9]+")
+_LETTERS = str.maketrans({"æ": "ae", "ø": "o", "ß": "ss", "œ": "oe", "đ": "d", "ł": "l", "þ": "th", "ð": "d"})
 
 
 def _check_shared_partnerships(reviews: list[Facts], problems: Problems) -> None:
     """Names that differ only in case or punctuation would share one address: ask for one spelling."""
     seen: dict[str, str] = {}
     for review in reviews:
-        if not isinstance(review.csp, str):
+        if not isinstance(review.csp, str) or not check_slug(review.csp, review.path, review.csp_line, "csp", problems):
             continue
         other = seen.setdefault(slugify(review.csp), review.csp)
         if other != review.csp:

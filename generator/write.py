@@ -23,6 +23,8 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from .outdir import clear_stale_lock, lock_path
+
 
 @contextmanager
 def staged(out_dir: Path) -> Iterator[Path]:
@@ -45,6 +47,9 @@ def _recover(out_dir: Path) -> None:
     if olds and not out_dir.exists():
         olds.pop().rename(out_dir)
     for leftover in out_dir.parent.glob(f".{out_dir.name}.*"):
+        if leftover == lock_path(out_dir):
+            clear_stale_lock(leftover)
+            continue
         if leftover.is_dir() and not leftover.is_symlink():
             shutil.rmtree(leftover, ignore_errors=True)
         else:  # a data file being written in pieces
@@ -173,9 +178,9 @@ class SiteWriter:
             self.changed.append(path)
 
     def copy(self, path: str, source: Path) -> None:
-        """A file copied as it is (kept while its size and time are unchanged)."""
-        st = source.stat()
-        token = digest(f"{source.resolve()}\0{st.st_size}\0{st.st_mtime_ns}".encode())
+        """A file copied as it is (kept while its bytes are unchanged)."""
+        with source.open("rb") as file:
+            token = hashlib.file_digest(file, lambda: hashlib.blake2b(digest_size=20)).digest()
         wrote = not (path in self.written and self.written[path][0] == token)
         if wrote:
             self._write(path, lambda target: shutil.copyfile(source, target))

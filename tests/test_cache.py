@@ -7,14 +7,19 @@ import dataclasses
 import datetime as dt
 import multiprocessing
 import pickle
+import shutil
 from pathlib import Path
 
 import pytest
+from conftest import REPO, TEMPLATES, TODAY
 
 from generator import cache
+from generator.build import build
 from generator.cache import Store
 from generator.learning import Recommendation, Update
 from generator.markup import Point
+
+SAMPLE = REPO / "tests/fixtures/sample"
 
 
 def test_the_state_reads_back_as_it_was_saved_with_large_dicts_in_pieces(tmp_path: Path) -> None:
@@ -23,8 +28,34 @@ def test_the_state_reads_back_as_it_was_saved_with_large_dicts_in_pieces(tmp_pat
     cache.save(tmp_path / "build-x.pickle", state)
     assert cache.load(tmp_path / "build-x.pickle") == state
     assert (tmp_path / ".gitignore").read_text().endswith("*\n")
+    assert cache.load(tmp_path / "build-y.pickle") is None  # none yet
     (tmp_path / "build-x.pickle").write_bytes(b"not a pickle")
-    assert cache.load(tmp_path / "build-x.pickle") is None
+    with pytest.raises(cache.CacheError, match="fails its digest"):
+        cache.load(tmp_path / "build-x.pickle")
+
+
+def test_a_state_with_one_bit_flipped_anywhere_is_refused_before_it_is_unpickled(tmp_path: Path) -> None:
+    path = tmp_path / "build-x.pickle"
+    cache.save(path, {"records": {n: str(n) for n in range(300)}, "inputs": b"x"})
+    good = path.read_bytes()
+    for offset in range(0, len(good), max(1, len(good) // 97)):
+        path.write_bytes(good[:offset] + bytes([good[offset] ^ 0x10]) + good[offset + 1:])
+        with pytest.raises(cache.CacheError):
+            cache.load(path)
+
+
+def test_a_stored_value_whose_bytes_changed_is_missing_and_marked_damaged(tmp_path: Path) -> None:
+    store = Store(tmp_path / "build.packs")
+    store.put(b"model", pickle.dumps({"text": "DHR15"}))
+    store.commit()
+    [pack] = (tmp_path / "build.packs").glob("*.pack")
+    data = bytearray(pack.read_bytes())
+    data[data.index(b"DHR15") + 4] ^= 0x10  # "DHR15" -> "DHR1%"
+    pack.write_bytes(bytes(data))
+    store.close()
+    assert store.get(b"model") is None and store.damaged
+    with pytest.raises(cache.CacheError):
+        store.value(b"model")
 
 
 def test_the_small_model_objects_pickle_as_their_values() -> None:
@@ -111,3 +142,54 @@ def test_a_value_whose_pack_was_cut_short_or_deleted_is_missing(tmp_path: Path) 
     store.close()
     assert store.present() == set()
     assert store.get(b"early") is None
+
+
+def _site(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*"))
+            if p.is_file() and not str(p.relative_to(folder)).startswith("pagefind/")}
+
+
+def test_a_corrupted_cache_file_never_changes_the_output(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Flip a bit in every file of the build cache at many places, edit a review, build: the site equals a
+    build without the cache, and the damage is said once."""
+    content, cache_dir, out = tmp_path / "content", tmp_path / "cache", tmp_path / "site"
+    shutil.copytree(SAMPLE, content)
+    letter = next(content.rglob("letter-*.md"))
+    texts = [letter.read_text(), letter.read_text().replace("\n\n", "\n\nAn edited paragraph.\n\n", 1)]
+    references = []
+    for number, text in enumerate(texts):
+        letter.write_text(text)
+        build(content, tmp_path / f"reference-{number}", TEMPLATES, search=False, today=TODAY)
+        references.append(_site(tmp_path / f"reference-{number}"))
+    letter.write_text(texts[0])
+    build(content, out, TEMPLATES, search=False, today=TODAY, cache_dir=cache_dir)
+    build(content, out, TEMPLATES, search=False, today=TODAY, cache_dir=cache_dir)  # the templates compiled too
+    pristine = tmp_path / "pristine"
+    shutil.copytree(cache_dir, pristine)
+    files = sorted(p.relative_to(pristine) for p in pristine.rglob("*") if p.is_file() and p.name != ".gitignore")
+    kinds = {p.suffix or p.parent.suffix for p in files}
+    assert {".pickle", ".pack"} <= kinds and any(".templates" in str(p) for p in files), files
+    runs = warned = 0
+    for name in files:
+        size = (pristine / name).stat().st_size
+        for offset in sorted({0, size - 1, *range(0, size, max(1, size // (12 if ".templates" not in str(name)
+                                                                          else 3)))}):
+            shutil.rmtree(cache_dir)
+            shutil.copytree(pristine, cache_dir)
+            data = bytearray((cache_dir / name).read_bytes())
+            data[offset] ^= 1 << (offset % 8)
+            (cache_dir / name).write_bytes(bytes(data))
+            edited = runs % 2
+            letter.write_text(texts[edited])
+            capsys.readouterr()
+            build(content, out, TEMPLATES, search=False, today=TODAY, cache_dir=cache_dir)
+            assert _site(out) == references[edited], (name, offset)
+            said = capsys.readouterr().err
+            assert said.count("warning:") <= 1, said
+            warned += "warning:" in said
+            runs += 1
+    assert runs > 50 and warned > runs * 0.6, (runs, warned)
+    letter.write_text(texts[0])
+    (cache_dir / files[0]).write_bytes(b"")  # cut short, then unreadable: the same
+    build(content, out, TEMPLATES, search=False, today=TODAY, cache_dir=cache_dir)
+    assert _site(out) == references[0]

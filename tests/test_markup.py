@@ -90,7 +90,16 @@ def _reference(text: str, base_level: int, anchor_prefix: str) -> tuple[str, tup
     md = markdown.Markdown(extensions=["sane_lists", "tables", markup._ShapeExtension()], output_format="html")
     shape = md.treeprocessors["dhr-shape"]
     shape.base_level, shape.anchor_prefix = base_level, anchor_prefix
-    return markup.sanitise(md.convert(text)), tuple(shape.points)
+    html = markup.sanitise(md.convert(text))
+    texts = markup._texts(html, {point.anchor for point in shape.points})
+    return html, tuple(Point(p.number, texts[p.anchor], p.anchor) for p in shape.points)
+
+
+def test_a_point_is_the_text_the_page_shows_never_a_placeholder() -> None:
+    """Inline HTML is held by Python-Markdown as a placeholder until the end; the point's text is read after."""
+    rendered = render("- Use <b>bold</b> text &amp; <i>more</i>\n- Plain <script>x</script>", 3, "letter-x")
+    assert [p.text for p in rendered.points] == ["Use bold text & more", "Plain"]
+    assert not any("\x02" in p.text or "wzxhzdk" in p.text for p in rendered.points)
 
 
 @pytest.mark.parametrize("text", [

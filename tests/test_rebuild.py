@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import gzip
-import hashlib
 import itertools
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -53,12 +53,19 @@ def test_nothing_changed_renders_nothing(builder: Builder) -> None:
     assert _rerun(builder) == []
 
 
-def test_the_files_read_for_new_folders_are_digested_once_by_their_worker(builder: Builder) -> None:
-    """A new folder's files are read and digested where its record is made, and the next run trusts that."""
-    files = sorted(f"{folder}/{name}" for folder, names in builder._folders.items() for name in names)
-    assert len(files) == 4 and sorted(builder._digests.entries) == files  # each folder's review and letter
-    assert all(entry[2] == hashlib.blake2b(Path(path).read_bytes(), digest_size=20).digest()
-               for path, entry in builder._digests.entries.items())
+def test_a_file_or_document_replaced_with_the_same_size_and_times_is_rebuilt(tree: ContentTree,
+                                                                             builder: Builder) -> None:
+    """Changes are found by the bytes' digests, never by size and modification time."""
+    for name, old, new in (("letter-2024-08-07.md", b"First point.", b"Fresh point."),
+                           ("report.pdf", b"small test", b"other test")):
+        path = tree.root / "reviews/alice" / name
+        st = path.stat()
+        path.write_bytes(path.read_bytes().replace(old, new))
+        os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+        assert path.stat().st_size == st.st_size
+        assert "reviews/alice/index.html" in _rerun(builder) or name == "report.pdf"
+        assert (builder.out_dir / "reviews/alice" / (name if name.endswith(".pdf") else "index.html")).read_bytes() \
+            .count(new.split(b" ")[0]) >= 1
 
 
 def test_editing_a_letters_text_renders_its_review_page_and_the_data(tree: ContentTree, builder: Builder) -> None:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 import shutil
+import socket
 import subprocess
 import sys
 import threading
@@ -19,6 +21,7 @@ from conftest import REPO, SHIPPED_CONTENT, TEMPLATES
 from sitecheck import snapshot
 
 from generator.build import build
+from generator.deploy import SECURITY_HEADERS
 
 DEADLINE = 10.0
 
@@ -192,3 +195,50 @@ def test_an_unexpected_failure_is_shown_and_the_next_save_recovers(tmp_path: Pat
     rebuilder.rebuild()
     assert live.errors is None and (tmp_path / "site/reviews/salome/index.html").is_file()
     assert said[-1].startswith("Built 5 reviews, 5 letters: ")
+
+
+def _raw(server: Server, request: bytes) -> tuple[int, dict[str, str], bytes]:
+    """Send a request as bytes (as a hostile client would) and read the answer."""
+    host, port = server.url.split("//")[1].rstrip("/").rsplit(":", 1)
+    with socket.create_connection((host, int(port)), timeout=5) as connection:
+        connection.sendall(request)
+        answer = b""
+        while chunk := connection.recv(65536):
+            answer += chunk
+    if not answer.startswith(b"HTTP/"):  # Python's server answers a request it takes for HTTP/0.9 without a head
+        return int(re.search(rb"Error code: (\d+)", answer).group(1)), {}, answer  # type: ignore[union-attr]
+    head, _, body = answer.partition(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    headers = dict(line.split(": ", 1) for line in lines[1:] if ": " in line)
+    return int(lines[0].split()[1]), headers, body
+
+
+def test_the_preview_sends_the_production_security_headers(server: Server) -> None:
+    for path in ("/", "/reviews/salome/", "/no/such/page/", "/__dhr/status", "/reviews"):
+        status, headers, _ = _raw(server, f"GET {path} HTTP/1.0\r\nHost: localhost\r\n\r\n".encode())
+        assert status in (200, 301, 404)
+        for name, value in SECURITY_HEADERS:
+            assert headers.get(name) == value, (path, name)
+    _, _, page = _raw(server, b"GET / HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n")
+    assert b"<script>" not in page and b"<style" not in page and b" style=" not in page  # nothing inline
+
+
+@pytest.mark.parametrize("host", ["evil.example", "localhost.evil.example", "", "10.0.0.1:8000"])
+def test_the_preview_answers_only_requests_addressed_to_this_computer(server: Server, host: str) -> None:
+    status, _, body = _raw(server, f"GET / HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n".encode())
+    assert status == 421 and b"<html" not in body.lower()
+    assert _raw(server, b"GET / HTTP/1.1\r\nHost: [::1]:1\r\nConnection: close\r\n\r\n")[0] == 200
+
+
+@pytest.mark.parametrize("request_line", [
+    b"GET /" + b"a" * 5000 + b"/ HTTP/1.0", b"GET /__dhr/events?since=x HTTP/1.0",
+    b"GET /__dhr/events?since=99999999999999999999999 HTTP/1.0", b"GET /%00/ HTTP/1.0", b"GET /%ff%fe/ HTTP/1.0",
+    b"GET /../../../../etc/passwd HTTP/1.0", b"GET " + b"/x" * 40000 + b" HTTP/1.0", b"BREW / HTTP/1.0",
+    b"GET / HTTP/9.9", b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03",
+])
+def test_a_malformed_request_is_a_4xx_never_a_traceback(server: Server, request_line: bytes) -> None:
+    status, _, body = _raw(server, request_line + b"\r\nHost: localhost\r\n\r\n")
+    assert 400 <= status < 500 or status == 505 or status == 501, status
+    assert b"Traceback" not in body and b"root:" not in body
+    assert server.get("/")[0] == 200  # still serving
+    assert "Traceback" not in "".join(server.output)

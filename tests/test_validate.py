@@ -144,7 +144,7 @@ def test_two_reviews_with_the_same_slug(tree: ContentTree) -> None:
 
 
 @pytest.mark.parametrize(("name", "suggestion"), [("Alice", "alice"), ("alice smith", "alice-smith"),
-                                                  ("alice_2", "alice-2"), ("élise", "lise")])
+                                                  ("alice_2", "alice-2"), ("élise", "elise")])
 def test_slug_must_be_lower_case_letters_digits_and_hyphens(tree: ContentTree, name: str, suggestion: str) -> None:
     (tree.root / "reviews/alice").rename(tree.root / "reviews" / name)
     assert tree.problems() == [f"reviews/{name}/review.md:1: folder name: '{name}' cannot be a web address; "
@@ -189,10 +189,22 @@ def test_missing_document_file(tree: ContentTree) -> None:
                                "check the spelling, or copy the document into the review's folder"]
 
 
-def test_document_outside_the_review_folder(tree: ContentTree) -> None:
+@pytest.mark.parametrize("file", ["../../secret.pdf", "/etc/secret.pdf", "javascript:alert(1)/a.pdf",
+                                  "sub\\\\a.pdf", "a//b.pdf", "./a.pdf", "C:/a.pdf"])
+def test_a_document_file_is_a_plain_relative_path(tree: ContentTree, file: str) -> None:
     tree.write("secret.pdf", b"%PDF")
-    tree.review(BASE.replace("file: report.pdf\n  - title: Action", "file: ../../secret.pdf\n  - title: Action"))
-    assert tree.problems() == ["reviews/alice/review.md:6: documents.file: '../../secret.pdf' is outside the "
+    tree.review(BASE.replace("file: report.pdf\n  - title: Action", f'file: "{file}"\n  - title: Action'))
+    shown = file.replace("\\\\", "\\")
+    assert tree.problems() == [f"reviews/alice/review.md:8: documents.file: '{shown}' is not the name of a file in "
+                               "the review's folder; give the file's name, e.g. report.pdf, or sub-folder/report.pdf, "
+                               "with no '..', ':' or backslash; for a document on another website use url:"]
+
+
+def test_a_link_to_a_document_outside_the_review_folder(tree: ContentTree) -> None:
+    tree.write("secret.pdf", b"%PDF")
+    (tree.root / "reviews/alice/linked.pdf").symlink_to(tree.root / "secret.pdf")
+    tree.review(BASE.replace("file: report.pdf\n  - title: Action", "file: linked.pdf\n  - title: Action"))
+    assert tree.problems() == ["reviews/alice/review.md:6: documents.file: 'linked.pdf' is outside the "
                                "review's folder; put the document in the review's folder and give its file name"]
 
 
