@@ -9,7 +9,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .load import Map, Scalar, Seq, SourceFile
+from .load import SourceFile
+from .nodes import Map, Scalar, Seq
 from .problems import Problems
 
 _MONTHS = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*"

@@ -30,7 +30,7 @@ from .model import Chrome, Review, assemble, make_chrome
 from .outdir import check_out
 from .problems import ContentError, Problems, UsageError
 from .progress import Progress
-from .records import Record, folder_key, make_record, store_keys
+from .records import Record, current_key, record_of, store_keys
 from .render import Renderer, dressed, review_page, site_jobs
 from .search_index import (
     SHARD_SIZE,
@@ -147,7 +147,7 @@ class Builder:
     def _forget(self, damage: cache.CacheError) -> None:
         """Drop a damaged build cache, say so, and start afresh."""
         self.say(f"warning: the build cache in {self._cache.parent} was damaged ({damage}); "  # type: ignore[union-attr]
-                          "it was cleared and everything is made again")
+                 "it was cleared and everything is made again")
         self._store.close()
         cache.clear(self._cache)  # type: ignore[arg-type]
         self._start()
@@ -172,7 +172,7 @@ class Builder:
         compiled = self._renderer.compiled
         if (compiled and compiled.damaged) or self._store.damaged:
             self.say("warning: damaged compiled templates or stored values in the build cache were "
-                              "dropped and made again")
+                     "dropped and made again")
             if compiled:
                 compiled.damaged.clear()
             self._store.damaged = False
@@ -275,11 +275,11 @@ class Builder:
         stale = []  # the folders to make records of: each worker reads its folders' files (not held here)
         for folder, names in look_at.items():
             record = self._records.get(folder)
-            if record is None or not record.is_current(_folder_key(folder, names, vocabulary)):
+            if record is None or not record.is_current(current_key(folder, names, vocabulary)):
                 stale.append((folder, names, vocabulary))
         for folder in set(self._records) - set(self._folders):
             del self._records[folder]
-        with fork_map(_make_record, stale) as made:
+        with fork_map(record_of, stale) as made:
             for folder, record in made:
                 if record.data is not None:  # its models, pickled: into the store, not kept here
                     for store_key, data in zip(store_keys(record.model), record.data, strict=True):  # type: ignore[arg-type]
@@ -391,31 +391,6 @@ class Builder:
                                      "uses": self._renderer.uses, "written": self._written, "shards": self._shards,
                                      "inputs": self._inputs, "parts": self._renderer.parts.used,
                                      "store": self._store.index})
-
-
-def _folder_key(folder: str, names: list[str], vocabulary: Vocabulary) -> bytes | None:
-    """The key of a folder's record, from its files' bytes as they are now; None when one cannot be read."""
-    try:
-        return folder_key(cache.generator_version(), vocabulary,
-                          {name: read_digest(f"{folder}/{name}")[0] for name in names})
-    except OSError:
-        return None
-
-
-def _make_record(args: tuple[str, list[str], Vocabulary]) -> tuple[str, Record]:
-    """A folder's record, from its files as they are now, keyed by those bytes."""
-    folder, names, vocabulary = args
-    files, digests, problems = {}, {}, Problems()
-    for name in names:
-        try:
-            digests[name], files[name] = read_digest(f"{folder}/{name}")
-        except OSError as error:
-            problems.add(f"{folder}/{name}", 1, "file", f"the file cannot be read ({error.strerror})",
-                         "check that it exists and that you may read it")
-    if problems.items:  # a key no folder's files can have: the record is made again next time
-        return folder, Record(b"", None, tuple(problems.items), (), None)
-    key = folder_key(cache.generator_version(), vocabulary, digests)
-    return folder, make_record(Path(folder), files, key, vocabulary)  # type: ignore[arg-type]
 
 
 def build(content_dir: Path, out_dir: Path, templates: Path, base_url: str | None = None, strict: bool = False,

@@ -58,11 +58,11 @@ class CacheError(Exception):
     """A cached file or value failed its digest, or could not be read: the cache is cleared and the build redone."""
 
 
+DIGEST = 16  # bytes of blake2b that each cached file ends with, and each stored value is indexed with
+
+
 def _sum(data: bytes | memoryview) -> bytes:
     return hashlib.blake2b(data, digest_size=DIGEST).digest()
-
-
-DIGEST = 16  # bytes of blake2b that each cached file ends with, and each stored value is indexed with
 
 
 def load(path: Path) -> dict[str, Any] | None:
@@ -117,9 +117,12 @@ class VerifiedBytecode(jinja2.FileSystemBytecodeCache):
         data = bucket.bytecode_to_string()
         path = Path(self._get_cache_filename(bucket))
         handle, temporary = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
-        with os.fdopen(handle, "wb") as file:
-            file.write(data + _sum(data))
-        os.replace(temporary, path)
+        try:
+            with os.fdopen(handle, "wb") as file:
+                file.write(data + _sum(data))
+            os.replace(temporary, path)
+        finally:
+            Path(temporary).unlink(missing_ok=True)
 
 
 def store_folder(path: Path) -> Path:

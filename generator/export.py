@@ -1,6 +1,6 @@
 """Open data: `reviews.json`, a CSV file per entity, and a JSON Schema for each file.
 
-The shape of every record is declared once below, as a `schema.Schema` whose fields are, where
+The shape of every record is declared once below, as a `kinds.Schema` whose fields are, where
 the value comes from the content, the very fields that validate the content files (so their
 kinds and their documentation are the same). The JSON Schemas are made from those declarations,
 and the tests hold the files to them.
@@ -16,13 +16,14 @@ import json
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from . import schema, validate
+from . import kinds, schema, validate
 from .cache import Store
+from .kinds import Field, ListOf, Record, Schema, Text
 from .model import Chrome, Entry, Review
-from .schema import REVIEW, Field, ListOf, Record, Schema, Text
+from .schema import REVIEW
 
 
-class Integer(schema.Kind):
+class Integer(kinds.Kind):
     label = "whole number"
 
 
@@ -32,8 +33,8 @@ def _from(spec: Schema, name: str, doc: str | None = None, required: bool | None
     return Field(name, f.kind, doc or f.doc, f.required if required is None else required)
 
 
-URL = Field("url", schema.Url(), "its address on this site", True)
-SLUG = Field("review", schema.Pattern("review's folder name", validate.SLUG.pattern, "", ""),
+URL = Field("url", kinds.Url(), "its address on this site", True)
+SLUG = Field("review", kinds.Pattern("review's folder name", validate.SLUG.pattern, "", ""),
              "the review's folder name, which links the tables", True)
 POINT = Schema("feedback point", "A point the QA Panel's letter asked the partnership to look at.", (
     Field("number", Integer(), "its place in the letter's list, from 1", True),
@@ -50,11 +51,11 @@ RECOMMENDATION = Schema("recommendation", schema.RECOMMENDATION.doc, (
     Field("updates", ListOf(Record(UPDATE)), "dated progress updates, oldest first", True),
     _from(schema.RECOMMENDATION, "evidence")))
 PLAN = Schema("action plan", "The review's recommendations, a live document.", (
-    Field("updated", schema.Date(), "the latest date of an update or a completion"),
+    Field("updated", kinds.Date(), "the latest date of an update or a completion"),
     Field("recommendations", ListOf(Record(RECOMMENDATION)), "its recommendations", True)))
 DOCUMENT = Schema("document", schema.DOCUMENT.doc, (
     _from(schema.DOCUMENT, "title"), _from(schema.DOCUMENT, "kind"),
-    Field("url", schema.Url(), "where to download it", True),
+    Field("url", kinds.Url(), "where to download it", True),
     Field("bytes", Integer(), "its size, for a file published on this site")))
 REVIEW_DATA = Schema("review", "A published Domestic Homicide Review.", (
     Field("slug", SLUG.kind, "the review's folder name, the last part of its address", True), URL,
@@ -74,23 +75,23 @@ TABLES: dict[str, Schema] = {  # CSV file name -> one row's fields
         REVIEW_DATA.field("year"), _from(REVIEW, "death"),
         Field("themes", Text(), "its themes, separated by '; '"),
         Field("letters", Integer(), "how many QA Panel letters", True),
-        Field("latest_letter", schema.Date(), "the date of the latest letter", True),
+        Field("latest_letter", kinds.Date(), "the date of the latest letter", True),
         Field("latest_outcome", schema.LETTER.field("outcome").kind, "the latest letter's outcome", True),
         Field("feedback_points", Integer(), "how many feedback points its letters list", True),
         _from(REVIEW, "chair"), _from(REVIEW, "author"),
         Field("recommendations", Integer(), "how many recommendations its action plan lists", True),
-        Field("plan_updated", schema.Date(), "when its action plan was last updated"))),
+        Field("plan_updated", kinds.Date(), "when its action plan was last updated"))),
     "letters.csv": Schema("letters.csv", "A row per QA Panel letter.", (
         SLUG, *(f for f in LETTER.fields if f.name != "feedback_points"),
         Field("feedback_points", Integer(), "how many points the letter lists", True))),
     "feedback-points.csv": Schema("feedback-points.csv", "A row per feedback point of a letter.", (
-        SLUG, Field("letter", schema.Date(), "the date of its letter", True), *POINT.fields,
+        SLUG, Field("letter", kinds.Date(), "the date of its letter", True), *POINT.fields,
         Field("themes", Text(), "the review's themes, separated by '; '"))),
     "recommendations.csv": Schema("recommendations.csv", "A row per recommendation of an action plan.", (
         SLUG, *(f for f in RECOMMENDATION.fields if f.name not in ("actions", "updates", "evidence")),
         Field("actions", Text(), "the actions agreed, one a line"),
         Field("updates", Integer(), "how many progress updates", True),
-        Field("latest_update", schema.Date(), "the date of the latest update"),
+        Field("latest_update", kinds.Date(), "the date of the latest update"),
         _from(schema.RECOMMENDATION, "evidence"))),
     "updates.csv": Schema("updates.csv", "A row per progress update on a recommendation.", (
         SLUG, Field("recommendation", schema.RECOMMENDATION.field("number").kind, "the recommendation's number",
@@ -270,11 +271,11 @@ PART_MAKERS: dict[str, Callable[[Chrome, Review], str]] = {  # each data file's 
 
 # JSON Schemas (draft 2020-12), made from the declarations above.
 
-def _value(kind: schema.Kind) -> dict[str, Any]:
+def _value(kind: kinds.Kind) -> dict[str, Any]:
     """What a JSON value of this kind looks like."""
-    if isinstance(kind, schema.Choice):
+    if isinstance(kind, kinds.Choice):
         return {"type": "string", "enum": list(kind.options)}
-    if isinstance(kind, schema.Bool):
+    if isinstance(kind, kinds.Bool):
         return {"type": "boolean"}
     if isinstance(kind, Integer):
         return {"type": "integer", "minimum": 0}
@@ -285,12 +286,12 @@ def _value(kind: schema.Kind) -> dict[str, Any]:
     return {"type": "string", **_text_pattern(kind)}
 
 
-def _text_pattern(kind: schema.Kind) -> dict[str, str]:
-    if isinstance(kind, schema.Date):
+def _text_pattern(kind: kinds.Kind) -> dict[str, str]:
+    if isinstance(kind, kinds.Date):
         return {"format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
-    if isinstance(kind, schema.DateOrMonth | schema.MonthOfDeath):
+    if isinstance(kind, kinds.DateOrMonth | kinds.MonthOfDeath):
         return {"pattern": r"^\d{4}(-\d{2}){0,2}$"}
-    if isinstance(kind, schema.Pattern):
+    if isinstance(kind, kinds.Pattern):
         return {"pattern": kind.pattern.pattern.replace(r"\Z", "$")}
     return {}
 
@@ -309,9 +310,9 @@ def row_schema(spec: Schema) -> dict[str, Any]:
     """A CSV row read as text, column by column (an empty cell is an absent value)."""
     properties = {}
     for f in spec.fields:
-        if isinstance(f.kind, schema.Choice):
+        if isinstance(f.kind, kinds.Choice):
             cell: dict[str, Any] = {"enum": list(f.kind.options)}
-        elif isinstance(f.kind, schema.Bool):
+        elif isinstance(f.kind, kinds.Bool):
             cell = {"enum": ["true", "false"]}
         elif isinstance(f.kind, Integer):
             cell = {"pattern": r"^\d+$"}

@@ -17,8 +17,8 @@ import pickle
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .cache import Store
-from .load import reader_for, review_folder
+from .cache import Store, generator_version
+from .load import read_digest, reader_for, review_folder
 from .model import Review, make_review
 from .problems import Problem, Problems
 from .validate import Facts, Vocabulary, check_review
@@ -81,6 +81,31 @@ def make_record(folder: Path, files: dict[str, bytes], key: bytes, vocabulary: V
         return Record(key, Facts.of(valid), tuple(problems.items), documents, None)
     data = tuple(pickle.dumps(model, protocol=pickle.HIGHEST_PROTOCOL) for model in (review, review.lightened()))
     return Record(key, Facts.of(valid), tuple(problems.items), documents, review.key, data, review)  # type: ignore[arg-type]
+
+
+def current_key(folder: str, names: list[str], vocabulary: Vocabulary) -> bytes | None:
+    """The key of a folder's record, from its files' bytes as they are now; None when one cannot be read."""
+    try:
+        return folder_key(generator_version(), vocabulary,
+                          {name: read_digest(f"{folder}/{name}")[0] for name in names})
+    except OSError:
+        return None
+
+
+def record_of(args: tuple[str, list[str], Vocabulary]) -> tuple[str, Record]:
+    """A folder's record, from its files as they are now, keyed by those bytes."""
+    folder, names, vocabulary = args
+    files, digests, problems = {}, {}, Problems()
+    for name in names:
+        try:
+            digests[name], files[name] = read_digest(f"{folder}/{name}")
+        except OSError as error:
+            problems.add(f"{folder}/{name}", 1, "file", f"the file cannot be read ({error.strerror})",
+                         "check that it exists and that you may read it")
+    if problems.items:  # a key no folder's files can have: the record is made again next time
+        return folder, Record(b"", None, tuple(problems.items), (), None)
+    key = folder_key(generator_version(), vocabulary, digests)
+    return folder, make_record(Path(folder), files, key, vocabulary)  # type: ignore[arg-type]
 
 
 def store_keys(review_key: bytes) -> tuple[bytes, bytes]:

@@ -9,7 +9,7 @@ import datetime as dt
 import json
 from pathlib import Path
 
-from . import schema
+from . import kinds, schema
 from .load import PLAN_NAMES, FileCache, load_settings
 from .problems import Problems, visible
 from .validate import SLUG, FieldCache, slugify, validate_settings, vocabulary_of
@@ -24,7 +24,7 @@ class ScaffoldError(Exception):
     """The file cannot be created; the message says why and what to do."""
 
 
-def _line(name: str, value: str | None, spec: schema.Schema) -> str:
+def _line(name: str, value: str | None, spec: kinds.Schema) -> str:
     field = spec.field(name)
     if value is None:
         return f"# {name}:  # {field.doc}" + (f", e.g. {field.example}" if field.example else "")

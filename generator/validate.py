@@ -15,9 +15,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from . import schema
+from . import kinds, schema
 from .anonymity import IDENTIFYING, IN_LETTERS, scan, scan_nodes
-from .load import Map, RawContent, ReviewFolder, Seq, SourceFile
+from .load import RawContent, ReviewFolder, SourceFile
+from .nodes import Map, Seq
 from .problems import Problem, Problems, display_path
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z")
@@ -75,7 +76,7 @@ class FieldCache:
     def __init__(self) -> None:
         self._entries: dict[Path, tuple[SourceFile, Vocabulary, dict[str, Any], list[Problem]]] = {}
 
-    def fields(self, source: SourceFile, spec: schema.Schema, problems: Problems, vocabulary: Vocabulary = ((), None),
+    def fields(self, source: SourceFile, spec: kinds.Schema, problems: Problems, vocabulary: Vocabulary = ((), None),
                body_check: Callable[[SourceFile, dict[str, Any], Problems], None] | None = None) -> dict[str, Any]:
         entry = self._entries.get(source.path)
         if entry is None or entry[0] is not source or entry[1] != vocabulary:
@@ -117,7 +118,7 @@ def vocabulary_of(site: dict[str, Any]) -> Vocabulary:
     """The themes and the agencies that reviews and action plans are checked against."""
     themes = tuple(site["themes"]) if isinstance(site.get("themes"), list) else ()
     agencies = site.get("agencies")
-    if agencies is schema.INVALID:
+    if agencies is kinds.INVALID:
         return themes, None  # already reported: take any agency rather than report every one
     return themes, tuple(agencies or ())
 
@@ -158,11 +159,11 @@ def check_across(reviews: list[Facts], problems: Problems, today: dt.date) -> No
                              "and its due date under target")
 
 
-def _fields(source: SourceFile, spec: schema.Schema, problems: Problems,
+def _fields(source: SourceFile, spec: kinds.Schema, problems: Problems,
             vocabulary: Vocabulary = ((), None)) -> dict[str, Any]:
     if source.meta is None:
-        return {f.name: schema.INVALID for f in spec.fields}
-    return schema.read_fields(source.meta, spec, schema.Context(source.path, problems, *vocabulary))
+        return {f.name: kinds.INVALID for f in spec.fields}
+    return kinds.read_fields(source.meta, spec, kinds.Context(source.path, problems, *vocabulary))
 
 
 def _site(source: SourceFile | None, problems: Problems) -> dict[str, Any]:
@@ -224,7 +225,7 @@ def _letter(source: SourceFile, problems: Problems, cache: FieldCache) -> ValidL
     if not match:
         problems.add(source.path, 1, "file name", f"'{source.path.name}' is not named letter-YYYY-MM-DD.md",
                      "name the file after the letter's date, e.g. letter-2024-08-07.md")
-    elif date not in (None, schema.INVALID) and match.group(1) != date.isoformat():
+    elif date not in (None, kinds.INVALID) and match.group(1) != date.isoformat():
         line = source.meta.entries["date"].key_line if source.meta else 1
         problems.add(source.path, line, "date", f"{date.isoformat()} differs from the date in the file "
                      f"name ({match.group(1)})", "make the file name and the date field agree")
@@ -277,13 +278,13 @@ def _check_publishable(review: ValidReview, problems: Problems) -> None:
                      "the report to be resubmitted", "resubmit the report and add the panel's new letter, "
                      "or set status: submitted")
     documents = review.values.get("documents") or []
-    if documents is schema.INVALID:  # already reported; the checklist below would only guess
+    if documents is kinds.INVALID:  # already reported; the checklist below would only guess
         return
-    kinds = {doc["kind"] for doc in documents}
-    if "report" not in kinds:
+    listed = {doc["kind"] for doc in documents}
+    if "report" not in listed:
         problems.warn(path, status_line, "documents", "a published review lists no report",
                       "add the report under documents, with kind: report")
-    if "action-plan" not in kinds and review.plan is None:
+    if "action-plan" not in listed and review.plan is None:
         problems.warn(path, status_line, "documents", "a published review lists no action plan",
                       "add action-plan.yaml (dhr new action-plan), list the action plan under documents "
                       "(kind: action-plan), or annex it to the report")
@@ -315,10 +316,10 @@ def _recommendations(source: SourceFile) -> Iterator[tuple[Map, dict[str, Any]]]
     """Each recommendation's node and values (INVALID where a field is wrong), read again past other errors."""
     if source.meta is None:
         return
-    quiet = schema.Context(source.path, Problems())
+    quiet = kinds.Context(source.path, Problems())
     for node in _items(source.meta, "recommendations"):
         if isinstance(node, Map):
-            yield node, schema.read_fields(node, schema.RECOMMENDATION, quiet)
+            yield node, kinds.read_fields(node, schema.RECOMMENDATION, quiet)
 
 
 def _check_recommendation(path: Path, node: Map, rec: dict[str, Any], seen: dict[str, int],

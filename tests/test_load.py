@@ -7,7 +7,8 @@ from pathlib import Path
 
 from conftest import ContentTree
 
-from generator.load import Map, Scalar, Seq, parse_markdown_file, parse_yaml, read_digest
+from generator.load import parse_markdown_file, read_digest
+from generator.nodes import Map, Scalar, Seq, parse_yaml
 from generator.problems import Problems
 
 
