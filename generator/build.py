@@ -30,7 +30,7 @@ from .model import Chrome, Review, assemble, make_chrome
 from .outdir import check_out
 from .problems import ContentError, Problems, UsageError
 from .progress import Progress
-from .records import Record, current_key, record_of, store_keys
+from .records import Record, files_digest, folder_key, record_of, store_keys
 from .render import Renderer, dressed, review_page, site_jobs
 from .search_index import (
     SHARD_SIZE,
@@ -273,10 +273,13 @@ class Builder:
         else:
             look_at = {folder: self._folders[folder] for folder in {str(p.parent) for p in edited}}
         stale = []  # the folders to make records of: each worker reads its folders' files (not held here)
-        for folder, names in look_at.items():
-            record = self._records.get(folder)
-            if record is None or not record.is_current(current_key(folder, names, vocabulary)):
-                stale.append((folder, names, vocabulary))
+        folders, version = list(look_at.items()), cache.generator_version()
+        with fork_map(files_digest, folders, chunksize=256) as digests:
+            for (folder, names), files in zip(folders, digests, strict=True):
+                record = self._records.get(folder)
+                if record is None or files is None or \
+                        not record.is_current(folder_key(version, vocabulary, files)):
+                    stale.append((folder, names, vocabulary))
         for folder in set(self._records) - set(self._folders):
             del self._records[folder]
         with fork_map(record_of, stale) as made:

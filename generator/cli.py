@@ -123,8 +123,8 @@ def cmd_check(args: argparse.Namespace) -> int:
         problems, today = Problems(), build_date()
         content = validate(load_content(Path(args.content), problems), problems, today)
         _report(problems)
-        print(render_report(content, problems))
-        print("\n" + render_overdue(content, today))
+        for line in (render_report(content, problems) + "\n\n" + render_overdue(content, today)).split("\n"):
+            print(visible(line))  # folder names and titles are the content's: never raw escapes
         return 1 if problems.failed(args.strict) else 0
     try:
         content, problems = check(Path(args.content), args.strict)

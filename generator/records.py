@@ -26,10 +26,26 @@ from .validate import Facts, Vocabulary, check_review
 Stamp = bytes | None  # a digest of a document's bytes; None when it cannot be read
 
 
-def folder_key(version: bytes, vocabulary: Vocabulary, digests: dict[str, bytes]) -> bytes:
-    """The digest a folder's record is kept under, from its files' names and the digests of their bytes."""
-    digest = hashlib.blake2b(version, digest_size=20)
-    digest.update(repr(vocabulary).encode() + b"\1")
+def folder_key(version: bytes, vocabulary: Vocabulary, files: bytes) -> bytes:
+    """The digest a folder's record is kept under: the generator's version, the vocabulary and `files_digest`."""
+    return hashlib.blake2b(version + repr(vocabulary).encode() + b"\1" + files, digest_size=20).digest()
+
+
+def files_digest(folder_and_names: tuple[str, list[str]]) -> bytes | None:
+    """A digest of a folder's files' names and bytes as they are now; None when one cannot be read.
+
+    Every file is read: a change is seen by its bytes, never by its size or time. (Mapped over
+    the folders on both cores: reading ten thousand folders took a second on one.)
+    """
+    folder, names = folder_and_names
+    try:
+        return _combined({name: read_digest(f"{folder}/{name}")[0] for name in names})
+    except OSError:
+        return None
+
+
+def _combined(digests: dict[str, bytes]) -> bytes:
+    digest = hashlib.blake2b(digest_size=20)
     for name, file_digest in digests.items():
         digest.update(name.encode() + b"\0" + file_digest)
     return digest.digest()
@@ -83,15 +99,6 @@ def make_record(folder: Path, files: dict[str, bytes], key: bytes, vocabulary: V
     return Record(key, Facts.of(valid), tuple(problems.items), documents, review.key, data, review)  # type: ignore[arg-type]
 
 
-def current_key(folder: str, names: list[str], vocabulary: Vocabulary) -> bytes | None:
-    """The key of a folder's record, from its files' bytes as they are now; None when one cannot be read."""
-    try:
-        return folder_key(generator_version(), vocabulary,
-                          {name: read_digest(f"{folder}/{name}")[0] for name in names})
-    except OSError:
-        return None
-
-
 def record_of(args: tuple[str, list[str], Vocabulary]) -> tuple[str, Record]:
     """A folder's record, from its files as they are now, keyed by those bytes."""
     folder, names, vocabulary = args
@@ -104,7 +111,7 @@ def record_of(args: tuple[str, list[str], Vocabulary]) -> tuple[str, Record]:
                          "check that it exists and that you may read it")
     if problems.items:  # a key no folder's files can have: the record is made again next time
         return folder, Record(b"", None, tuple(problems.items), (), None)
-    key = folder_key(generator_version(), vocabulary, digests)
+    key = folder_key(generator_version(), vocabulary, _combined(digests))
     return folder, make_record(Path(folder), files, key, vocabulary)  # type: ignore[arg-type]
 
 

@@ -15,7 +15,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from generator.build import build, check
-from generator.problems import ContentError
+from generator.load import load_content
+from generator.problems import ContentError, Problems
+from generator.report import render_overdue, render_report
+from generator.validate import validate
 
 PLAN_YAML = """\
 recommendations:
@@ -38,7 +41,8 @@ FILES = ("site.yaml", "pages/about.md", "reviews/alice/review.md", "reviews/alic
 VALUES = st.sampled_from([
     "[]", "{}", "[a, [b, {c: d}]]", "{a: 1}", "12", "-1", "1e400", "true", "null", "~", '""', "2024-02-30",
     "0001-01-01", "9999-12-31", "2024-13", "'javascript:alert(1)'", "'../../../etc/passwd'", "'a\\x00b'",
-    "\"\\e[31mred\"", "\"\\u0085\\u2028\"", "'" + "x" * 5000 + "'", "!!binary aGVsbG8=", "[" * 200 + "]" * 200,
+    "\"\\e[31mred\"", "\"\\u0085\\u2028\"", "'" + "x" * 5000 + "'", "x" * 300_000,
+    "!!binary aGVsbG8=", "[" * 200 + "]" * 200,
     "{a: " * 100 + "b" + "}" * 100, "'\\\\server\\share'", "'C:\\\\x.pdf'", "'ﷺ'", "'%2e%2e/x.pdf'",
 ])
 
@@ -90,7 +94,7 @@ def mutate(path: Path, kind: str, how: object) -> None:
         path.write_text("\n".join(lines), encoding="utf-8")
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                                   HealthCheck.too_slow])
 @given(changes=st.lists(mutation(), min_size=1, max_size=3))
 def test_a_mutated_content_tree_builds_or_reports_problems(tmp_path_factory: object, changes: list) -> None:
@@ -103,6 +107,9 @@ def test_a_mutated_content_tree_builds_or_reports_problems(tmp_path_factory: obj
         checked = check(tree.root, today=TODAY)[1]
     except ContentError as error:
         checked = error.problems
+    reported = Problems()  # `dhr check --report` reads the same content, errors and all
+    content = validate(load_content(tree.root, reported), reported, TODAY)
+    assert render_report(content, reported) and render_overdue(content, TODAY)
     try:
         built = build(tree.root, root / "site", TEMPLATES, search=False, today=TODAY)[0].problems
     except ContentError as error:

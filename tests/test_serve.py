@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import html
 import json
 import re
 import shutil
@@ -121,6 +122,23 @@ def test_broken_content_shows_the_error_page_and_fixing_it_brings_the_page_back(
     stylesheet = next(p for p in (server.out / "assets").iterdir() if p.name.startswith("site."))
     assert server.get(f"/assets/{stylesheet.name}")[0] == 200  # files other than pages are still served
     _edit(letter, "outcome: publish-later", "outcome: publish-after-changes")
+    server.wait_for(lambda: server.get("/reviews/diana/")[0] == 200, "the page to return")
+
+
+def test_the_error_page_lists_exactly_what_dhr_check_reports(server: Server) -> None:
+    """Mistakes that once crashed `dhr build` and showed a TypeError here: the same problems as `dhr check`."""
+    review = server.content / "reviews/diana/review.md"
+    text = review.read_text()
+    review.write_text(text.replace("status: published", "status: published\ndocuments: report.pdf\n"
+                                   "death: 9999-01\ntitle2: \"x\\e[2J\""))
+    checked = subprocess.run([sys.executable, "-m", "generator", "check", "--content", str(server.content)],
+                             cwd=REPO, capture_output=True, text=True, timeout=60).stderr
+    expected = [html.escape(line) for line in checked.splitlines() if re.match(r"\S+:\d+: ", line)]
+    assert len(expected) >= 3 and all(":" in line for line in expected)
+    server.wait_for(lambda: all(line in server.get("/")[1] for line in expected), "the problems on the error page")
+    page = server.get("/")[1]
+    assert "TypeError" not in page and "Traceback" not in page and "\x1b" not in page
+    review.write_text(text)
     server.wait_for(lambda: server.get("/reviews/diana/")[0] == 200, "the page to return")
 
 

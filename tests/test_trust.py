@@ -131,13 +131,16 @@ def test_an_unusable_source_date_epoch_is_one_line(project: Path, epoch: str) ->
 
 @pytest.mark.parametrize("slug", ["../../x", "../diana", "/tmp/x", "diana/../../..", "\x1b[2Jx"])
 def test_dhr_new_never_writes_outside_the_content_folder(project: Path, slug: str) -> None:
-    before = _tree(project.parent)
+    (project.parent / "x").mkdir(exist_ok=True)
+    (project.parent / "x/review.md").write_text("---\ntitle: X\n---\n")  # a review folder outside the content
+    before = _tree(project), _tree(project.parent / "x")
     for args in (("letter", slug, "--date", "2024-01-02"), ("action-plan", slug)):
         result = dhr("new", *args, cwd=project)
         assert result.returncode == 1
         line = one_line_no_traceback(result)
         assert "\x1b" not in line
-    assert _tree(project.parent) == before
+    assert (_tree(project), _tree(project.parent / "x")) == before
+    assert not Path("/tmp/x/letter-2024-01-02.md").exists()
 
 
 def test_control_characters_are_errors_with_their_line_and_never_echoed(tree: ContentTree, tmp_path: Path) -> None:
