@@ -206,10 +206,12 @@ class DocumentFile(Kind):
         if value is INVALID:
             return value
         parts = value.split("/")
-        if "\\" in value or ":" in value or any(part in ("", ".", "..") for part in parts):
+        if "\\" in value or ":" in value or any(part in ("", ".", "..") or len(part.encode()) > 200
+                                                 for part in parts):
             return ctx.error(node.line, name, f"'{value}' is not the name of a file in the review's folder",
                              "give the file's name, e.g. report.pdf, or sub-folder/report.pdf, with no "
-                             "'..', ':' or backslash; for a document on another website use url:")
+                             "'..', ':' or backslash, each name under 200 characters; for a document on another "
+                             "website use url:")
         return value
 
 

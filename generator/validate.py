@@ -27,6 +27,7 @@ RESERVED_REVIEW_SLUGS = {"page"}  # /reviews/page/2/ and on are the all-reviews 
 RESERVED_PAGES = {"reviews", "themes", "years", "partnerships", "search", "assets", "pagefind", "404", "agencies",
                   "recommendations", "learning", "data", "schemas", "gone"}
 
+MAX_SLUG = 120  # characters of a name's address: a folder's name must fit in 255 bytes
 DOCUMENT_TYPES = {".pdf", ".doc", ".docx", ".odt", ".rtf", ".xls", ".xlsx", ".ods", ".csv", ".txt"}
 
 
@@ -249,7 +250,16 @@ def _check_documents(review: ValidReview, problems: Problems) -> None:
 
 
 def _check_local_file(folder: Path, doc: dict[str, Any], line: int, path: Path, problems: Problems) -> None:
-    target = (folder / doc["file"]).resolve()
+    try:
+        _check_file_at(folder, doc, (folder / doc["file"]).resolve(), line, path, problems)
+    except (OSError, RuntimeError) as error:  # a link that loops, a name the file system refuses
+        why = getattr(error, "strerror", None) or error
+        problems.add(path, line, "documents.file", f"'{doc['file']}' cannot be read ({why})",
+                     "copy the document itself into the review's folder")
+
+
+def _check_file_at(folder: Path, doc: dict[str, Any], target: Path, line: int, path: Path,
+                   problems: Problems) -> None:
     if Path(doc["file"]).suffix.lower() not in DOCUMENT_TYPES:
         problems.add(path, line, "documents.file", f"'{doc['file']}' is not a document type the site publishes",
                      "give a PDF, Word, OpenDocument, spreadsheet, CSV or text file")
@@ -387,12 +397,15 @@ def slugify(name: str) -> str:
 
 
 def check_slug(name: str, path: Path | str, line: int, field_name: str, problems: Problems) -> bool:
-    """Whether `name` gives a web address; reported where it gives none."""
-    if slugify(name):
-        return True
-    problems.add(path, line, field_name, f"'{name}' has no letter A to Z or digit, so it cannot make a web address",
-                 "add the name as it is written in English letters too, e.g. 'Cymraeg (Welsh)'")
-    return False
+    """Whether `name` gives a web address; reported where it gives none, or one too long for a folder's name."""
+    slug = slugify(name)
+    if len(slug) > MAX_SLUG:
+        problems.add(path, line, field_name, f"'{name[:60]}...' is too long to make a web address",
+                     f"shorten the name to at most {MAX_SLUG} characters")
+    elif not slug:
+        problems.add(path, line, field_name, f"'{name}' has no letter A to Z or digit, so it cannot make a web "
+                     "address", "add the name as it is written in English letters too, e.g. 'Cymraeg (Welsh)'")
+    return 0 < len(slug) <= MAX_SLUG
 
 
 _NOT_IN_SLUGS = re.compile(r"[^a-z0-9]+")

@@ -278,3 +278,15 @@ def test_a_broken_review_is_reported_identically_by_check_and_build(tree: Conten
         assert problems and problems == [line for line in built.stderr.splitlines() if re.match(r"\S+:\d+: ", line)]
         with pytest.raises(ContentError):
             build(tree.root, tmp_path / "out", TEMPLATES, search=False, today=TODAY)
+
+
+def test_huge_names_and_looping_links_are_problems_not_crashes(tree: ContentTree, tmp_path: Path) -> None:
+    (tree.root / "reviews/alice/loop.pdf").symlink_to(tree.root / "reviews/alice/loop.pdf")
+    review = tree.root / "reviews/alice/review.md"
+    review.write_text(review.read_text().replace("csp: Test Community Safety Partnership", "csp: " + "x" * 300)
+                      .replace("file: report.pdf", "file: loop.pdf"))
+    problems = tree.problems()
+    assert any("csp: 'xxxx" in p and "is too long to make a web address" in p for p in problems), problems
+    assert any("documents.file: 'loop.pdf' cannot be read" in p for p in problems), problems
+    with pytest.raises(ContentError):
+        build(tree.root, tmp_path / "site", TEMPLATES, search=False, today=TODAY)

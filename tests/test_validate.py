@@ -197,7 +197,8 @@ def test_a_document_file_is_a_plain_relative_path(tree: ContentTree, file: str) 
     shown = file.replace("\\\\", "\\")
     assert tree.problems() == [f"reviews/alice/review.md:8: documents.file: '{shown}' is not the name of a file in "
                                "the review's folder; give the file's name, e.g. report.pdf, or sub-folder/report.pdf, "
-                               "with no '..', ':' or backslash; for a document on another website use url:"]
+                               "with no '..', ':' or backslash, each name under 200 characters; "
+                               "for a document on another website use url:"]
 
 
 def test_a_link_to_a_document_outside_the_review_folder(tree: ContentTree) -> None:
