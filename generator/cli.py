@@ -13,7 +13,7 @@ from . import __version__, scaffold, schema
 from .build import LOCAL_BASE_URL, Builder, build, build_date, check
 from .load import load_content
 from .outdir import check_cache, check_out, hold
-from .problems import ContentError, Problems, UsageError, display_path, visible
+from .problems import ContentError, Problems, UsageError, display_path, summarised, visible
 from .progress import Progress
 from .render import REPO_TEMPLATES
 from .report import render_overdue, render_report
@@ -38,9 +38,15 @@ def _is_preview(context: str | None) -> bool:
     return os.environ.get("CONTEXT", "production") != "production"
 
 
-def _report(problems: Problems) -> None:
-    for problem in problems.errors + problems.warnings:
-        print(problem, file=sys.stderr)
+def _report(problems: Problems, every: bool = False) -> None:
+    """Print the problems; a warning many files share once, with its count, unless `every` is asked for."""
+    found = problems.errors + problems.warnings
+    for line in (map(str, found) if every else summarised(found)):
+        print(line, file=sys.stderr)
+
+
+def _counts(problems: Problems) -> str:
+    return f"{len(problems.errors)} errors, {len(problems.warnings)} warnings"
 
 
 def _failed(problems: Problems, strict: bool) -> int:
@@ -122,9 +128,10 @@ def cmd_check(args: argparse.Namespace) -> int:
     if args.report:
         problems, today = Problems(), build_date()
         content = validate(load_content(Path(args.content), problems), problems, today)
-        _report(problems)
+        _report(problems, every=True)
         for line in (render_report(content, problems) + "\n\n" + render_overdue(content, today)).split("\n"):
             print(visible(line))  # folder names and titles are the content's: never raw escapes
+        print(f"\n{len(content.reviews)} reviews: {_counts(problems)}")
         return 1 if problems.failed(args.strict) else 0
     try:
         content, problems = check(Path(args.content), args.strict)
@@ -132,8 +139,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         return _failed(exc.problems, args.strict)
     _report(problems)
     published = sum(1 for r in content.reviews if r.values["status"] == "published")
-    print(f"OK: {len(content.reviews)} reviews ({published} published), "
-          f"{len(problems.warnings)} warnings")
+    print(f"OK: {len(content.reviews)} reviews ({published} published): {_counts(problems)}")
     return 0
 
 

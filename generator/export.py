@@ -59,7 +59,7 @@ DOCUMENT = Schema("document", schema.DOCUMENT.doc, (
     Field("bytes", Integer(), "its size, for a file published on this site")))
 REVIEW_DATA = Schema("review", "A published Domestic Homicide Review.", (
     Field("slug", SLUG.kind, "the review's folder name, the last part of its address", True), URL,
-    *(_from(REVIEW, n) for n in ("title", "reference", "csp", "published")),
+    *(_from(REVIEW, n) for n in ("title", "reference", "csp", "published")), _from(REVIEW, "type", required=True),
     Field("year", Integer(), "the year published, or of its latest letter where that is not recorded", True),
     _from(REVIEW, "death"), _from(REVIEW, "themes", required=True), _from(REVIEW, "chair"), _from(REVIEW, "author"),
     Field("documents", ListOf(Record(DOCUMENT)), "its documents", True),
@@ -72,7 +72,7 @@ REVIEWS_JSON = Schema("reviews.json", "Every published review, newest first.", (
 TABLES: dict[str, Schema] = {  # CSV file name -> one row's fields
     "reviews.csv": Schema("reviews.csv", "A row per published review.", (
         REVIEW_DATA.field("slug"), URL, *(_from(REVIEW, n) for n in ("title", "reference", "csp", "published")),
-        REVIEW_DATA.field("year"), _from(REVIEW, "death"),
+        REVIEW_DATA.field("type"), REVIEW_DATA.field("year"), _from(REVIEW, "death"),
         Field("themes", Text(), "its themes, separated by '; '"),
         Field("letters", Integer(), "how many QA Panel letters", True),
         Field("latest_letter", kinds.Date(), "the date of the latest letter", True),
@@ -109,7 +109,7 @@ def review_record(site: Chrome, review: Review) -> dict[str, Any]:
     plan = review.plan
     return {
         "slug": review.slug, "url": page, "title": review.title, "reference": review.reference, "csp": review.csp,
-        "published": _iso(review.published), "year": review.year, "death": review.death,
+        "published": _iso(review.published), "type": review.type, "year": review.year, "death": review.death,
         "themes": [t.name for t in review.themes], "chair": review.chair, "author": review.author,
         "documents": [{"title": d.title, "kind": d.kind, "url": d.href if d.file is None else page + d.href,
                        "bytes": d.size} for d in review.documents],
@@ -208,7 +208,8 @@ def _rows(table: str, site: Chrome, review: Review) -> Iterator[dict[str, Any]]:
     recs = review.plan.recommendations if review.plan else ()
     if table == "reviews.csv":
         yield {"slug": review.slug, "url": page, "title": review.title, "reference": review.reference,
-               "csp": review.csp, "published": review.published, "year": review.year, "death": review.death,
+               "csp": review.csp, "published": review.published, "type": review.type, "year": review.year,
+               "death": review.death,
                "themes": themes, "letters": len(review.letters), "latest_letter": review.latest.date,
                "latest_outcome": review.latest.outcome,
                "feedback_points": sum(len(letter.points) for letter in review.letters), "chair": review.chair,

@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from difflib import get_close_matches
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -35,10 +34,38 @@ class Context:
 
 
 def nearest(word: str, choices: list[str] | tuple[str, ...]) -> str | None:
-    found = get_close_matches(word.lower(), [c.lower() for c in choices], n=1, cutoff=0.6)
-    if not found:
-        return None
-    return next(c for c in choices if c.lower() == found[0])
+    """The choice that `word` most likely misspells, or None: close in spelling, not merely sharing a word.
+
+    A few letters wrong, missing, extra or swapped ('coersive control', 'Test Polise', 'tittle'), in
+    any case; 'physical disability' is no misspelling of 'physical abuse', so nothing is suggested.
+    """
+    typed = " ".join(word.lower().split())
+    allowed = 1 if len(typed) <= 4 else 2 if len(typed) <= 12 else 3
+    best, fewest = None, allowed + 1
+    for choice in choices:
+        edits = _edits(typed, " ".join(choice.lower().split()), fewest - 1)
+        if edits < fewest:
+            best, fewest = choice, edits
+    return best
+
+
+def _edits(a: str, b: str, limit: int) -> int:
+    """The letters to change, add, drop or swap (adjacent) to turn `a` into `b`; any number over `limit` is
+    returned as limit + 1, without finishing."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    before, previous = None, list(range(len(b) + 1))
+    for i, x in enumerate(a, 1):
+        row = [i]
+        for j, y in enumerate(b, 1):
+            cost = min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (x != y))
+            if before is not None and i > 1 and j > 1 and x == b[j - 2] and a[i - 2] == y:
+                cost = min(cost, before[j - 2] + 1)
+            row.append(cost)
+        if min(row) > limit:
+            return limit + 1
+        before, previous = previous, row
+    return min(previous[-1], limit + 1)
 
 
 class Kind:

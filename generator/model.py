@@ -94,6 +94,7 @@ class Review:
     title: str
     reference: str | None
     csp: str
+    type: str  # a key of schema.REVIEW_TYPES
     published: dt.date | None
     death: str | None
     themes: tuple[Link, ...]
@@ -110,6 +111,10 @@ class Review:
     @property
     def url(self) -> str:
         return f"/reviews/{self.slug}/"
+
+    @property
+    def type_label(self) -> str:
+        return schema.REVIEW_TYPES[self.type]
 
     def __hash__(self) -> int:
         """By its key where it has one: hashing every field of every review cost a third of a rebuild."""
@@ -301,7 +306,7 @@ def make_review(valid: ValidReview, key: bytes = b"") -> Review:
     v = valid.values
     letters = sorted((_letter(letter) for letter in valid.letters), key=lambda letter: letter.date)
     return Review(
-        slug=valid.slug, title=v["title"], reference=v["reference"], csp=v["csp"],
+        slug=valid.slug, title=v["title"], reference=v["reference"], csp=v["csp"], type=v["type"] or "dhr",
         published=v["published"], death=v["death"],
         themes=tuple(Link(t, f"/themes/{slugify(t)}/") for t in v["themes"] or []),
         documents=tuple(_document(valid.folder.path, d) for d in v["documents"] or []),

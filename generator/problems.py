@@ -70,6 +70,24 @@ class Problems:
         return bool(self.errors) or (strict and bool(self.warnings))
 
 
+def summarised(problems: list[Problem], many: int = 5, shown: int = 3) -> list[str]:
+    """Each problem as a line; a warning that `many` or more files share (the same field, words and fix) is one
+    line, at its first place, with the count and the next few places: `dhr check --report` lists every one."""
+    groups: dict[tuple[str, str, str, str], list[Problem]] = {}
+    for problem in problems:
+        groups.setdefault((problem.severity, problem.field, problem.message, problem.fix), []).append(problem)
+    lines = []
+    for problem in problems:
+        same = groups[(problem.severity, problem.field, problem.message, problem.fix)]
+        if problem.severity == ERROR or len(same) < many:
+            lines.append(str(problem))
+        elif problem is same[0]:
+            places = ", ".join(f"{p.path}:{p.line}" for p in same[1:1 + shown])
+            lines.append(visible(f"{problem} (and {len(same) - 1} more places alike: {places}, ...; "
+                                 "dhr check --report lists every one)"))
+    return lines
+
+
 class ContentError(Exception):
     """Raised by a stage that cannot go on; carries every problem found so far."""
 

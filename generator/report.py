@@ -96,7 +96,7 @@ def render_report(content: ValidContent, problems: Problems) -> str:
             totals[check.result] += 1
             lines.append(f"  {check.result:<8} {check.name:<24} {check.detail}".rstrip())
         lines.append("")
-    lines.append(f"{totals[PASS]} passed, {totals[WARN]} warnings, {totals[FAIL]} failed")
+    lines.append(f"Checks: {totals[PASS]} passed, {totals[WARN]} to look at, {totals[FAIL]} failed")
     return "\n".join(lines)
 
 

@@ -54,7 +54,7 @@ def new_review(content: Path, title: str, csp: str) -> Path:
     lines = ["---", "# The review's details. `dhr fields` lists every field; `dhr check` checks them.",
              _line("title", json.dumps(title), schema.REVIEW), _line("csp", json.dumps(csp), schema.REVIEW),
              _line("status", "draft", schema.REVIEW) + "; one of " + ", ".join(schema.STATUSES)]
-    for name in ("reference", "published", "death"):
+    for name in ("reference", "type", "published", "death"):
         lines.append(_line(name, None, schema.REVIEW))
     lines += _optional_block("themes") + _optional_block("documents")
     lines += [_line("chair", None, schema.REVIEW), _line("author", None, schema.REVIEW), "---", SUMMARY_HINT]

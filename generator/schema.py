@@ -32,6 +32,10 @@ OUTCOMES = {  # as the site shows them
     "publish-after-changes": "May be published once changes are made",
     "resubmit": "Should be resubmitted",
 }
+REVIEW_TYPES = {  # as the site shows them
+    "dhr": "Domestic Homicide Review",
+    "dardr": "Domestic Abuse Related Death Review",  # the name the Victims and Prisoners Act 2024 gives them
+}
 DOCUMENT_KINDS = {
     "report": "the full overview report",
     "executive-summary": "the executive summary",
@@ -94,6 +98,8 @@ REVIEW = Schema("review.md", "A review's metadata: `content/reviews/<slug>/revie
                 "the body is a short public summary.", (
     Field("title", Text(), "the pseudonym used in the report, or its reference where it has none", True, "Salome"),
     Field("reference", Text(), "the CSP's own reference", example="DHR15"),
+    Field("type", Choice(REVIEW_TYPES), "`dhr` (the default), or `dardr` for a review begun as a Domestic Abuse "
+          "Related Death Review", example="dhr"),
     Field("csp", Text(), "the commissioning Community Safety Partnership", True,
           "Kent and Medway Community Safety Partnership"),
     Field("status", Choice(STATUSES), "where the review is; only `published` reaches the site", True, "draft"),

@@ -31,7 +31,7 @@ from watchdog.events import (
 from watchdog.observers import Observer
 
 from .build import Builder
-from .problems import ContentError
+from .problems import ContentError, summarised
 from .search_index import is_indexed
 from .serve import LiveSite, make_server
 from .templating import template_error_place
@@ -124,7 +124,7 @@ class Rebuilder:
             self.indexer.request()
         self._built = True
         self.live.succeed(bool(rendered.written or rendered.removed))
-        warnings = [str(p) for p in rendered.problems.warnings]
+        warnings = summarised(rendered.problems.warnings)
         if warnings != self._warnings:
             self.say("\n".join(warnings))
             self._warnings = warnings

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 
@@ -48,5 +49,29 @@ def test_cli_prints_the_checklist_and_the_totals(tree: ContentTree) -> None:
     assert result.returncode == 0
     assert result.stdout.splitlines()[:3] == ["Publication checklist (Home Office QA rules): 1 reviews", "",
                                               "alice: Alice (published)"]
-    assert "7 passed, 0 warnings, 0 failed" in result.stdout.splitlines()
-    assert result.stdout.splitlines()[-1].startswith("Overdue recommendations on ")
+    assert "Checks: 7 passed, 0 to look at, 0 failed" in result.stdout.splitlines()
+    assert any(line.startswith("Overdue recommendations on ") for line in result.stdout.splitlines())
+    assert result.stdout.splitlines()[-1] == "1 reviews: 0 errors, 0 warnings"
+
+
+def test_a_warning_on_many_files_is_one_line_and_the_report_lists_every_one(tree: ContentTree) -> None:
+    text = (tree.root / "reviews/alice/review.md").read_text()
+    no_report = text[:text.index("documents:")] + "---\nA summary.\n"
+    for number in range(8):
+        tree.write(f"reviews/r{number}/review.md", no_report)
+        tree.write(f"reviews/r{number}/letter-2024-08-07.md", (tree.root / "reviews/alice/letter-2024-08-07.md")
+                   .read_text())
+
+    def dhr(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "generator", *args, "--content", str(tree.root)], cwd=REPO,
+                              capture_output=True, text=True)
+
+    checked, reported = dhr("check"), dhr("check", "--report")
+    lines = checked.stderr.splitlines()
+    report_lines = [line for line in reported.stderr.splitlines() if "a published review lists no report" in line]
+    assert len(report_lines) == 8 and all(re.match(r"\S+/r\d/review.md:\d+: warning: ", line) for line in report_lines)
+    [grouped] = [line for line in lines if "a published review lists no report" in line]
+    assert grouped.startswith(report_lines[0]) and "(and 7 more places alike: " in grouped
+    assert report_lines[1].split(": warning")[0] in grouped and "dhr check --report lists every one" in grouped
+    assert checked.stdout.strip().endswith("0 errors, 16 warnings")
+    assert reported.stdout.strip().endswith("9 reviews: 0 errors, 16 warnings")

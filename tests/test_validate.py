@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from conftest import ContentTree
 
+from generator.kinds import nearest
 from generator.problems import display_path
 
 BASE = """\
@@ -380,3 +381,26 @@ def test_an_acknowledged_warning_is_not_repeated(tree: ContentTree) -> None:
                "  - text: SW1P 4DF\n---\n2 Marsham Street, SW1P 4DF\n")
     assert tree.problems() == ["reviews/alice/letter-2024-08-07.md:5: acknowledge.reason: this required field is "
                                "missing or empty; add 'reason: the Home Office's own address'"]
+
+
+THEMES = ("coercive control", "physical abuse", "equality and diversity", "mental health", "MARAC",
+          "economic abuse", "honour-based abuse", "substance misuse")
+
+
+@pytest.mark.parametrize(("typed", "meant"), [
+    ("coersive control", "coercive control"), ("Coercive Control", "coercive control"), ("marac", "MARAC"),
+    ("MARC", "MARAC"), ("mental  health", "mental health"), ("phsyical abuse", "physical abuse"),
+    ("econmic abuse", "economic abuse"), ("honour based abuse", "honour-based abuse"),
+    ("substance missuse", "substance misuse"),
+])
+def test_a_likely_misspelling_is_suggested(typed: str, meant: str) -> None:
+    assert nearest(typed, THEMES) == meant
+
+
+@pytest.mark.parametrize("typed", [
+    "physical disability", "neurodiversity", "sexual abuse", "mental capacity", "emotional abuse",
+    "controlling behaviour", "diversity", "abuse", "health", "MAPPA",
+])
+def test_a_different_meaning_is_never_suggested(typed: str) -> None:
+    """Sharing a word is not a misspelling: 'physical disability' is no typo of 'physical abuse'."""
+    assert nearest(typed, THEMES) is None

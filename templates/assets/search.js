@@ -4,7 +4,7 @@
   "use strict";
   var components = window.PagefindComponents;
   if (!components || !window.URLSearchParams) return;
-  var FILTERS = ["theme", "year", "partnership", "outcome"];
+  var FILTERS = ["theme", "year", "partnership", "outcome", "type"];
   var search = components.getInstanceManager().getInstance("default");
   // The index is in shards: Pagefind merges the others into the first, and their results and filters.
   var config = document.querySelector("pagefind-config");

@@ -1,0 +1,52 @@
+"""What a national index needs beyond one partnership's: the type of review, and deaths known only by year."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+from conftest import TEMPLATES, TODAY, ContentTree
+
+from generator.build import build
+
+
+def test_a_review_begun_under_the_new_name_says_so_everywhere(tree: ContentTree, tmp_path: Path) -> None:
+    review = tree.root / "reviews/alice/review.md"
+    review.write_text(review.read_text().replace("status: published", "status: published\ntype: dardr"))
+    tree.write("reviews/bob/review.md", (tree.root / "reviews/alice/review.md").read_text()
+               .replace("type: dardr\n", "").replace("title: Alice", "title: Bob"))
+    tree.write("reviews/bob/letter-2024-08-07.md", (tree.root / "reviews/alice/letter-2024-08-07.md").read_text())
+    (tree.root / "reviews/bob/report.pdf").write_bytes(b"%PDF")
+    out = tmp_path / "site"
+    build(tree.root, out, TEMPLATES, search=False, today=TODAY)
+    alice, bob = ((out / f"reviews/{slug}/index.html").read_text() for slug in ("alice", "bob"))
+    assert "<title>Alice: Domestic Abuse Related Death Review" in alice
+    assert '<dd data-pagefind-filter="type">Domestic Abuse Related Death Review</dd>' in alice
+    assert '<dd data-pagefind-filter="type">Domestic Homicide Review</dd>' in bob  # the default
+    types = {r["slug"]: r["type"] for r in json.loads((out / "reviews.json").read_text())["reviews"]}
+    assert types == {"alice": "dardr", "bob": "dhr"}
+    with (out / "reviews.csv").open(newline="") as file:
+        assert {row["slug"]: row["type"] for row in csv.DictReader(file)} == types
+    assert '"type"' in (out / "schemas/reviews.json.schema.json").read_text()
+    [script] = (out / "assets").glob("search.*.js")
+    assert '"outcome", "type"]' in script.read_text()  # a filter on the search page, kept in its address
+
+
+def test_a_misspelt_type_is_an_error_with_the_choices(tree: ContentTree) -> None:
+    review = tree.root / "reviews/alice/review.md"
+    review.write_text(review.read_text().replace("status: published", "status: published\ntype: darr"))
+    assert tree.problems() == ["reviews/alice/review.md:5: type: 'darr' is not one of dhr, dardr; "
+                               "did you mean 'dardr'?"]
+
+
+def test_a_death_known_only_by_year_is_labelled_as_a_year(tree: ContentTree, tmp_path: Path) -> None:
+    review = tree.root / "reviews/alice/review.md"
+    review.write_text(review.read_text().replace("status: published", "status: published\ndeath: 2020"))
+    out = tmp_path / "site"
+    build(tree.root, out, TEMPLATES, search=False, today=TODAY)
+    page = (out / "reviews/alice/index.html").read_text()
+    assert "<dt>Year of death</dt><dd>2020</dd>" in page and "Month of death" not in page
+    review.write_text(review.read_text().replace("death: 2020", "death: 2020-03"))
+    build(tree.root, out, TEMPLATES, search=False, today=TODAY)
+    assert "<dt>Month of death</dt><dd>March 2020</dd>" in (out / "reviews/alice/index.html").read_text()
