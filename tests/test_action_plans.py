@@ -290,7 +290,8 @@ def test_check_report_lists_overdue_recommendations_by_agency(tree: ContentTree)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split("\n\nOverdue", 1)[1].splitlines() == [
         " recommendations on 2025-04-30: 1, addressed to 1 agencies", "",
-        "Test Police: 1 overdue", "  alice (published), recommendation 1: due 2025-03-31, 30 days ago, in-progress"]
+        "Test Police: 1 overdue", "  alice (published), recommendation 1: due 2025-03-31, 30 days ago, in-progress",
+        "", "1 reviews: 0 errors, 0 warnings"]
 
 
 def test_new_action_plan_scaffolds_a_valid_file_once(tree: ContentTree) -> None:
