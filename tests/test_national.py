@@ -50,3 +50,14 @@ def test_a_death_known_only_by_year_is_labelled_as_a_year(tree: ContentTree, tmp
     review.write_text(review.read_text().replace("death: 2020", "death: 2020-03"))
     build(tree.root, out, TEMPLATES, search=False, today=TODAY)
     assert "<dt>Month of death</dt><dd>March 2020</dd>" in (out / "reviews/alice/index.html").read_text()
+
+
+def test_a_list_entry_labels_the_outcome_as_the_panels(tree: ContentTree, tmp_path: Path) -> None:
+    """'May now be published' beside a review's name read as the review's own status; it is the QA Panel's."""
+    out = tmp_path / "site"
+    build(tree.root, out, TEMPLATES, search=False, today=TODAY)
+    for page in ("index.html", "reviews/index.html", "themes/coercive-control/index.html"):
+        text = (out / page).read_text()
+        assert "&middot; QA Panel: May now be published</span>" in text, page
+    [script] = (out / "assets").glob("reviews.*.js")
+    assert '"QA Panel: " + review.outcome' in script.read_text()

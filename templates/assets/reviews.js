@@ -45,7 +45,7 @@
     link.textContent = review.title;
     var meta = document.createElement("span");
     meta.className = "review-list__meta";
-    meta.textContent = [review.csp, review.year, review.outcome].join(" \u00b7 ") +
+    meta.textContent = [review.csp, review.year, "QA Panel: " + review.outcome].join(" \u00b7 ") +
       (review.death ? " \u00b7 Death: " + review.death.slice(0, 4) : "");
     li.appendChild(link);
     li.appendChild(meta);
