@@ -3,8 +3,9 @@
 A build replaces its output folder whole, so a wrong `--out` could destroy the content. A folder
 is refused when it is, holds or lies inside the content or templates folder, or when it is or
 holds the project folder or a home folder; an existing folder with files in it is replaced only
-when a build marked it as its own (its `_headers` file opens with deploy.MARK). While a build or `dhr serve` works on a
-folder it holds a lock beside it, so a second one waits, or says why it cannot.
+when a build marked it as its own (its `_headers` file opens with deploy.MARK). While a build
+or `dhr serve` works on a folder it holds a lock beside it, so a second one waits, or says why
+it cannot.
 """
 
 from __future__ import annotations
