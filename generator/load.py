@@ -63,6 +63,12 @@ class RawContent:
 Reader = Callable[[Path, bytes, Problems], SourceFile]
 
 
+def unreadable(path: str | Path, error: OSError, problems: Problems) -> None:
+    """Report a content file that could not be read (removed meanwhile, or not ours to read)."""
+    problems.add(path, 1, "file", f"the file cannot be read ({error.strerror})",
+                 "check that it exists and that you may read it")
+
+
 def read_digest(path: str | Path) -> tuple[bytes, bytes]:
     """A file's digest and its bytes, read anew: a change is seen by the bytes, never by size or time."""
     with open(path, "rb", buffering=0) as file:  # one read of the whole file: a fifth quicker than buffered
@@ -83,8 +89,7 @@ class FileCache:
         try:
             digest, data = read_digest(path)
         except OSError as error:
-            problems.add(path, 1, "file", f"the file cannot be read ({error.strerror})",
-                         "check that it exists and that you may read it")
+            unreadable(path, error, problems)
             return SourceFile(path, None)
         entry = self._entries.get(path)
         if entry is None or entry[0] != digest:

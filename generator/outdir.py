@@ -27,7 +27,7 @@ def check_out(out: Path, content: Path, templates: Path) -> None:
     shown = display_path(out)
     for what, folder in (("content", content), ("templates", templates)):
         folder = folder.resolve()
-        if target == folder or target.is_relative_to(folder) or folder.is_relative_to(target):
+        if _overlap(target, folder):
             raise UsageError(f"--out {shown} would overwrite the {what} folder {display_path(folder)}; "
                              "build into a folder of its own, such as site")
     homes = {Path.home().resolve(), *(p.resolve() for p in _home_folders())}
@@ -48,9 +48,14 @@ def check_cache(cache_dir: Path, out: Path, content: Path, templates: Path) -> N
     target = cache_dir.resolve()
     for what, folder in (("content", content), ("templates", templates), ("output", out)):
         folder = folder.resolve()
-        if target == folder or target.is_relative_to(folder) or folder.is_relative_to(target):
+        if _overlap(target, folder):
             raise UsageError(f"--cache-dir {display_path(cache_dir)} would mix the build cache with the {what} "
                              f"folder {display_path(folder)}; give a folder of its own, such as .dhr-cache")
+
+
+def _overlap(first: Path, second: Path) -> bool:
+    """Whether one folder is the other or lies inside it (both resolved)."""
+    return first.is_relative_to(second) or second.is_relative_to(first)
 
 
 def _is_a_build(folder: Path) -> bool:

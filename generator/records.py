@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .cache import Store, generator_version
-from .load import read_digest, reader_for, review_folder
+from .load import read_digest, reader_for, review_folder, unreadable
 from .model import Review, make_review
 from .problems import Problem, Problems
 from .validate import Facts, Vocabulary, check_review
@@ -107,8 +107,7 @@ def record_of(args: tuple[str, list[str], Vocabulary]) -> tuple[str, Record]:
         try:
             digests[name], files[name] = read_digest(f"{folder}/{name}")
         except OSError as error:
-            problems.add(f"{folder}/{name}", 1, "file", f"the file cannot be read ({error.strerror})",
-                         "check that it exists and that you may read it")
+            unreadable(f"{folder}/{name}", error, problems)
     if problems.items:  # a key no folder's files can have: the record is made again next time
         return folder, Record(b"", None, tuple(problems.items), (), None)
     key = folder_key(generator_version(), vocabulary, _combined(digests))
