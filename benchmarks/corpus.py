@@ -1,10 +1,16 @@
 """A deterministic synthetic corpus of N reviews in dhr-index's content format, for benchmarks.
 
-    python benchmarks/corpus.py --reviews 3000 --out /tmp/corpus
+    python benchmarks/corpus.py --reviews 3000 --out /tmp/corpus [--national]
 
 Each review has realistic front matter, a summary of about 1 KB and one or two QA letters of
 about 4 KB with feedback lists; three in five have an action plan of 3 to 8 recommendations
 with dated updates. Every name, partnership and sentence is made up.
+
+`--national` shapes it like the national library instead of one partnership's site: about 200
+partnerships in the ten regions, listed in site.yaml with their former names (district
+partnerships merged into county ones) and written by reviews in the variants real reports use
+(case, '&', 'CSP', no suffix, a former name); deaths spread over twenty years, one in thirteen
+known only by year; publication recorded as a date, a month or not at all; about six themes a review.
 """
 
 from __future__ import annotations
@@ -12,6 +18,7 @@ from __future__ import annotations
 import argparse
 import random
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
@@ -76,20 +83,77 @@ def action_plan(rng: random.Random, year: int) -> str:
     return "recommendations:\n" + "".join(recs)
 
 
-def review(rng: random.Random, number: int) -> tuple[str, str, list[tuple[str, str]]]:
-    """(slug, review.md, [(file name, text)] of its letters and action plan) for review `number`."""
+REGIONS = ["North East", "North West", "Yorkshire and the Humber", "East Midlands", "West Midlands",
+           "East of England", "London", "South East", "South West", "Wales"]
+STEMS = ["Ash", "Brack", "Cold", "Dun", "Elm", "Fox", "Glen", "Hart", "Ivy", "Kings", "Lang", "Marsh", "Nor", "Oak",
+         "Pen", "Queens", "Rook", "Salt", "Thorn", "Ux", "Wick", "Yar", "Bar", "Cher", "Dray", "Fern",
+         "Gold", "Hol", "Lith", "Wester", "Avon", "Brom"]
+ENDS = ["ford", "ham", "bury", "ton", "field", "minster", "borough", "shire", "worth"]
+SUFFIX = " Community Safety Partnership"
+
+
+@dataclass
+class Partnership:
+    name: str  # without the suffix
+    region: str
+    former: list[str]  # earlier district partnerships, merged into it
+
+
+def partnerships(rng: random.Random, count: int = 200) -> list[Partnership]:
+    """`count` partnerships; one in ten a county into which two or three districts' partnerships merged."""
+    names = sorted({f"{stem}{end}" for stem in STEMS for end in ENDS})
+    rng.shuffle(names)
+    found, spare = [], names[count:]
+    for name in names[:count]:
+        merged = [f"{spare.pop()}{SUFFIX}" for _ in range(rng.randint(2, 3))] if rng.random() < 0.1 else []
+        found.append(Partnership(name, rng.choice(REGIONS), merged))
+    return found
+
+
+def written(rng: random.Random, partnership: Partnership) -> str:
+    """How a review names its partnership: mostly as listed, else a variant or a former name."""
+    roll = rng.random()
+    if partnership.former and roll < 0.3:
+        return rng.choice(partnership.former)
+    return (f"{partnership.name}{SUFFIX}" if roll < 0.8 else f"{partnership.name} CSP" if roll < 0.86 else
+            f"{partnership.name}{SUFFIX}".replace("Safety", "safety") if roll < 0.9 else
+            partnership.name if roll < 0.95 else f"{partnership.name} & District{SUFFIX}")
+
+
+def national_site(places: list[Partnership]) -> str:
+    """site.yaml: the shipped settings and nine in ten of the partnerships, each with its region and former
+    names (the reviews of the others are filed by their spellings alone)."""
+    text = (REPO / "content/site.yaml").read_text(encoding="utf-8").split("\npartnerships:")[0].rstrip("\n")
+    lines = ["", "partnerships:"]
+    for place in places[:len(places) * 9 // 10]:
+        lines += [f"  - name: {place.name}{SUFFIX}", f"    region: {place.region}",
+                  f"    variants: [{place.name} and District{SUFFIX}]"]
+        lines += ["    former:", *(f"      - {name}" for name in place.former)] if place.former else []
+    return text + "\n" + "\n".join(lines) + "\n"
+
+
+def review(rng: random.Random, number: int,
+           places: list[Partnership] | None = None) -> tuple[str, str, list[tuple[str, str]]]:
+    """(slug, review.md, [(file name, text)] of its letters and action plan) for review `number`; with `places`,
+    shaped like the national library (see the module's note)."""
     title = f"{rng.choice(NAMES)} {number}"
-    csp = f"{rng.choice(PLACES)} Community Safety Partnership"
-    year = rng.randint(2012, 2025)
+    csp = written(rng, rng.choice(places)) if places else f"{rng.choice(PLACES)} Community Safety Partnership"
+    year = rng.randint(2005, 2024) if places else rng.randint(2012, 2025)
     first = f"{year}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
     letters = [(first, rng.choice(OUTCOMES[:3]), False)]
     if rng.random() < 0.3:
         letters = [(first, "resubmit", False), (f"{year + 1}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
                                                  "publish", True)]
     status = "published" if rng.random() < 0.95 else "draft"
-    themes = "".join(f"  - {t}\n" for t in rng.sample(THEMES, rng.randint(2, 5)))
+    themes = "".join(f"  - {t}\n" for t in rng.sample(THEMES, rng.randint(4, 8) if places else rng.randint(2, 5)))
+    death = f"{year - 1}-{rng.randint(1, 12):02d}"
+    published = f"published: {letters[-1][0][:4]}-12-31\n"
+    if places:
+        death = death[:4] if rng.random() < 1 / 13 else death
+        roll = rng.random()
+        published = f"published: {letters[-1][0][:7]}\n" if roll < 0.5 else "" if roll < 0.6 else published
     text = (f"---\ntitle: {title}\nreference: DHR{number}\ncsp: {csp}\nstatus: {status}\n"
-            f"published: {letters[-1][0][:4]}-12-31\ndeath: {year - 1}-{rng.randint(1, 12):02d}\n"
+            f"{published}death: {death}\n"
             f"themes:\n{themes}documents:\n  - title: Overview report\n    kind: report\n"
             f"    url: https://www.example.org/dhr/{number}/report.pdf\n  - title: Action plan\n"
             f"    kind: action-plan\n    url: https://www.example.org/dhr/{number}/action-plan.pdf\n"
@@ -100,15 +164,20 @@ def review(rng: random.Random, number: int) -> tuple[str, str, list[tuple[str, s
     return f"review-{number:05d}", text, files
 
 
-def generate(out: Path, reviews: int, seed: int = 2026) -> Path:
-    """Write the corpus to `out` (replacing it): site.yaml and pages from the shipped content, then N reviews."""
+def generate(out: Path, reviews: int, seed: int = 2026, national: bool = False) -> Path:
+    """Write the corpus to `out` (replacing it): site.yaml and pages from the shipped content, then N reviews;
+    `national`: shaped like the national library."""
     rng = random.Random(seed)
     shutil.rmtree(out, ignore_errors=True)
     (out / "reviews").mkdir(parents=True)
-    shutil.copy(REPO / "content/site.yaml", out / "site.yaml")
+    places = partnerships(rng) if national else None
+    if places:
+        (out / "site.yaml").write_text(national_site(places), encoding="utf-8")
+    else:
+        shutil.copy(REPO / "content/site.yaml", out / "site.yaml")
     shutil.copytree(REPO / "content/pages", out / "pages")
     for number in range(1, reviews + 1):
-        slug, text, letters = review(rng, number)
+        slug, text, letters = review(rng, number, places)
         folder = out / "reviews" / slug
         folder.mkdir()
         (folder / "review.md").write_text(text)
@@ -122,8 +191,9 @@ def main() -> None:
     parser.add_argument("--reviews", type=int, default=1000, help="how many reviews (default: 1000)")
     parser.add_argument("--out", type=Path, required=True, help="the content folder to write (replaced)")
     parser.add_argument("--seed", type=int, default=2026, help="the random seed (default: 2026)")
+    parser.add_argument("--national", action="store_true", help="shaped like the national library")
     args = parser.parse_args()
-    generate(args.out, args.reviews, args.seed)
+    generate(args.out, args.reviews, args.seed, args.national)
     print(f"Wrote {args.reviews} reviews to {args.out}")
 
 

@@ -28,23 +28,34 @@ from . import cache
 from .load import PLAN_NAMES, FileCache, load_content, load_settings, read_digest, walk_reviews
 from .model import Chrome, Review, assemble, make_chrome
 from .outdir import check_out
+from .partnerships import Directory
 from .problems import ContentError, Problems, UsageError
 from .progress import Progress
 from .records import Record, files_digest, folder_key, record_of, store_keys
-from .render import Renderer, dressed, review_page, site_jobs
+from .render import Renderer, dressed, review_page, searched_lists, site_jobs
 from .search_index import (
-    SHARD_SIZE,
     Indexing,
     Shards,
     bundles,
     index_shards,
-    is_indexed,
+    is_review_page,
+    list_of,
     plan,
+    searched,
     shard_count,
     stale,
     still_indexed,
 )
-from .validate import FieldCache, ValidContent, Vocabulary, check_across, validate, validate_settings, vocabulary_of
+from .validate import (
+    FieldCache,
+    ValidContent,
+    Vocabulary,
+    check_across,
+    partnership_list,
+    validate,
+    validate_settings,
+    vocabulary_of,
+)
 from .workers import fork_map
 from .write import SiteWriter, still_written
 
@@ -109,7 +120,7 @@ class Builder:
     """Builds the site into `out_dir`, keeping what is unchanged between runs."""
 
     def __init__(self, content_dir: Path, templates: Path, out_dir: Path, base_url: str | None = None,
-                 strict: bool = False, preview: bool = False, search: bool = True, shard_size: int = SHARD_SIZE,
+                 strict: bool = False, preview: bool = False, search: bool = True, shard_size: int | None = None,
                  cache_dir: Path | None = None, today: dt.date | None = None,
                  say: Callable[[str], None] = lambda text: print(text, file=sys.stderr)) -> None:
         check_out(out_dir, content_dir, templates)
@@ -137,6 +148,7 @@ class Builder:
         self._folders: dict[str, list[str]] = {}  # review folder -> the names of its files
         self._written: dict[str, Any] = {}
         self._shards: Shards = {}
+        self._lists: tuple[str, ...] = ()  # the lists across reviews that are searched and have entries
         self._inputs = b""  # a digest of everything the last good build was made from
         self._stored = True  # every published record's model is known to be in the store
         self._renderer = Renderer(self.templates, cache.templates_folder(self._cache) if self._cache else None)
@@ -188,14 +200,15 @@ class Builder:
         records = self._read_reviews(vocabulary, problems, edited)
         for record in records:
             problems.items.extend(record.problems)
-        check_across([r.facts for r in records if r.facts], problems, today)
+        directory = check_across([r.facts for r in records if r.facts], problems, today,
+                                 partnership_list(site_file, values, problems))
         if problems.failed(self.strict):
             raise ContentError(problems)
         base_url = self.base_url or values["base_url"] or LOCAL_BASE_URL
         self._renderer.rendered = []
         if edited and not staged:  # dhr serve, after a save
             records = self._with_models(records, vocabulary)
-            self._render_first({str(path.parent) for path in edited}, values, pages, base_url, today)
+            self._render_first({str(path.parent) for path in edited}, values, pages, base_url, today, directory)
         fingerprints = self._renderer.template_fingerprints()
         inputs = self._digest_inputs(records, [site_file, *page_files], fingerprints, today)
         written = still_written(self.out_dir, self._written)
@@ -215,19 +228,28 @@ class Builder:
         indexing = None
         try:  # each review's page first: the search index is made from them while the rest of the site is built
             progress.stage("Rendering the review pages", len(reviews))
-            done = self._renderer.render([review_page(review, today) for review in reviews], chrome, progress, writer)
+            done = self._renderer.render([review_page(review, today, directory.of(review.csp)) for review in reviews],
+                                         chrome, progress, writer)
             if self.search and staged:
-                indexing = self._start_index(writer, shards, count)
+                self._shards = {}
+                wanted = plan({p: writer.digest(p) for p in writer.paths if is_review_page(p)}, count)
+                indexing = self._start_index(writer, shards, wanted, None)
             progress.stage("Building the lists")
             with long_lived():
                 withdrawn = [r.facts.slug for r in records if r.facts and r.facts.status == "withdrawn"]
-                site = assemble(values, pages, reviews, withdrawn, base_url, today, self.preview)
-                jobs, copies, _ = site_jobs(site, self.templates, bundles(count))
-            rest = [job for job in jobs if not is_indexed(job.path)]
+                site = assemble(values, pages, reviews, withdrawn, base_url, today, self.preview, directory)
+                self._lists = searched_lists(site)
+                jobs, copies, _ = site_jobs(site, self.templates, bundles((r.url[1:] + "index.html" for r in reviews),
+                                                                          count, self._lists))
+            rest = [job for job in jobs if not is_review_page(job.path)]
             progress.stage("Rendering the other pages", len(rest))
             done |= self._renderer.render(rest, chrome, progress, writer)
             for copy in copies:
                 writer.copy(copy.path, copy.source)
+            if self.search and staged:
+                lists = plan({p: writer.digest(p) for p in writer.paths if list_of(p) in self._lists}, 0)
+                indexing = self._start_index(writer, shards, lists, indexing)
+                self._drop_old_shards(writer, set(wanted) | set(lists))
             indexed = self._finish_index(writer, indexing, progress) if indexing else []
             removed = writer.finish()
         except BaseException:
@@ -242,7 +264,7 @@ class Builder:
                         indexed)
 
     def _render_first(self, folders: set[str], values: dict[str, Any], pages: list[Any], base_url: str,
-                      today: dt.date) -> None:
+                      today: dt.date, directory: Directory) -> None:
         """`dhr serve`, after a save: the edited reviews' own pages, written before the rest of the site is made.
 
         A review's page shows only the review and the chrome, so it is known before the whole site
@@ -253,7 +275,7 @@ class Builder:
         if not reviews:
             return
         chrome = self._chrome(values, pages, base_url)
-        jobs = [review_page(review, today) for review in reviews]
+        jobs = [review_page(review, today, directory.of(review.csp)) for review in reviews]
         writer = SiteWriter(self.out_dir, {j.path: self._written[j.path] for j in jobs if j.path in self._written},
                             staged=False)
         done = self._renderer.render(jobs, chrome, Progress(), writer)
@@ -305,21 +327,27 @@ class Builder:
             digest.update(asset.name.encode() + b"\0" + read_digest(asset)[0])
         return digest.digest()
 
-    def _start_index(self, writer: SiteWriter, shards: Shards, count: int) -> Indexing | None:
-        """Start bringing each search shard up to date in a staged build; unchanged shards are carried over."""
-        wanted = plan({path: writer.digest(path) for path in writer.paths if is_indexed(path)}, count)
+    def _start_index(self, writer: SiteWriter, shards: Shards, wanted: dict[str, tuple[bytes, list[str]]],
+                     indexing: Indexing | None) -> Indexing | None:
+        """Start bringing the `wanted` search shards up to date in a staged build; unchanged shards are carried
+        over. Returns what is indexing them (`indexing`, if it was given)."""
         outdated = stale(wanted, shards)
-        self._shards = {name: shards[name] for name in wanted if name not in outdated}
-        for name in self._shards:
+        for name in set(wanted) - set(outdated):
+            self._shards[name] = shards[name]
             writer.keep_tree(name)
+        if indexing and outdated:
+            indexing.add(outdated)
+        elif outdated:  # up to EARLY_SHARDS start now; more wait for the rendering to end (with both cores busy,
+            # rendering and indexing at once was no quicker)
+            indexing = Indexing(writer.source, self.out_dir, outdated, writer.folder(),
+                                now=len(outdated) <= EARLY_SHARDS)
+        return indexing
+
+    def _drop_old_shards(self, writer: SiteWriter, wanted: set[str]) -> None:
         index = self.out_dir / "pagefind"
         for old in sorted(index.iterdir() if index.is_dir() else ()):
             if f"pagefind/{old.name}" not in wanted:
                 writer.drop_tree(f"pagefind/{old.name}")
-        # Up to EARLY_SHARDS start now; more wait for the rendering to end (with both cores busy, rendering and
-        # indexing at once was no quicker)
-        return Indexing(writer.source, self.out_dir, outdated, writer.folder(),
-                        now=len(outdated) <= EARLY_SHARDS) if outdated else None
 
     def _finish_index(self, writer: SiteWriter, indexing: Indexing, progress: Progress) -> list[str]:
         """Wait for the shards being indexed; returns their names."""
@@ -331,8 +359,8 @@ class Builder:
 
     def update_index(self) -> list[str]:
         """For `dhr serve`: re-index, in place, the shards whose pages changed; each is swapped in whole."""
-        count = shard_count(sum(1 for path in self._written if is_indexed(path)), self.shard_size)
-        wanted = plan({path: entry[0] for path, entry in self._written.items() if is_indexed(path)}, count)
+        count = shard_count(sum(1 for path in self._written if is_review_page(path)), self.shard_size)
+        wanted = plan({path: entry[0] for path, entry in self._written.items() if searched(path, self._lists)}, count)
         shards = still_indexed(self.out_dir, self._shards)
         outdated = stale(wanted, shards)
         with tempfile.TemporaryDirectory(prefix=f".{self.out_dir.name}.index-", dir=self.out_dir.parent) as work:
@@ -381,6 +409,7 @@ class Builder:
         self._records, self._folders = state["records"], state["folders"]
         self._renderer.done, self._renderer.uses, self._written = state["done"], state["uses"], state["written"]
         self._shards, self._inputs, self._renderer.parts.used = state["shards"], state["inputs"], state["parts"]
+        self._lists = state["lists"]
         self._store.index = state["store"]
         self._stored = False
 
@@ -392,13 +421,14 @@ class Builder:
             cache.save(self._cache, {"records": self._records, "folders": self._folders,
                                      "done": self._renderer.done,
                                      "uses": self._renderer.uses, "written": self._written, "shards": self._shards,
+                                     "lists": self._lists,
                                      "inputs": self._inputs, "parts": self._renderer.parts.used,
                                      "store": self._store.index})
 
 
 def build(content_dir: Path, out_dir: Path, templates: Path, base_url: str | None = None, strict: bool = False,
           search: bool = True, progress: Progress | None = None, preview: bool = False,
-          cache_dir: Path | None = None, shard_size: int = SHARD_SIZE,
+          cache_dir: Path | None = None, shard_size: int | None = None,
           today: dt.date | None = None) -> tuple[Rendered, float]:
     """Build the site into `out_dir` (on any failure it is left as it was); returns what was done and the seconds."""
     started = time.perf_counter()

@@ -17,7 +17,7 @@ from .problems import ContentError, Problems, UsageError, display_path, summaris
 from .progress import Progress
 from .render import REPO_TEMPLATES
 from .report import render_overdue, render_report
-from .search_index import SHARD_SIZE, SearchIndexError
+from .search_index import MIN_SHARD, REVIEW_SHARDS, SearchIndexError
 from .serve import CannotListenError
 from .templating import template_error_place
 from .validate import validate
@@ -29,6 +29,13 @@ def _templates(value: str | None) -> Path:
     if value:
         return Path(value)
     return Path("templates") if Path("templates/base.html").is_file() else REPO_TEMPLATES
+
+
+def _positive(value: str) -> int:
+    """A whole number of 1 or more, for an option that counts."""
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"'{value}' is not a whole number of 1 or more")
+    return int(value)
 
 
 def _is_preview(context: str | None) -> bool:
@@ -177,9 +184,9 @@ def parser() -> argparse.ArgumentParser:
                    help="production, or preview (a visible banner, and noindex for search engines); "
                    "default: from Netlify's CONTEXT variable, else production")
     cache_options(b)
-    b.add_argument("--search-shard-size", type=int, default=SHARD_SIZE, metavar="N",
-                   help=f"review pages in each part of the search index (default: {SHARD_SIZE}); an edit "
-                   "re-indexes one part")
+    b.add_argument("--search-shard-size", type=_positive, default=None, metavar="N",
+                   help=f"review pages in each part of the search index (default: one part for every {MIN_SHARD}, "
+                   f"up to {REVIEW_SHARDS}); an edit re-indexes one part")
     b.set_defaults(run=cmd_build)
 
     s = commands.add_parser("serve", help="build, serve and rebuild on every save",

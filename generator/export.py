@@ -196,9 +196,10 @@ def reviews_json(site: Chrome, reviews: tuple[Review, ...], parts: Parts | None 
 
 
 def list_json(site: Chrome, entries: tuple[Entry, ...]) -> bytes:
-    """What the all-reviews page sorts and filters in the browser: a few fields a review."""
-    rows = [{"url": e.url, "title": e.title, "csp": e.csp, "year": e.year, "date": e.date.isoformat(),
-             "death": e.death, "outcome": e.outcome_label, "themes": e.themes} for e in entries]
+    """What the lists of reviews sort and filter in the browser: a few fields a review, `dates` as lists show them."""
+    rows = [{"url": e.url, "title": e.title, "csp": e.csp, "region": e.region, "year": e.year,
+             "date": e.date.isoformat(), "death": e.death, "dates": e.dates, "outcome": e.outcome_label,
+             "themes": e.themes} for e in entries]
     return json.dumps({"reviews": rows}, ensure_ascii=False, separators=(",", ":")).encode()
 
 

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -340,3 +342,17 @@ def read_fields(node: Map, schema: Schema, ctx: Context, prefix: str = "") -> di
             continue
         values[spec.name] = spec.kind.convert(value, prefix + spec.name, ctx)
     return values
+
+
+@lru_cache(maxsize=1 << 16)
+def slugify(name: str) -> str:
+    """The part of a web address a name becomes: 'Children's services' -> 'childrens-services', 'Gŵyr' -> 'gwyr'.
+
+    Empty for a name with no letter or digit of the Latin alphabet (see `check_slug`).
+    """
+    plain = unicodedata.normalize("NFKD", name.lower().translate(_LETTERS)).encode("ascii", "ignore").decode()
+    return _NOT_IN_SLUGS.sub("-", plain.replace("'", "")).strip("-")
+
+
+_NOT_IN_SLUGS = re.compile(r"[^a-z0-9]+")
+_LETTERS = str.maketrans({"æ": "ae", "ø": "o", "ß": "ss", "œ": "oe", "đ": "d", "ł": "l", "þ": "th", "ð": "d"})

@@ -1,7 +1,7 @@
 """Stage 3, model (continued): action plans, and the learning gathered across reviews.
 
 A review's action plan is part of its immutable model. The pages across reviews (one per
-agency, the recommendations with their filters, the panel's feedback by theme) are groups of
+agency, the recommendations with their filters, the panel's feedback) are lists of
 `Item`s: a recommendation or a feedback point, with the review it belongs to. What is overdue
 depends on the build date, so it is worked out from `today` here and never stored.
 """
@@ -137,15 +137,15 @@ class Item(NamedTuple):
 class Facet:
     """Recommendations (or feedback points) sharing an agency, a status, a scope or a theme."""
 
-    kind: str  # "agencies", "status", "scope", "themes" or "learning"
+    kind: str  # "agencies", "status", "scope" or "themes"
     name: str
     items: tuple[Item, ...]
     slug: str = ""
 
     @property
     def url(self) -> str:
-        if self.kind in ("agencies", "learning"):
-            return f"/{self.kind}/{self.slug}/"
+        if self.kind == "agencies":
+            return f"/agencies/{self.slug}/"
         return f"/recommendations/{self.kind}/{self.slug}/"
 
     def tally(self, today: dt.date) -> Tally:
@@ -163,23 +163,21 @@ class Learning:
     recommendations: tuple[Item, ...]  # newest review first, in each plan's order
     agencies: tuple[Facet, ...]  # alphabetical, only those with recommendations
     facets: tuple[tuple[str, str, tuple[Facet, ...]], ...]  # (kind, title, facets) to filter the list by
-    feedback: tuple[Facet, ...]  # the panel's points by theme, in the vocabulary's order, then the others
+    feedback: tuple[Item, ...]  # the panel's points, each once: newest review first, in each letter's order
 
 
-def gather(reviews: Iterable[Any], themes: list[str], today: dt.date) -> Learning:
-    """Group the published reviews' recommendations and feedback points (reviews newest first)."""
+def gather(reviews: Iterable[Any], entries: Iterable[Any], themes: list[str], today: dt.date) -> Learning:
+    """Group the published reviews' recommendations and feedback points (reviews newest first, with their
+    list entries)."""
     recs: list[Item] = []
-    points: dict[str, list[Item]] = {}
-    for review in reviews:  # (Items made positionally: quicker, and a build makes 100,000s)
-        entry, key = review.entry, review.key
+    points: list[Item] = []
+    for review, entry in zip(reviews, entries, strict=True):  # (Items made positionally: quicker, and a build
+        key = review.key  # makes 100,000s)
         for rec in review.plan.recommendations if review.plan else ():
             recs.append(Item(entry, rec, None, None, key and key + rec.anchor.encode()))
-        filed_under = entry.themes or (NO_THEME,)
         for letter in review.letters:
-            for point in letter.points:
-                item = Item(entry, None, point, letter.date, key and key + point.anchor.encode())
-                for theme in filed_under:
-                    points.setdefault(theme, []).append(item)
+            points += [Item(entry, None, point, letter.date, key and key + point.anchor.encode())
+                       for point in letter.points]
     by_agency: dict[str, list[Item]] = {}
     by: dict[tuple[str, str], list[Item]] = {}  # (facet kind, its slug or name) -> items, in one pass
     for item in recs:
@@ -198,10 +196,4 @@ def gather(reviews: Iterable[Any], themes: list[str], today: dt.date) -> Learnin
     facets = tuple((kind, title, tuple(f for f in group if f.items)) for kind, title, group in (
         ("status", "Status", statuses), ("scope", "Scope", scopes), ("agencies", "Agency", agencies),
         ("themes", "Theme", by_theme)))
-    order = [t for t in themes if t in points] + sorted(set(points) - set(themes) - {NO_THEME})
-    order += [NO_THEME] if NO_THEME in points else []
-    feedback = tuple(facet("learning", theme, points[theme]) for theme in order)
-    return Learning(tuple(recs), agencies, facets, feedback)
-
-
-NO_THEME = "No theme recorded"
+    return Learning(tuple(recs), agencies, facets, tuple(points))

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from dataclasses import dataclass, fields, replace
-from functools import cached_property
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -19,6 +18,7 @@ from . import markup, schema
 from .cache import Packed
 from .learning import ActionPlan, Learning, gather, make_plan
 from .load import SourceFile
+from .partnerships import REGIONS, Directory, Partnership
 from .validate import ValidContent, ValidLetter, ValidReview, slugify
 
 _MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August",
@@ -29,6 +29,15 @@ def month_name(value: str) -> str:
     """'2023-05' -> 'May 2023'; '2023' -> '2023'."""
     year, _, month = value.partition("-")
     return f"{_MONTH_NAMES[int(month) - 1]} {year}" if month else year
+
+
+def long_date(value: dt.date | str | None) -> str:
+    """7 August 2024; a month-only value as 'June 2024'."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return month_name(value)
+    return f"{value.day} {_MONTH_NAMES[value.month - 1]} {value.year}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,14 +87,37 @@ class Entry(Packed):
 
     url: str
     title: str
-    csp: str
-    year: int
-    date: dt.date
+    csp: str  # the partnership it is filed under
+    region: str | None
+    year: int  # of publication, or of the latest letter where that is not recorded
+    date: dt.date  # the same, as a date to sort by
+    published: dt.date | str | None  # as recorded: a date, a month (YYYY-MM) or a year
     death: str | None
     outcome_label: str
     themes: tuple[str, ...]
     letters: int
     key: bytes = b""  # a digest of the values above, which stands for them (see render.context_digest)
+
+    @property
+    def death_year(self) -> str | None:
+        return self.death[:4] if self.death else None
+
+    @property
+    def dates(self) -> str:
+        """'Published 1 October 2024 · Month of death: May 2021', as a list shows them."""
+        shown = f"Published {long_date(self.published)}" if self.published else \
+            f"Publication date not recorded (panel's latest letter {long_date(self.date)})"
+        if self.death:
+            shown += f" \u00b7 {'Month' if '-' in self.death else 'Year'} of death: {month_name(self.death)}"
+        return shown
+
+
+def make_entry(review: Review, partnership: Partnership) -> Entry:
+    """A review's list entry, filed under `partnership`."""
+    values = (review.url, review.title, partnership.name, partnership.region, review.year, review.date,
+              review.published, review.death, review.latest.outcome_label, tuple(t.name for t in review.themes),
+              len(review.letters))
+    return Entry(*values, hashlib.blake2b(repr(values).encode(), digest_size=20).digest())
 
 
 @dataclass(frozen=True)
@@ -95,7 +127,7 @@ class Review:
     reference: str | None
     csp: str
     type: str  # a key of schema.REVIEW_TYPES
-    published: dt.date | None
+    published: dt.date | str | None  # a date, a month (YYYY-MM) or a year
     death: str | None
     themes: tuple[Link, ...]
     documents: tuple[Document, ...]
@@ -122,7 +154,11 @@ class Review:
 
     @property
     def date(self) -> dt.date:
-        """When it was published, or where that is not recorded, the date of its latest QA letter."""
+        """When it was published (a month or year as its first day), or where that is not recorded, the date of
+        its latest QA letter."""
+        if isinstance(self.published, str):
+            year, _, month = self.published.partition("-")
+            return dt.date(int(year), int(month or 1), 1)
         return self.published or self.letters[-1].date
 
     @property
@@ -133,10 +169,6 @@ class Review:
     def latest(self) -> Letter:
         return self.letters[-1]
 
-    @property
-    def partnership(self) -> Link:
-        return Link(self.csp, f"/partnerships/{slugify(self.csp)}/")
-
     def lightened(self) -> Review:
         """This review without the rendered text only its own page shows: what a build holds of every review.
 
@@ -145,20 +177,16 @@ class Review:
         return replace(self, summary_html="", letters=tuple(replace(letter, html="") for letter in self.letters),
                        plan=self.plan and replace(self.plan, intro_html=""), light=True)
 
-    @cached_property
-    def entry(self) -> Entry:
-        values = (self.url, self.title, self.csp, self.year, self.date, self.death, self.latest.outcome_label,
-                  tuple(t.name for t in self.themes), len(self.letters))
-        return Entry(*values, hashlib.blake2b(repr(values).encode(), digest_size=20).digest())
-
 
 @dataclass(frozen=True)
 class Group:
-    """Reviews sharing a theme, a year or a partnership."""
+    """Reviews sharing a theme, a year published, a year of death, a partnership or a region."""
 
-    kind: str  # "themes", "years" or "partnerships"
+    kind: str  # a key of BROWSE
     name: str
     entries: tuple[Entry, ...]
+    partnership: Partnership | None = None  # a partnership's group: its region, website and former names
+    spellings: tuple[str, ...] = ()  # a partnership's: how its reviews write its name, where not as `name`
 
     @property
     def slug(self) -> str:
@@ -180,13 +208,31 @@ class GroupLink:
     count: int
 
 
+BROWSE = {  # each way of browsing: (its title, one of its groups, the filter's name in lists and search)
+    "themes": ("Themes", "Theme", "theme"), "partnerships": ("Partnerships", "Partnership", "partnership"),
+    "regions": ("Regions", "Region", "region"), "years": ("Years published", "Year published", "year"),
+    "death-years": ("Years of death", "Year of death", "death"),
+}
+
+
 @dataclass(frozen=True)
 class Browse:
     """One way of browsing: all its groups that have reviews."""
 
-    kind: str
-    title: str  # "Themes", "Years", "Partnerships"
+    kind: str  # a key of BROWSE
     groups: tuple[Group, ...]
+
+    @property
+    def title(self) -> str:
+        return BROWSE[self.kind][0]
+
+    @property
+    def one(self) -> str:
+        return BROWSE[self.kind][1]
+
+    @property
+    def filter(self) -> str:
+        return BROWSE[self.kind][2]
 
     @property
     def links(self) -> tuple[GroupLink, ...]:
@@ -245,48 +291,55 @@ class Chrome:
 class Site:
     chrome: Chrome
     reviews: tuple[Review, ...]  # published only, newest first
+    entries: tuple[Entry, ...]  # the reviews' list entries, in the same order
     pages: tuple[Page, ...]
-    themes: tuple[Group, ...]  # every theme in the vocabulary, with or without reviews
-    years: tuple[Group, ...]  # newest first
-    partnerships: tuple[Group, ...]
+    browse: tuple[Browse, ...]  # the ways of browsing (BROWSE's order), each with the groups that have reviews
     learning: Learning
     today: dt.date  # the build date: what is overdue is counted on it
     withdrawn: tuple[str, ...] = ()  # slugs of withdrawn reviews: their addresses answer 410 Gone
+    directory: Directory = field(default_factory=Directory)  # the partnership each review is filed under
 
-    @cached_property
-    def browse(self) -> tuple[Browse, ...]:
-        """The ways of browsing, each with only the groups that have reviews."""
-        return tuple(Browse(kind, title, tuple(g for g in groups if g.entries))
-                     for kind, title, groups in (("themes", "Themes", self.themes), ("years", "Years", self.years),
-                                                 ("partnerships", "Partnerships", self.partnerships)))
+    def groups(self, kind: str) -> tuple[Group, ...]:
+        return next(b.groups for b in self.browse if b.kind == kind)
 
 
 def build_model(content: ValidContent, base_url: str, today: dt.date, preview: bool = False) -> Site:
     """Assemble the public site from content that passed validation, as on `today`."""
     published = [make_review(r) for r in content.reviews if r.values["status"] == "published"]
     withdrawn = [r.slug for r in content.reviews if r.values["status"] == "withdrawn"]
-    return assemble(content.site, content.pages, published, withdrawn, base_url, today, preview)
+    return assemble(content.site, content.pages, published, withdrawn, base_url, today, preview, content.directory)
 
 
 def assemble(values: dict[str, Any], page_files: list[tuple[SourceFile, dict[str, Any]]], published: list[Review],
-             withdrawn: list[str], base_url: str, today: dt.date, preview: bool = False) -> Site:
-    """The site from its settings, its pages and its published reviews, as on `today`."""
+             withdrawn: list[str], base_url: str, today: dt.date, preview: bool = False,
+             directory: Directory | None = None) -> Site:
+    """The site from its settings, its pages and its published reviews (filed under `directory`'s
+    partnerships), as on `today`."""
+    directory = directory or Directory()
     reviews = sorted(published, key=lambda r: (r.date, r.title), reverse=True)
+    entries = tuple(make_entry(r, directory.of(r.csp)) for r in reviews)
     pages = tuple(_page(src.path.stem, v, src.body) for src, v in page_files)
     chrome = make_chrome(values, page_files, base_url, preview)
-    by_theme: dict[str, list[Entry]] = {}
-    by_year: dict[int, list[Entry]] = {}
-    by_csp: dict[str, list[Entry]] = {}
-    for entry in (r.entry for r in reviews):
-        for theme in entry.themes:
-            by_theme.setdefault(theme, []).append(entry)
-        by_year.setdefault(entry.year, []).append(entry)
-        by_csp.setdefault(entry.csp, []).append(entry)
-    themes = tuple(Group("themes", name, tuple(by_theme.get(name, ()))) for name in values["themes"])
-    years = tuple(Group("years", str(y), tuple(by_year[y])) for y in sorted(by_year, reverse=True))
-    csps = tuple(Group("partnerships", c, tuple(by_csp[c])) for c in sorted(by_csp))
-    return Site(chrome, tuple(reviews), pages, themes, years, csps, gather(reviews, values["themes"], today), today,
-                tuple(sorted(withdrawn)))
+    by: dict[str, dict[str, list[Entry]]] = {kind: {} for kind in BROWSE}
+    spellings: dict[str, set[str]] = {}
+    for review, entry in zip(reviews, entries, strict=True):
+        for kind, names in (("themes", entry.themes), ("years", (str(entry.year),)), ("partnerships", (entry.csp,)),
+                            ("death-years", (entry.death_year,) if entry.death else ()),
+                            ("regions", (entry.region,) if entry.region else ())):
+            for name in names:
+                by[kind].setdefault(name, []).append(entry)  # type: ignore[arg-type]
+        spellings.setdefault(entry.csp, set()).add(review.csp)
+    partners = {p.name: p for p in directory.filed.values()}
+    order = {"themes": [t for t in values["themes"] if t in by["themes"]],
+             "partnerships": sorted(by["partnerships"], key=str.lower),
+             "regions": [r for r in REGIONS if r in by["regions"]],
+             "years": sorted(by["years"], reverse=True), "death-years": sorted(by["death-years"], reverse=True)}
+    browse = tuple(Browse(kind, tuple(
+        Group(kind, name, tuple(by[kind][name]), partners.get(name) if kind == "partnerships" else None,
+              tuple(sorted(spellings[name] - {name})) if kind == "partnerships" else ())
+        for name in order[kind])) for kind in BROWSE)
+    return Site(chrome, tuple(reviews), entries, pages, browse, gather(reviews, entries, values["themes"], today),
+                today, tuple(sorted(withdrawn)), directory)
 
 
 def make_chrome(values: dict[str, Any], page_files: list[tuple[SourceFile, dict[str, Any]]], base_url: str,

@@ -22,8 +22,10 @@ from . import deploy, export
 from .cache import VerifiedBytecode
 from .deploy import fingerprinted
 from .learning import Facet, Item, Tally
-from .model import Chrome, Entry, Review, Site
+from .model import Browse, Chrome, Entry, GroupLink, Review, Site
+from .partnerships import Partnership
 from .progress import Progress
+from .search_index import LISTS
 from .templating import Uses, clear, environment, template_error_place, template_fingerprints
 from .workers import PARALLEL_FROM, fork_map
 
@@ -70,20 +72,28 @@ def site_jobs(site: Site, templates: Path, bundles: tuple[str, ...] = ()) -> tup
     """
     chrome, copies = dressed(site.chrome, templates)
     jobs = [
-        page("index.html", "home.html", latest=tuple(r.entry for r in site.reviews[:5]), count=len(site.reviews),
-             browse=tuple((b.kind, b.title, b.links) for b in site.browse)),
+        page("index.html", "home.html", latest=site.entries[:5], count=len(site.reviews),
+             browse=tuple((b.kind, b.title, largest(b), len(b.groups)) for b in site.browse)),
         *review_list_pages(site),
-        page("search/index.html", "search.html", HOME, bundles=bundles),
+        page("search/index.html", "search.html", HOME, bundles=bundles,
+             lists=tuple(b for b in bundles if b.strip("/").rpartition("/")[2] in LISTS),
+             examples=tuple((g.name, g.count) for g in largest(site.browse[0])[:3])),
         page("404.html", "404.html"),
     ]
     for review in site.reviews:
-        jobs.append(review_page(review, site.today))
+        jobs.append(review_page(review, site.today, site.directory.of(review.csp)))
         copies += [Copy(f"reviews/{review.slug}/{d.local}", d.file) for d in review.documents if d.file]
+    choices = list_choices(site)
     for browse in site.browse:
-        jobs.append(page(f"{browse.kind}/index.html", "groups.html", HOME, title=browse.title, groups=browse.links))
+        for out, number, pages, chunk in paged(f"{browse.kind}/", tuple(g.link for g in browse.groups)):
+            jobs.append(page(out, "groups.html", HOME, title=browse.title, one=browse.one, groups=chunk,
+                             count=len(browse.groups), **_paging(number, pages, f"/{browse.kind}/", len(chunk))))
+        crumbs = (*HOME, (browse.title, f"/{browse.kind}/"))
         for group in browse.groups:
-            jobs.append(page(f"{browse.kind}/{group.slug}/index.html", "group.html",
-                             (*HOME, (browse.title, f"/{browse.kind}/")), title=browse.title, group=group))
+            for out, number, pages, chunk in paged(f"{browse.kind}/{group.slug}/", group.entries):
+                jobs.append(page(out, "group.html", crumbs, filter=browse.filter, one=browse.one, group=group,
+                                 entries=chunk, count=len(group.entries), choices=choices,
+                                 **_paging(number, pages, f"/{browse.kind}/{group.slug}/", len(chunk))))
     jobs += learning_jobs(site)
     for free_page in site.pages:
         jobs.append(page(f"{free_page.slug}/index.html", "page.html", HOME, page=free_page))
@@ -96,7 +106,7 @@ def site_jobs(site: Site, templates: Path, bundles: tuple[str, ...] = ()) -> tup
         page("feed.xml", "feed.xml", entries=feed, updated=feed[0].date if feed else dt.date(2000, 1, 1)),
         page("robots.txt", "robots.txt"),
         Job("reviews.json", None, (("reviews", site.reviews),), produce=export.reviews_json, parts=True),
-        Job("reviews/list.json", None, (("entries", tuple(r.entry for r in site.reviews)),),
+        Job("reviews/list.json", None, (("entries", site.entries),),
             produce=export.list_json),
         *(Job(name, None, (("reviews", site.reviews),), produce=export.table_csv(name), parts=True)
           for name in export.TABLES),
@@ -111,6 +121,12 @@ def site_jobs(site: Site, templates: Path, bundles: tuple[str, ...] = ()) -> tup
     return jobs, copies, chrome
 
 
+def searched_lists(site: Site) -> tuple[str, ...]:
+    """The lists across reviews that are searched (see search_index.LISTS) and have entries to search."""
+    entries = {"recommendations": site.learning.recommendations, "learning": site.learning.feedback}
+    return tuple(name for name in LISTS if entries[name])
+
+
 def dressed(chrome: Chrome, templates: Path) -> tuple[Chrome, list[Copy]]:
     """The chrome with the fingerprinted address of each asset, and the assets to copy."""
     files = sorted(p for p in (templates / "assets").iterdir() if p.is_file())
@@ -119,13 +135,29 @@ def dressed(chrome: Chrome, templates: Path) -> tuple[Chrome, list[Copy]]:
             [Copy(path, source) for _, path, source in assets])
 
 
-def review_page(review: Review, today: dt.date) -> Job:
-    """A review's own page; one with an action plan shows what is overdue on `today`."""
+def review_page(review: Review, today: dt.date, partnership: Partnership) -> Job:
+    """A review's own page, filed under `partnership`; one with an action plan shows what is overdue on `today`."""
     dated = {"today": today} if review.plan else {}
-    return page(f"reviews/{review.slug}/index.html", "review.html", REVIEW_CRUMBS, review=review, **dated)
+    return page(f"reviews/{review.slug}/index.html", "review.html", REVIEW_CRUMBS, review=review,
+                partnership=partnership, **dated)
 
 
-PAGE_SIZE = 100  # reviews on each page of the all-reviews list; recommendations or points on other lists
+PAGE_SIZE = 100  # entries on each page of every list: reviews, groups, recommendations, feedback points
+HOME_GROUPS = 8  # the largest groups of each way of browsing, on the home page
+
+
+def largest(browse: Browse) -> tuple[GroupLink, ...]:
+    """What the home page lists of a way of browsing: the newest years, or the groups with the most reviews
+    (the first of equals first)."""
+    if browse.kind in ("years", "death-years"):
+        return tuple(g.link for g in browse.groups[:HOME_GROUPS])
+    order = heapq.nsmallest(HOME_GROUPS, range(len(browse.groups)), key=lambda i: (-len(browse.groups[i].entries), i))
+    return tuple(browse.groups[i].link for i in order)
+
+
+def _paging(number: int, pages: int, base: str, shown: int) -> dict[str, Any]:
+    """What the pagination macro and a page's title need: this page's number, and the entries it shows."""
+    return {"number": number, "pages": pages, "base": base, "first": (number - 1) * PAGE_SIZE + 1, "shown": shown}
 
 
 @dataclass(frozen=True)
@@ -180,8 +212,6 @@ def learning_jobs(site: Site) -> list[Job]:
     recs_crumbs = (*HOME, ("Recommendations", "/recommendations/"))
     jobs = [page("agencies/index.html", "agencies.html", HOME,
                  agencies=tuple((f.name, f.url, f.tally(today)) for f in learning.agencies)),
-            page("learning/index.html", "learning.html", HOME,
-                 themes=tuple((f.name, f.url, len(f.items)) for f in learning.feedback)),
             page("data/index.html", "data.html", HOME, tables=tuple(
                 (name, export.SCHEMA_FILES[name], spec.doc, tuple((f.name, f.doc) for f in spec.fields))
                 for name, spec in (("reviews.json", export.REVIEWS_JSON), *export.TABLES.items())))]
@@ -191,7 +221,7 @@ def learning_jobs(site: Site) -> list[Job]:
         for out, number, pages, chunk in paged(path, items):
             jobs.append(page(out, "recommendations.html", crumbs, heading=heading, tally=tally, items=chunk,
                              today=today, facets=facets, current=current.url if current else "/recommendations/",
-                             number=number, pages=pages, base="/" + path))
+                             count=len(items), **_paging(number, pages, "/" + path, len(chunk))))
 
     listing("recommendations/", "Recommendations", learning.recommendations, HOME, None)
     for f in learning.agencies:
@@ -200,29 +230,30 @@ def learning_jobs(site: Site) -> list[Job]:
     for kind, _, group in learning.facets:
         for f in group if kind != "agencies" else ():
             listing(f"recommendations/{kind}/{f.slug}/", HEADINGS[kind].format(f.name), f.items, recs_crumbs, f)
-    for f in learning.feedback:
-        for out, number, pages, chunk in paged(f"learning/{f.slug}/", f.items):
-            jobs.append(page(out, "feedback.html", (*HOME, ("Learning", "/learning/")), theme=f.name,
-                             count=len(f.items), items=chunk, number=number, pages=pages, base=f"/learning/{f.slug}/"))
+    for out, number, pages, chunk in paged("learning/", learning.feedback):
+        jobs.append(page(out, "learning.html", HOME, count=len(learning.feedback), items=chunk,
+                         **_paging(number, pages, "/learning/", len(chunk))))
     return jobs
 
 
 def review_list_pages(site: Site) -> list[Job]:
     """The all-reviews list: newest first, grouped by year, PAGE_SIZE a page; the filters' choices on each."""
-    entries = [r.entry for r in site.reviews]
-    pages = max(1, -(-len(entries) // PAGE_SIZE))
-    year_counts = {g.name: len(g.entries) for g in site.years}
-    choices = tuple((b.kind, b.title, tuple(g.name for g in b.groups)) for b in site.browse)
-    outcomes = tuple(sorted({e.outcome_label for e in entries}))
+    year_counts = {g.name: len(g.entries) for g in site.groups("years")}
+    choices = list_choices(site)
     jobs = []
-    for number in range(1, pages + 1):
-        chunk = entries[(number - 1) * PAGE_SIZE:number * PAGE_SIZE]
+    for out, number, pages, chunk in paged("reviews/", site.entries):
         years = tuple((str(y), year_counts[str(y)], tuple(e for e in chunk if e.year == y))
                       for y in sorted({e.year for e in chunk}, reverse=True))
-        path = "reviews/index.html" if number == 1 else f"reviews/page/{number}/index.html"
-        jobs.append(page(path, "reviews.html", HOME, count=len(entries), years=years, number=number, pages=pages,
-                         choices=choices, outcomes=outcomes))
+        jobs.append(page(out, "reviews.html", HOME, count=len(site.entries), years=years, choices=choices,
+                         **_paging(number, pages, "/reviews/", len(chunk))))
     return jobs
+
+
+def list_choices(site: Site) -> tuple[tuple[str, str, tuple[str, ...]], ...]:
+    """The choices of the filters above a list of reviews: (the filter's name, its label, its values)."""
+    outcomes = tuple(sorted({e.outcome_label for e in site.entries}))
+    return (*((b.filter, b.one, tuple(g.name for g in b.groups)) for b in site.browse),
+            ("outcome", "QA Panel outcome", outcomes))
 
 
 Fingerprint = tuple[bytes | None, bytes]  # the template's closure and the values, as digests

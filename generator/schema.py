@@ -20,6 +20,7 @@ from .kinds import (
     Theme,
     Url,
 )
+from .partnerships import REGIONS
 
 STATUSES = {
     "draft": "being written; never published",
@@ -67,6 +68,16 @@ HELPLINE = Schema("helpline", "A support line shown on every page.", (
     Field("text", Text(), "who it is for, in one sentence"),
 ))
 
+PARTNERSHIP = Schema("partnership", "A Community Safety Partnership that reviews are filed under, with its other "
+                     "names.", (
+    Field("name", Text(), "its name, as the site shows it", True, "Kent and Medway Community Safety Partnership"),
+    Field("region", Choice(REGIONS), "the English region it is in, or Wales", example="South East"),
+    Field("website", Url(), "its website"),
+    Field("former", ListOf(Text()), "names it had before, and partnerships merged into it: reviews naming them "
+          "are filed under it"),
+    Field("variants", ListOf(Text()), "other spellings of its name that reviews use"),
+))
+
 SITE = Schema("site.yaml", "Site settings: `content/site.yaml`.", (
     Field("title", Text(), "the site's name, shown in every page header", True, "Domestic Homicide Reviews"),
     Field("description", Text(), "one sentence saying what the site is, for search engines and the feed"),
@@ -80,6 +91,8 @@ SITE = Schema("site.yaml", "Site settings: `content/site.yaml`.", (
     Field("themes", ListOf(Text()), "the theme vocabulary reviews are tagged with", True),
     Field("agencies", ListOf(Text()), "the agencies recommendations may be addressed to, spelled once for all "
           "reviews"),
+    Field("partnerships", ListOf(Record(PARTNERSHIP)), "the partnerships reviews are filed under, with their "
+          "regions, former names and spelling variants"),
 ))
 
 ACKNOWLEDGEMENT = Schema("acknowledgement", "An anonymity warning checked and accepted, with the reason.", (
@@ -103,7 +116,8 @@ REVIEW = Schema("review.md", "A review's metadata: `content/reviews/<slug>/revie
     Field("csp", Text(), "the commissioning Community Safety Partnership", True,
           "Kent and Medway Community Safety Partnership"),
     Field("status", Choice(STATUSES), "where the review is; only `published` reaches the site", True, "draft"),
-    Field("published", Date(), "when the CSP published it"),
+    Field("published", DateOrMonth(), "when the CSP published it: the date, or the month (YYYY-MM) or year",
+          example="2024-10"),
     Field("death", MonthOfDeath(), "month and year of the death; a full date is refused", example="2023-05"),
     Field("themes", ListOf(Theme()), "themes from the vocabulary in site.yaml"),
     Field("documents", ListOf(Record(DOCUMENT)), "the report, executive summary, action plan and others"),
@@ -159,7 +173,8 @@ ACTION_PLAN = Schema("action-plan.yaml", "A review's recommendations and their i
     Field("acknowledge", ListOf(Record(ACKNOWLEDGEMENT)), "anonymity warnings about the plan, checked and accepted"),
 ))
 
-SCHEMAS = (SITE, HELPLINE, REVIEW, DOCUMENT, ACKNOWLEDGEMENT, LETTER, ACTION_PLAN, RECOMMENDATION, UPDATE, PAGE)
+SCHEMAS = (SITE, HELPLINE, PARTNERSHIP, REVIEW, DOCUMENT, ACKNOWLEDGEMENT, LETTER, ACTION_PLAN, RECOMMENDATION, UPDATE,
+           PAGE)
 
 
 def describe() -> str:

@@ -1,11 +1,19 @@
-"""Stage 6, index: the Pagefind search index of the review pages, in shards.
+"""Stage 6, index: the Pagefind search index, in shards.
 
-The review pages are the indexed body (each carries its filters and sort keys); the lists across
-reviews repeat their text, so they are left out (`is_indexed`). They are split
-by a hash of their path into shards of about `SHARD_SIZE` pages, each its own Pagefind bundle
-under /pagefind/N/; the search page merges them at query time (Pagefind's mergeIndex), and
-Pagefind merges their results and filter counts. A shard is keyed by its pages' digests, so an
-edit re-indexes one shard, not the site. Each shard is indexed from disk by Pagefind's own
+Indexed are the review pages (each carries its filters and sort keys) and the two lists across
+reviews the site calls searchable: every recommendation, and every point of the panel's feedback
+(`is_indexed`); the lists of a theme, a partnership or an agency only repeat them.
+
+The shards: the review pages are split by a hash of their path into at most `REVIEW_SHARDS`
+shards (one for every `MIN_SHARD` pages, up to that), and each list is a shard of its own
+(made once the site is assembled); each shard is its own Pagefind bundle under /pagefind/NAME/.
+The search page merges them at query time (Pagefind's mergeIndex), and Pagefind merges their
+results and filter counts. A shard is keyed by its pages' digests, so editing a letter re-indexes
+its review's shard and the feedback list's, never the others. Why at most six: a query fetches
+Pagefind's scripts and WebAssembly once (about 375 KB) and, from every shard, its entry, its
+metadata and the index chunk holding the word (up to about 30 KB each), so six shards keep a
+one-word search within 1.5 times the bytes of one index; and a quarter of the review pages is
+what an edit re-indexes at most (measured in benchmarks/bench.py). Each shard is indexed from disk by Pagefind's own
 command, from the `pagefind` package's bundled binary, which exits only once every file is written.
 (Pagefind 1.5's Python API was tried first: it answers at most one call every 100 ms, and its
 close() can stop the indexer before its last files are flushed.)
@@ -20,7 +28,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from fnmatch import fnmatch
 from importlib.metadata import version
@@ -30,7 +38,9 @@ from typing import IO
 from .write import Stamp, stamp
 
 REVIEW_PAGES = "reviews/*/index.html"
-SHARD_SIZE = 1000
+LISTS = ("recommendations", "learning")  # the lists across reviews that are searched, each its own shard
+REVIEW_SHARDS = 4
+MIN_SHARD = 25  # review pages
 PARALLEL = 2  # shards indexed at once; each Pagefind process uses more than one core as well
 
 Shards = dict[str, tuple[bytes, dict[str, Stamp]]]  # bundle folder (pagefind/N) -> (its key, its files' stamps)
@@ -40,31 +50,63 @@ class SearchIndexError(RuntimeError):
     """Pagefind could not index the site."""
 
 
-def is_indexed(path: str) -> bool:
-    """Whether the output at `path` goes into the search index."""
+def is_review_page(path: str) -> bool:
     return fnmatch(path, REVIEW_PAGES) and path.count("/") == 2
 
 
-def shard_count(reviews: int, shard_size: int = SHARD_SIZE) -> int:
-    return max(1, -(-reviews // shard_size))
+def searched(path: str, lists: Iterable[str]) -> bool:
+    """Whether the page at `path` goes into the search index, given the `lists` with entries."""
+    return is_review_page(path) or list_of(path) in lists
 
 
-def bundles(count: int) -> tuple[str, ...]:
-    """The URL of each shard's bundle; the first also serves Pagefind's scripts."""
-    return tuple(f"/pagefind/{n}/" for n in range(count))
+def list_of(path: str) -> str | None:
+    """The list across reviews whose page is at `path`, if it is one that is searched."""
+    top, _, rest = path.partition("/")
+    return top if top in LISTS and (rest == "index.html" or (fnmatch(rest, "page/*/index.html")
+                                    and rest.count("/") == 2)) else None
+
+
+def is_list_page(path: str) -> bool:
+    return list_of(path) is not None
+
+
+def is_indexed(path: str) -> bool:
+    """Whether the output at `path` goes into the search index."""
+    return is_review_page(path) or is_list_page(path)
+
+
+def shard_count(reviews: int, shard_size: int | None = None) -> int:
+    """How many shards the review pages are split into: see the module's note; `shard_size` pages a shard, if set."""
+    if shard_size:
+        return max(1, -(-reviews // shard_size))
+    return min(REVIEW_SHARDS, max(1, reviews // MIN_SHARD))
+
+
+def shard_of(path: str, count: int) -> str:
+    """The shard an indexed page is in: its list's, or one of `count` picked by a hash of its path."""
+    if found := list_of(path):
+        return f"pagefind/{found}"
+    return f"pagefind/{int.from_bytes(hashlib.blake2b(path.encode(), digest_size=4).digest(), 'big') % count}"
+
+
+def bundles(review_pages: Iterable[str], count: int, lists: Iterable[str]) -> tuple[str, ...]:
+    """The URL of each shard's bundle: the review pages' shards that have pages, then those of the `lists`
+    that have entries (a shard with nothing to index cannot be made); the first also serves Pagefind's scripts."""
+    return (*sorted({f"/{shard_of(path, count)}/" for path in review_pages}), *(f"/pagefind/{n}/" for n in lists))
 
 
 def plan(pages: dict[str, bytes], count: int) -> dict[str, tuple[bytes, list[str]]]:
-    """Each shard's folder, key and pages, from the indexed pages' paths and digests."""
-    members: list[list[str]] = [[] for _ in range(count)]
+    """Each shard's folder, key and pages, from the indexed pages' paths and digests (see `shard_of`); only
+    shards with pages are made."""
+    members: dict[str, list[str]] = {}
     for path in sorted(pages):
-        members[int.from_bytes(hashlib.blake2b(path.encode(), digest_size=4).digest(), "big") % count].append(path)
+        members.setdefault(shard_of(path, count), []).append(path)
     shards = {}
-    for number, paths in enumerate(members):
+    for name, paths in members.items():
         key = hashlib.blake2b(f"pagefind {version('pagefind')}".encode(), digest_size=20)
         for path in paths:
             key.update(path.encode() + b"\0" + pages[path])
-        shards[f"pagefind/{number}"] = (key.digest(), paths)
+        shards[name] = (key.digest(), paths)
     return shards
 
 
@@ -119,6 +161,11 @@ class Indexing:
         self._done: Shards = {}
         if now:
             self._start()
+
+    def add(self, wanted: dict[str, tuple[bytes, list[str]]]) -> None:
+        """Index these shards too, as the others end."""
+        self._waiting += list(wanted.items())
+        self.names = sorted(self.names + list(wanted))
 
     def finish(self) -> Shards:
         """Wait for every shard; returns their records. Raises SearchIndexError."""

@@ -7,7 +7,6 @@ keep a block that many pages show alike with `{% cache key, ... %}...{% endcache
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import hashlib
 import itertools
@@ -22,8 +21,11 @@ from jinja2.ext import Extension
 from jinja2.parser import Parser
 from markupsafe import Markup
 
+from .kinds import slugify
 from .learning import Item, Tally
-from .model import month_name
+from .model import long_date, month_name
+
+_long_date = functools.lru_cache(maxsize=4096)(long_date)  # pages show a few thousand dates, each many times
 
 
 def template_error_place(exc: jinja2.TemplateError) -> str:
@@ -41,16 +43,6 @@ def template_error_place(exc: jinja2.TemplateError) -> str:
 
 def page_url(number: int, base: str = "/reviews/") -> str:
     return base if number == 1 else f"{base}page/{number}/"
-
-
-@functools.lru_cache(maxsize=4096)  # the pages show a few thousand dates, each many times
-def long_date(value: dt.date | str | None) -> str:
-    """7 August 2024; a month-only value as 'June 2024'."""
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return month_name(value)
-    return f"{value.day} {value:%B %Y}"
 
 
 def file_size(size: int) -> str:
@@ -113,8 +105,8 @@ def environment(templates: Path, compiled: jinja2.BytecodeCache | None = None) -
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(long_date=long_date, file_size=file_size, month_name=month_name, page_url=page_url,
-                       tally=lambda recs, today: Tally.of(recs, today), groupby_entry=by_review)
+    env.filters.update(long_date=_long_date, file_size=file_size, month_name=month_name, page_url=page_url,
+                       tally=lambda recs, today: Tally.of(recs, today), groupby_entry=by_review, slug=slugify)
     return env
 
 

@@ -8,23 +8,24 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from . import kinds, schema
 from .anonymity import IDENTIFYING, IN_LETTERS, scan, scan_nodes
+from .kinds import slugify
 from .load import RawContent, ReviewFolder, SourceFile
 from .nodes import Map, Seq
+from .partnerships import Directory, Naming, Partnership, file_reviews, listed_partnerships
 from .problems import Problem, Problems, display_path
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 LETTER_NAME = re.compile(r"^letter-(\d{4}-\d{2}-\d{2})\.md\Z")
 RESERVED_REVIEW_SLUGS = {"page"}  # /reviews/page/2/ and on are the all-reviews list
-RESERVED_PAGES = {"reviews", "themes", "years", "partnerships", "search", "assets", "pagefind", "404", "agencies",
+RESERVED_PAGES = {"reviews", "themes", "years", "partnerships", "regions", "death-years", "search", "assets",
+                  "pagefind", "404", "agencies",
                   "recommendations", "learning", "data", "schemas", "gone"}
 
 MAX_SLUG = 120  # characters of a name's address: a folder's name must fit in 255 bytes
@@ -62,6 +63,7 @@ class ValidContent:
     site: dict[str, Any]
     pages: list[tuple[SourceFile, dict[str, Any]]]
     reviews: list[ValidReview]
+    directory: Directory = field(default_factory=Directory)
 
 
 Vocabulary = tuple[tuple[str, ...], tuple[str, ...] | None]  # site.yaml's themes and agencies (None: unreadable)
@@ -100,10 +102,11 @@ def validate(raw: RawContent, problems: Problems, today: dt.date, cache: FieldCa
     site, pages = validate_settings(raw.site, raw.pages, problems, cache)
     vocabulary = vocabulary_of(site)
     reviews = [check_review(folder, vocabulary, problems, cache) for folder in raw.reviews]
-    check_across([Facts.of(r) for r in reviews], problems, today)
+    listed = partnership_list(raw.site, site, problems)
+    directory = check_across([Facts.of(r) for r in reviews], problems, today, listed)
     sources = [s for r in reviews for s in r.folder.sources]
     cache.keep_only({s.path for s, _ in pages} | {s.path for s in sources})
-    return ValidContent(raw.root, site, pages, reviews)
+    return ValidContent(raw.root, site, pages, reviews, directory)
 
 
 def validate_settings(site_file: SourceFile | None, page_files: list[SourceFile], problems: Problems,
@@ -113,6 +116,20 @@ def validate_settings(site_file: SourceFile | None, page_files: list[SourceFile]
     pages = [(page, cache.fields(page, schema.PAGE, problems)) for page in page_files]
     _check_page_names(pages, problems)
     return site, pages
+
+
+def partnership_list(site_file: SourceFile | None, site: dict[str, Any], problems: Problems) -> dict[str, Partnership]:
+    """site.yaml's partnerships, by each name a review may use (see partnerships.py)."""
+    values, meta = site.get("partnerships"), site_file and site_file.meta
+    if site_file is None or not isinstance(values, list) or not isinstance(meta, Map):
+        return {}
+    nodes = meta.entries["partnerships"].value
+    named = []  # each partnership whose name makes an address, with the line of its name
+    for item, node in zip(values, nodes.items if isinstance(nodes, Seq) else (), strict=True):
+        line = node.entries["name"].key_line if isinstance(node, Map) and "name" in node.entries else node.line
+        if check_slug(item["name"], site_file.path, line, "partnerships", problems):
+            named.append((item, line))
+    return listed_partnerships(named, site_file.path, problems)
 
 
 def vocabulary_of(site: dict[str, Any]) -> Vocabulary:
@@ -148,16 +165,19 @@ class Facts:
                    plan.dated if plan else ())
 
 
-def check_across(reviews: list[Facts], problems: Problems, today: dt.date) -> None:
-    """The rules that span reviews (addresses of reviews, aliases and partnerships), and those that need the date."""
+def check_across(reviews: list[Facts], problems: Problems, today: dt.date,
+                 listed: dict[str, Partnership] | None = None) -> Directory:
+    """The rules that span reviews (addresses of reviews, aliases and partnerships), and those that need the date;
+    returns the partnership each published review is filed under, given site.yaml's `listed` partnerships."""
     _check_unique_slugs(reviews, problems)
-    _check_shared_partnerships([r for r in reviews if r.status == "published"], problems)
+    directory = _file_partnerships([r for r in reviews if r.status == "published"], listed or {}, problems)
     for review in reviews:
         for line, name, date in review.dated:
             if date > today:
                 problems.add(review.plan, line, name, f"{date.isoformat()} is in the future (today is "  # type: ignore[arg-type]
                              f"{today.isoformat()})", "give the date it happened; put work still to do under actions "
                              "and its due date under target")
+    return directory
 
 
 def _fields(source: SourceFile, spec: kinds.Schema, problems: Problems,
@@ -386,16 +406,6 @@ def _check_unique_slugs(reviews: list[Facts], problems: Problems) -> None:
             taken.add(alias.lower())
 
 
-@lru_cache(maxsize=1 << 16)
-def slugify(name: str) -> str:
-    """The part of a web address a name becomes: 'Children's services' -> 'childrens-services', 'Gŵyr' -> 'gwyr'.
-
-    Empty for a name with no letter or digit of the Latin alphabet (see `check_slug`).
-    """
-    plain = unicodedata.normalize("NFKD", name.lower().translate(_LETTERS)).encode("ascii", "ignore").decode()
-    return _NOT_IN_SLUGS.sub("-", plain.replace("'", "")).strip("-")
-
-
 def check_slug(name: str, path: Path | str, line: int, field_name: str, problems: Problems) -> bool:
     """Whether `name` gives a web address; reported where it gives none, or one too long for a folder's name."""
     slug = slugify(name)
@@ -405,20 +415,16 @@ def check_slug(name: str, path: Path | str, line: int, field_name: str, problems
     elif not slug:
         problems.add(path, line, field_name, f"'{name}' has no letter A to Z or digit, so it cannot make a web "
                      "address", "add the name as it is written in English letters too, e.g. 'Cymraeg (Welsh)'")
-    return 0 < len(slug) <= MAX_SLUG
+    elif slug == "page":
+        problems.add(path, line, field_name, f"'{name}' would take the address of a list's later pages "
+                     "(/…/page/2/)", "use a longer name")
+    return 0 < len(slug) <= MAX_SLUG and slug != "page"
 
 
-_NOT_IN_SLUGS = re.compile(r"[^a-z0-9]+")
-_LETTERS = str.maketrans({"æ": "ae", "ø": "o", "ß": "ss", "œ": "oe", "đ": "d", "ł": "l", "þ": "th", "ð": "d"})
 
 
-def _check_shared_partnerships(reviews: list[Facts], problems: Problems) -> None:
-    """Names that differ only in case or punctuation would share one address: ask for one spelling."""
-    seen: dict[str, str] = {}
-    for review in reviews:
-        if not isinstance(review.csp, str) or not check_slug(review.csp, review.path, review.csp_line, "csp", problems):
-            continue
-        other = seen.setdefault(slugify(review.csp), review.csp)
-        if other != review.csp:
-            problems.add(review.path, review.csp_line, "csp", f"'{review.csp}' and '{other}' would share the address "
-                         f"/partnerships/{slugify(review.csp)}/", f"spell it the same way in every review: '{other}'")
+def _file_partnerships(reviews: list[Facts], listed: dict[str, Partnership], problems: Problems) -> Directory:
+    """The partnership each published review is filed under (see partnerships.py)."""
+    namings = [Naming(r.csp, r.path, r.csp_line) for r in reviews
+               if isinstance(r.csp, str) and check_slug(r.csp, r.path, r.csp_line, "csp", problems)]
+    return file_reviews(listed, namings, problems)

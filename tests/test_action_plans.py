@@ -220,22 +220,31 @@ def test_the_recommendations_can_be_filtered_without_javascript(site: Path) -> N
     assert "/recommendations/status/not-accepted/" in _links(every, "/recommendations/")
 
 
-def test_the_learning_page_gathers_every_feedback_point_by_theme(site: Path) -> None:
-    marac = site / "learning/marac/index.html"
-    assert _links(marac, "/reviews/") == ["/reviews/example-action-plan/",
-                                          *(f"/reviews/example-action-plan/#letter-2024-12-02-point-{n}"
-                                            for n in (1, 2, 3))]
-    control = _links(site / "learning/coercive-control/index.html", "/reviews/")
-    assert "/reviews/example-review/#letter-2024-10-01-point-2" in control
-    assert "/learning/childrens-services/" in _links(site / "learning/index.html", "/learning/")
+def test_the_learning_page_lists_each_feedback_point_once_with_its_reviews_themes(site: Path) -> None:
+    page = site / "learning/index.html"
+    links = _links(page, "/reviews/")
+    points = [link for link in links if "-point-" in link]
+    assert len(points) == len(set(points)) == 5  # every point, each once, though its review has several themes
+    plan_points = [f"/reviews/example-action-plan/#letter-2024-12-02-point-{n}" for n in (1, 2, 3)]
+    assert [p for p in points if p.startswith("/reviews/example-action-plan/")] == plan_points  # in the letter's order
+    assert "/reviews/example-review/#letter-2024-10-01-point-2" in points
+    section = page.read_text().split('id="-reviews-example-review-heading"')[1].split("</section>")[0]
+    assert 'Themes: <a href="/themes/coercive-control/">coercive control</a>' in section
+    assert not (site / "learning/marac").exists()
 
 
-def test_recommendations_are_found_by_search_on_their_review_page_only(site: Path) -> None:
+def test_recommendations_and_feedback_are_found_by_search_in_their_lists_and_review_pages(site: Path) -> None:
     records = [json.loads(gzip.decompress(f.read_bytes()).removeprefix(b"pagefind_dcd"))
                for f in site.glob("pagefind/*/fragment/*.pf_fragment")]
     found = {r["url"] for r in records if "Home Office" in r["content"] and "recommendation" in r["content"].lower()}
-    assert "/reviews/example-action-plan/" in found
-    assert not {r["url"] for r in records if r["url"].startswith(("/agencies/", "/learning/", "/recommendations/"))}
+    assert {"/reviews/example-action-plan/", "/recommendations/"} <= found
+    kinds = {r["url"]: r["filters"]["kind"] for r in records}
+    assert kinds["/recommendations/"] == ["Recommendations"] and kinds["/learning/"] == ["Panel feedback"]
+    assert kinds["/reviews/example-action-plan/"] == ["Review"]
+    assert not {url for url in kinds if url.startswith(("/agencies/", "/recommendations/status/", "/themes/"))}
+    for record in records:  # never the page's furniture or labels
+        assert not re.search(r"No documents have been added|None yet|None set|Target date|Addressed to|"
+                             r"Link to this letter|Outcome", record["content"]), record["url"]
 
 
 def test_the_feed_has_an_entry_for_each_update(site: Path) -> None:

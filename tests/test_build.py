@@ -11,7 +11,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from conftest import REPO, SHIPPED_CONTENT, TEMPLATES, ContentTree
+from conftest import REPO, SHIPPED_CONTENT, TEMPLATES, TODAY, ContentTree
 from sitecheck import all_text, broken_links, snapshot
 
 from generator.build import build
@@ -255,8 +255,15 @@ def test_the_all_reviews_list_is_paginated_and_grouped(tree: ContentTree, tmp_pa
     assert '<h2 id="year-2019">2019 <span class="count">(10 reviews)</span></h2>' in first
     assert broken_links(out) == []
     listed = json.loads((out / "reviews/list.json").read_text())["reviews"]
-    assert len(listed) == 206 and listed[0].keys() == {"url", "title", "csp", "year", "date", "death", "outcome",
-                                                      "themes"}
+    assert len(listed) == 206 and listed[0].keys() == {"url", "title", "csp", "region", "year", "date", "death",
+                                                      "dates", "outcome", "themes"}
+    # every list is paged alike: a partnership's, and a year's
+    group = [(out / "partnerships/test" / page / "index.html").read_text() for page in ("", "page/2", "page/3")]
+    assert [g.count('class="review-list__title"') for g in group] == [100, 100, 6]
+    assert "<p>101&ndash;200 of 206 published reviews, newest first.</p>" in group[1]
+    assert 'href="/partnerships/test/page/3/" rel="next">' in group[1]
+    assert "<title>Test (page 2 of 3) - " in group[1]
+    assert not (out / "partnerships/test/page/4").exists()
 
 
 def test_withdrawn_reviews_are_gone_and_renamed_ones_move(tree: ContentTree, tmp_path: Path) -> None:
@@ -274,3 +281,13 @@ def test_withdrawn_reviews_are_gone_and_renamed_ones_move(tree: ContentTree, tmp
     assert "This review is no longer published" in gone and "Wilma" not in gone
     assert not (out / "reviews/wilma").exists()
     assert "/gone/" not in (out / "sitemap.xml").read_text()
+
+
+def test_a_site_with_nothing_published_builds_with_search_and_says_so(tree: ContentTree, tmp_path: Path) -> None:
+    review = tree.root / "reviews/alice/review.md"
+    review.write_text(review.read_text().replace("status: published", "status: draft"))
+    out = tmp_path / "site"
+    build(tree.root, out, TEMPLATES, today=TODAY)  # no shard has a page: Pagefind is not asked to index nothing
+    search = (out / "search/index.html").read_text()
+    assert "Nothing has been published to search yet." in search and "pagefind-config" not in search
+    assert not (out / "pagefind").exists()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import time
@@ -15,8 +16,8 @@ from generator.build import build
 sys.path.insert(0, str(REPO / "benchmarks"))
 from corpus import generate
 
-# Pagefind writes these in no fixed order, under names that hash their bytes.
-UNORDERED = ("pagefind/0/filter/", "pagefind/0/index/", "pagefind/0/pagefind-entry.json", "pagefind/0/pagefind.")
+# Pagefind writes these, in each shard, in no fixed order, under names that hash their bytes.
+UNORDERED = re.compile(r"pagefind/[^/]+/(?:filter/|index/|pagefind-entry\.json|pagefind\.)")
 
 
 def state(site: Path) -> dict[str, bytes | int]:
@@ -24,8 +25,8 @@ def state(site: Path) -> dict[str, bytes | int]:
     found: dict[str, bytes | int] = {}
     for path in sorted(p for p in site.rglob("*") if p.is_file()):
         name = str(path.relative_to(site))
-        kind = next((u for u in UNORDERED if name.startswith(u)), None)
-        if kind:
+        if found_kind := UNORDERED.match(name):
+            kind = found_kind.group()
             found[kind] = int(found.get(kind, 0)) + 1
         else:
             found[name] = path.read_bytes()

@@ -20,10 +20,10 @@ def test_only_published_reviews_enter_the_model(tree: ContentTree) -> None:
         tree.review(f"title: {slug}\ncsp: Other CSP\nstatus: {status}\nthemes:\n  - MARAC\n", slug=slug)
     site = _model(tree)
     assert [r.slug for r in site.reviews] == ["alice"]
-    assert [g.name for g in site.partnerships] == ["Test Community Safety Partnership"]
-    assert {g.name: len(g.entries) for g in site.themes} == {"coercive control": 1, "mental health": 0, "MARAC": 0}
-    assert [b.kind for b in site.browse] == ["themes", "years", "partnerships"]
-    assert [g.name for g in site.browse[0].groups] == ["coercive control"]  # only groups with reviews
+    assert [g.name for g in site.groups("partnerships")] == ["Test Community Safety Partnership"]
+    assert [b.kind for b in site.browse] == ["themes", "partnerships", "regions", "years", "death-years"]
+    assert [g.name for g in site.groups("themes")] == ["coercive control"]  # only groups with reviews
+    assert site.groups("regions") == site.groups("death-years") == ()
 
 
 def test_reviews_are_newest_first_and_dated_by_publication_or_latest_letter(tree: ContentTree) -> None:
@@ -32,7 +32,7 @@ def test_reviews_are_newest_first_and_dated_by_publication_or_latest_letter(tree
     site = _model(tree)
     assert [(r.slug, r.date, r.year) for r in site.reviews] == [
         ("bob", dt.date(2025, 2, 1), 2025), ("alice", dt.date(2024, 9, 1), 2024)]
-    assert [g.name for g in site.years] == ["2025", "2024"]
+    assert [g.name for g in site.groups("years")] == ["2025", "2024"]
 
 
 def test_letter_details_and_feedback_points(tree: ContentTree) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from pathlib import Path
 
 from conftest import TEMPLATES, TODAY, ContentTree
@@ -46,10 +47,30 @@ def test_a_death_known_only_by_year_is_labelled_as_a_year(tree: ContentTree, tmp
     out = tmp_path / "site"
     build(tree.root, out, TEMPLATES, search=False, today=TODAY)
     page = (out / "reviews/alice/index.html").read_text()
-    assert "<dt>Year of death</dt><dd>2020</dd>" in page and "Month of death" not in page
+    assert '<dt>Year of death</dt><dd data-pagefind-filter="death:2020">2020 (' in page
+    assert "Month of death" not in page
     review.write_text(review.read_text().replace("death: 2020", "death: 2020-03"))
     build(tree.root, out, TEMPLATES, search=False, today=TODAY)
-    assert "<dt>Month of death</dt><dd>March 2020</dd>" in (out / "reviews/alice/index.html").read_text()
+    assert '<dt>Month of death</dt><dd data-pagefind-filter="death:2020">March 2020 (' in \
+        (out / "reviews/alice/index.html").read_text()
+
+
+def test_publication_may_be_a_month_and_lists_show_and_browse_both_dates(tree: ContentTree, tmp_path: Path) -> None:
+    review = tree.root / "reviews/alice/review.md"
+    text = review.read_text()
+    review.write_text(re.sub(r"published: \S+", "published: 2024-10", text).replace(
+        "status: published", "status: published\ndeath: 2021-05"))
+    out = tmp_path / "site"
+    build(tree.root, out, TEMPLATES, search=False, today=TODAY)
+    page = (out / "reviews/alice/index.html").read_text()
+    assert "<dt>Published</dt><dd>October 2024</dd>" in page
+    listing = (out / "reviews/index.html").read_text()
+    assert '<span class="review-list__meta">Published October 2024 · Month of death: May 2021</span>' in listing
+    assert "/reviews/alice/" in (out / "death-years/2021/index.html").read_text()
+    assert "/reviews/alice/" in (out / "years/2024/index.html").read_text()
+    assert '<a href="/death-years/2021/">2021</a>' in (out / "death-years/index.html").read_text()
+    [entry] = json.loads((out / "reviews/list.json").read_text())["reviews"]
+    assert entry["death"] == "2021-05" and entry["date"] == "2024-10-01"
 
 
 def test_a_list_entry_labels_the_outcome_as_the_panels(tree: ContentTree, tmp_path: Path) -> None:
@@ -58,6 +79,6 @@ def test_a_list_entry_labels_the_outcome_as_the_panels(tree: ContentTree, tmp_pa
     build(tree.root, out, TEMPLATES, search=False, today=TODAY)
     for page in ("index.html", "reviews/index.html", "themes/coercive-control/index.html"):
         text = (out / page).read_text()
-        assert "&middot; QA Panel: May now be published</span>" in text, page
+        assert '<span class="review-list__meta">QA Panel: May now be published</span>' in text, page
     [script] = (out / "assets").glob("reviews.*.js")
     assert '"QA Panel: " + review.outcome' in script.read_text()

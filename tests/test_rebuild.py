@@ -72,7 +72,7 @@ def test_editing_a_letters_text_renders_its_review_page_and_the_data(tree: Conte
     tree.write("reviews/alice/letter-2024-08-07.md",
                (tree.root / "reviews/alice/letter-2024-08-07.md").read_text().replace("First point.", "New point."))
     assert _rerun(builder) == [  # only the data files holding the points are made again
-        "feedback-points.csv", "learning/coercive-control/index.html", "reviews.json", "reviews/alice/index.html"]
+        "feedback-points.csv", "learning/index.html", "reviews.json", "reviews/alice/index.html"]
 
 
 def test_data_files_made_before_their_parts_are_known_are_kept_once_they_are(tree: ContentTree, tmp_path: Path,
@@ -90,21 +90,24 @@ def test_data_files_made_before_their_parts_are_known_are_kept_once_they_are(tre
 def test_changing_an_outcome_renders_the_lists_that_show_it(tree: ContentTree, builder: Builder) -> None:
     letter = tree.root / "reviews/alice/letter-2024-08-07.md"
     letter.write_text(letter.read_text().replace("outcome: publish\n", "outcome: publish-after-changes\n"))
-    assert _rerun(builder) == [  # of the data files, those that show a letter's outcome
-        "feed.xml", "index.html", "learning/coercive-control/index.html", "letters.csv",
+    assert _rerun(builder) == [  # of the data files, those that show a letter's outcome; every list of reviews,
+        "feed.xml", "index.html", "learning/index.html", "letters.csv",  # whose outcome filter has a new choice
+        "partnerships/other-community-safety-partnership/index.html",
         "partnerships/test-community-safety-partnership/index.html", "reviews.csv",
         "reviews.json", "reviews/alice/index.html", "reviews/index.html", "reviews/list.json",
-        "themes/coercive-control/index.html", "years/2024/index.html",
+        "themes/coercive-control/index.html", "years/2023/index.html", "years/2024/index.html",
     ]
 
 
 def test_adding_a_theme_renders_the_theme_pages_and_the_lists(tree: ContentTree, builder: Builder) -> None:
     tree.review(BOB + "themes:\n  - MARAC\n", slug="bob")
     assert _rerun(builder) == [  # a new theme page is a new path, so _headers changes too; the feed shows no themes,
-        "_headers", "index.html",  # and of the data files, only two show a review's themes (Bob has no points)
-        "partnerships/other-community-safety-partnership/index.html", "reviews.csv",
-        "reviews.json", "reviews/bob/index.html", "reviews/index.html", "reviews/list.json", "sitemap.xml",
-        "themes/index.html", "themes/marac/index.html", "years/2023/index.html",
+        "_headers", "index.html",  # and of the data files, only two show a review's themes (Bob has no points); the
+        "partnerships/other-community-safety-partnership/index.html",  # lists of reviews gain a choice of theme,
+        "partnerships/test-community-safety-partnership/index.html", "reviews.csv",  # and search an example
+        "reviews.json", "reviews/bob/index.html", "reviews/index.html", "reviews/list.json", "search/index.html",
+        "sitemap.xml", "themes/coercive-control/index.html", "themes/index.html", "themes/marac/index.html",
+        "years/2023/index.html", "years/2024/index.html",
     ]
 
 
@@ -115,11 +118,12 @@ def test_editing_a_template_renders_the_pages_that_use_it(builder: Builder) -> N
     macros = builder.templates / "macros.html"
     macros.write_text(macros.read_text().replace("Themes: ", "Themes - "))
     assert _rerun(builder) == [  # review.html imports a macro from macros.html too
-        "agencies/index.html", "index.html", "learning/coercive-control/index.html", "learning/index.html",
-        "partnerships/other-community-safety-partnership/index.html",
+        "agencies/index.html", "death-years/index.html", "index.html", "learning/index.html",
+        "partnerships/index.html", "partnerships/other-community-safety-partnership/index.html",
         "partnerships/test-community-safety-partnership/index.html", "recommendations/index.html",
-        "reviews/alice/index.html", "reviews/bob/index.html", "reviews/index.html",
-        "themes/coercive-control/index.html", "years/2023/index.html", "years/2024/index.html",
+        "regions/index.html", "reviews/alice/index.html", "reviews/bob/index.html", "reviews/index.html",
+        "themes/coercive-control/index.html", "themes/index.html", "years/2023/index.html", "years/2024/index.html",
+        "years/index.html",
     ]
 
 
@@ -298,7 +302,7 @@ def test_a_rebuild_reindexes_only_the_shard_of_the_edited_page(tree: ContentTree
             p.name for p in (clean / "pagefind").iterdir())
         return built.indexed
 
-    assert len(build()) == 4  # 7 reviews, 2 a shard
+    assert len(build()) == 5  # 7 reviews, 2 a shard, and the lists' shard
     review = tree.root / "reviews/review-3/review.md"
     review.write_text(review.read_text().replace("title: Review 3", "title: Renamed"))
     assert len(build()) == 1

@@ -6,7 +6,7 @@ import gzip
 import json
 from pathlib import Path
 
-from generator.search_index import bundles, index_shards, is_indexed, plan, shard_count, still_indexed
+from generator.search_index import LISTS, bundles, index_shards, is_indexed, plan, shard_count, shard_of, still_indexed
 
 PAGE = """<!doctype html><html lang="en"><body><main data-pagefind-body>
 <h1 data-pagefind-sort="title:alice"><span data-pagefind-meta="title">Alice</span></h1>
@@ -40,17 +40,32 @@ def test_a_shard_indexes_only_its_pages_with_their_filters(tmp_path: Path) -> No
 
 def test_pages_are_split_into_shards_by_a_stable_key() -> None:
     pages = {f"reviews/r{n}/index.html": bytes([n]) for n in range(40)}
-    assert shard_count(40, 10) == 4 and shard_count(0, 10) == 1 and bundles(2) == ("/pagefind/0/", "/pagefind/1/")
-    shards = plan(pages, 4)
-    assert sorted(p for _, members in shards.values() for p in members) == sorted(pages)
+    lists = {"recommendations/index.html": b"r", "learning/index.html": b"l", "learning/page/2/index.html": b"l2"}
+    assert shard_count(40, 10) == 4 and shard_count(0, 10) == 1
+    assert [shard_count(n) for n in (0, 24, 25, 60, 100, 10_000)] == [1, 1, 1, 2, 4, 4]
+    assert bundles(pages, 4, LISTS) == ("/pagefind/0/", "/pagefind/1/", "/pagefind/2/", "/pagefind/3/",
+                                        "/pagefind/recommendations/", "/pagefind/learning/")
+    assert bundles(["reviews/r1/index.html"], 4, ["learning"]) == (f"/{shard_of('reviews/r1/index.html', 4)}/",
+                                                                   "/pagefind/learning/")
+    assert bundles([], 1, []) == ()
+    shards = plan({**pages, **lists}, 4)
+    assert sorted(shards) == ["pagefind/0", "pagefind/1", "pagefind/2", "pagefind/3", "pagefind/learning",
+                              "pagefind/recommendations"]
+    assert sorted(p for _, members in shards.values() for p in members) == sorted({**pages, **lists})
     assert all(members for _, members in shards.values())
-    edited = plan({**pages, "reviews/r7/index.html": b"edited"}, 4)
+    assert shards["pagefind/learning"][1] == ["learning/index.html", "learning/page/2/index.html"]
+    edited = plan({**pages, **lists, "reviews/r7/index.html": b"edited"}, 4)
     changed = [name for name in shards if shards[name][0] != edited[name][0]]
     assert len(changed) == 1 and "reviews/r7/index.html" in shards[changed[0]][1]
+    assert sorted(plan(lists, 0)) == ["pagefind/learning", "pagefind/recommendations"]  # planned once assembled
+    assert plan({"reviews/r1/index.html": b"1"}, 4).keys() == {shard_of("reviews/r1/index.html", 4)}  # no empty one
 
 
 def test_which_outputs_are_indexed() -> None:
     assert is_indexed("reviews/alice/index.html")
     assert not is_indexed("reviews/index.html") and not is_indexed("reviews/alice/report.pdf")
     assert not is_indexed("themes/marac/index.html")
-    assert not is_indexed("agencies/kent-police/index.html") and not is_indexed("learning/marac/index.html")
+    assert not is_indexed("agencies/kent-police/index.html")
+    assert not is_indexed("recommendations/status/planned/index.html")
+    assert is_indexed("recommendations/index.html") and is_indexed("recommendations/page/3/index.html")
+    assert is_indexed("learning/index.html") and is_indexed("learning/page/12/index.html")

@@ -1,5 +1,6 @@
-// All reviews: sort and filter in the browser, keeping the choices in the address so a view
-// can be shared and survives a reload. Without JavaScript the page is a plain, paginated list.
+// A list of reviews (all of them, or a theme's, a partnership's, a region's or a year's): sort and
+// filter in the browser, keeping the choices in the address so a view can be shared and survives a
+// reload. Without JavaScript the page is a plain, paginated list.
 (function () {
   "use strict";
   var form = document.getElementById("list-controls");
@@ -10,6 +11,16 @@
   var fields = Array.prototype.slice.call(form.querySelectorAll("select"));
   var SHOWN = 200;
   var reviews = null;
+  var fixed = form.getAttribute("data-fixed");  // a group's page: the filter its group is
+  var fixedValue = form.getAttribute("data-value");
+  var FIELDS = {  // each filter, and the value of a review it compares
+    theme: null,
+    partnership: function (r) { return r.csp; },
+    region: function (r) { return r.region; },
+    year: function (r) { return String(r.year); },
+    death: function (r) { return r.death ? r.death.slice(0, 4) : null; },
+    outcome: function (r) { return r.outcome; }
+  };
 
   function state() {
     var chosen = {};
@@ -21,18 +32,24 @@
     return fields.every(function (field) { return chosen[field.name] === field.options[0].value; });
   }
 
-  function matches(review, chosen) {
-    return (!chosen.theme || review.themes.indexOf(chosen.theme) >= 0) &&
-      (!chosen.year || String(review.year) === chosen.year) &&
-      (!chosen.partnership || review.csp === chosen.partnership) &&
-      (!chosen.outcome || review.outcome === chosen.outcome);
+  function has(review, name, value) {
+    if (!value) return true;
+    if (name === "theme") return review.themes.indexOf(value) >= 0;
+    return FIELDS[name] ? FIELDS[name](review) === value : true;
   }
 
-  var orders = {
-    date: function (a, b) { return b.date < a.date ? -1 : b.date > a.date ? 1 : a.title.localeCompare(b.title); },
-    death: function (a, b) {
-      var x = a.death || "", y = b.death || "";
-      return y < x ? -1 : y > x ? 1 : orders.date(a, b);
+  function matches(review, chosen) {
+    if (fixed && !has(review, fixed, fixedValue)) return false;
+    return Object.keys(FIELDS).every(function (name) { return has(review, name, chosen[name]); });
+  }
+
+  function compare(x, y) { return x < y ? -1 : x > y ? 1 : 0; }
+  var orders = {  // a review whose date of death is not recorded comes last either way
+    date: function (a, b) { return compare(b.date, a.date) || a.title.localeCompare(b.title); },
+    "date-asc": function (a, b) { return compare(a.date, b.date) || a.title.localeCompare(b.title); },
+    death: function (a, b) { return compare(b.death || "", a.death || "") || orders.date(a, b); },
+    "death-asc": function (a, b) {
+      return compare(!a.death, !b.death) || compare(a.death || "", b.death || "") || orders.date(a, b);
     },
     title: function (a, b) { return a.title.localeCompare(b.title, "en-GB", { numeric: true }); }
   };
@@ -43,12 +60,14 @@
     link.className = "review-list__title";
     link.href = review.url;
     link.textContent = review.title;
-    var meta = document.createElement("span");
-    meta.className = "review-list__meta";
-    meta.textContent = [review.csp, review.year, "QA Panel: " + review.outcome].join(" \u00b7 ") +
-      (review.death ? " \u00b7 Death: " + review.death.slice(0, 4) : "");
     li.appendChild(link);
-    li.appendChild(meta);
+    [review.csp + (review.region ? " (" + review.region + ")" : ""), review.dates, "QA Panel: " + review.outcome]
+      .forEach(function (text) {
+        var meta = document.createElement("span");
+        meta.className = "review-list__meta";
+        meta.textContent = text;
+        li.appendChild(meta);
+      });
     if (review.themes.length) {
       var themes = document.createElement("span");
       themes.className = "review-list__themes";

@@ -1,0 +1,116 @@
+"""What a one-word search fetches, from the sharded index against one index of the same pages.
+
+    python benchmarks/query_bytes.py SITE [--word safeguarding]
+
+Serves the built SITE, makes beside its shards one Pagefind bundle of every indexed page (as an
+unsharded build would), and loads the search page in Debian's Chromium for one word, once with
+the shards and once with the single bundle, counting the bytes of every response from
+/pagefind*/ (what a reader's browser downloads: the scripts, the WebAssembly, the entry files,
+the filters and the index chunks of each shard, and the result fragments). Used by bench.py.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import http.server
+import shutil
+import socketserver
+import subprocess
+import sys
+import tempfile
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from generator.search_index import is_indexed
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+SINGLE = "pagefind-single"
+
+
+def single_bundle(site: Path) -> None:
+    """One Pagefind bundle of every indexed page at SITE/pagefind-single/, and a search page that uses it alone."""
+    with tempfile.TemporaryDirectory() as scratch:
+        for page in site.rglob("index.html"):
+            path = page.relative_to(site).as_posix()
+            if is_indexed(path):
+                (Path(scratch) / path).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy(page, Path(scratch) / path)
+        shutil.rmtree(site / SINGLE, ignore_errors=True)
+        subprocess.run([sys.executable, "-m", "pagefind", "--site", scratch, "--output-path", str(site / SINGLE),
+                        "--force-language", "en", "--quiet"], check=True)
+    search = (site / "search/index.html").read_text()
+    first = search.split('bundle-path="', 1)[1].split('"', 1)[0]
+    merged = search.split('data-merge="', 1)[1].split('"', 1)[0]
+    single = search.replace(first, f"/{SINGLE}/").replace(f'data-merge="{merged}"', 'data-merge=""')
+    (site / "search-single").mkdir(exist_ok=True)
+    (site / "search-single/index.html").write_text(single)
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@contextmanager
+def served(site: Path) -> Iterator[str]:
+    handler = functools.partial(_Quiet, directory=str(site))
+    with socketserver.ThreadingTCPServer(("127.0.0.1", 0), handler) as server:
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        try:
+            yield f"http://127.0.0.1:{server.server_address[1]}"
+        finally:
+            server.shutdown()
+
+
+def fetched(base: str, page: str, word: str) -> tuple[int, int]:
+    """(bytes from /pagefind*/, results shown) for one search of `word` on `page`, in a fresh browser."""
+    from playwright.sync_api import sync_playwright
+
+    total = 0
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        context = browser.new_context()
+        tab = context.new_page()
+
+        def count(response: object) -> None:
+            nonlocal total
+            if "/pagefind" in response.url:  # type: ignore[attr-defined]
+                total += len(response.body())  # type: ignore[attr-defined]
+
+        tab.on("response", count)
+        tab.goto(f"{base}/{page}/?q={word}")
+        tab.wait_for_selector(".pf-result", timeout=60_000)
+        tab.wait_for_load_state("networkidle")
+        shown = tab.locator(".pf-result").count()
+        browser.close()
+    return total, shown
+
+
+def measure(site: Path, word: str = "safeguarding") -> tuple[int, int]:
+    """(bytes fetched with the shards, bytes fetched from one index) for a search of `word` on the built SITE."""
+    single_bundle(site)
+    try:
+        with served(site) as base:
+            return fetched(base, "search", word)[0], fetched(base, "search-single", word)[0]
+    finally:
+        shutil.rmtree(site / SINGLE, ignore_errors=True)
+        shutil.rmtree(site / "search-single", ignore_errors=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("site", type=Path, help="a site dhr build made")
+    parser.add_argument("--word", default="safeguarding", help="the word to search for (default: safeguarding)")
+    args = parser.parse_args()
+    sharded, single = measure(args.site, args.word)
+    print(f"'{args.word}': {sharded / 1024:.0f} KB with the shards, {single / 1024:.0f} KB from one index "
+          f"({sharded / single:.2f} x)")
+
+
+if __name__ == "__main__":
+    main()
