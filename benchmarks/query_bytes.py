@@ -68,27 +68,25 @@ def served(site: Path) -> Iterator[str]:
 
 
 def fetched(base: str, page: str, word: str) -> tuple[int, int]:
-    """(bytes from /pagefind*/, results shown) for one search of `word` on `page`, in a fresh browser."""
+    """(bytes from /pagefind*/, results shown) for one search of `word` on `page`, in a fresh browser, once
+    nothing more has arrived for two seconds."""
     from playwright.sync_api import sync_playwright
 
-    total = 0
+    sizes: list[int] = []
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        context = browser.new_context()
-        tab = context.new_page()
-
-        def count(response: object) -> None:
-            nonlocal total
-            if "/pagefind" in response.url:  # type: ignore[attr-defined]
-                total += len(response.body())  # type: ignore[attr-defined]
-
-        tab.on("response", count)
+        tab = browser.new_context().new_page()
+        tab.on("requestfinished", lambda request: sizes.append(request.sizes()["responseBodySize"])
+               if "/pagefind" in request.url else None)
         tab.goto(f"{base}/{page}/?q={word}")
         tab.wait_for_selector(".pf-result", timeout=60_000)
-        tab.wait_for_load_state("networkidle")
+        seen = -1
+        while seen != len(sizes):
+            seen = len(sizes)
+            tab.wait_for_timeout(2000)
         shown = tab.locator(".pf-result").count()
         browser.close()
-    return total, shown
+    return sum(sizes), shown
 
 
 def measure(site: Path, word: str = "safeguarding") -> tuple[int, int]:

@@ -9,19 +9,16 @@ from pathlib import Path
 
 import jinja2
 
-from . import __version__, scaffold, schema
+from . import __version__, schema
 from .build import LOCAL_BASE_URL, Builder, build, build_date, check
 from .load import load_content
 from .outdir import check_cache, check_out, hold
 from .problems import ContentError, Problems, UsageError, display_path, summarised, visible
 from .progress import Progress
 from .render import REPO_TEMPLATES
-from .report import render_overdue, render_report
 from .search_index import MIN_SHARD, REVIEW_SHARDS, SearchIndexError
-from .serve import CannotListenError
 from .templating import template_error_place
 from .validate import validate
-from .watch import serve_site
 
 
 def _templates(value: str | None) -> Path:
@@ -98,7 +95,14 @@ def _cache_dir(args: argparse.Namespace) -> Path | None:
     return Path(args.cache_dir)
 
 
+# Each command imports what only it needs (the preview server, the file watcher, the report, the templates
+# of `dhr new`) when it runs, so that `dhr build` starts without them.
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
+    from .serve import CannotListenError
+    from .watch import serve_site
+
     try:
         check_out(Path(args.out), Path(args.content), _templates(args.templates))
         with hold(Path(args.out), "dhr serve"):
@@ -112,6 +116,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_new(args: argparse.Namespace) -> int:
+    from . import scaffold
+
     content = Path(args.content)
     try:
         if args.kind == "review":
@@ -132,6 +138,8 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    from .report import render_overdue, render_report
+
     if args.report:
         problems, today = Problems(), build_date()
         content = validate(load_content(Path(args.content), problems), problems, today)
