@@ -10,6 +10,7 @@ import datetime as dt
 import os
 import re
 import shutil
+import sys
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
@@ -115,21 +116,44 @@ def test_a_word_found_in_one_letter_finds_that_review_first_with_its_letter(page
 
 def test_a_filter_narrows_the_results(page: Page, site_url: str) -> None:
     page.goto(site_url + "search/?q=panel")
+    _check_filter(page, "kind", "Review")
     _summary(page, "5 results")
-    _check_filter(page, "Theme", "suicide")
+    _check_filter(page, "theme", "suicide")
     _summary(page, "1 result")
     assert _results(page) == ["Diana"]
-    assert "theme=suicide" in page.url and "q=panel" in page.url
+    assert "theme=suicide" in page.url and "q=panel" in page.url and "kind=Review" in page.url
 
 
-def test_browsing_by_filter_without_search_words(page: Page, site_url: str) -> None:
+def test_the_feedback_list_is_found_as_its_own_kind_of_page_after_the_reviews(page: Page, site_url: str) -> None:
+    page.goto(site_url + "search/?q=typeface")
+    titles = _results(page)
+    assert titles[0] == "Diana" and "Learning from the QA Panel's letters" in titles
+    page.goto(site_url + "search/?q=typeface&kind=Panel+feedback")
+    assert _results(page) == ["Learning from the QA Panel's letters"]
+
+
+def test_a_search_with_no_results_says_so_and_offers_to_clear_the_filters(page: Page, site_url: str) -> None:
+    page.goto(site_url + "search/?q=typeface&partnership=Kent+and+Medway+Community+Safety+Partnership")
+    empty = page.locator("#search-empty")
+    empty.wait_for()
+    assert "Nothing matches this search." in empty.inner_text()
+    page.get_by_role("button", name="Clear the filters").click()
+    assert _results(page)[0] == "Diana"
+    assert empty.is_hidden() and "partnership=" not in page.url
+    page.goto(site_url + "search/?q=zqxjkv")
+    empty.wait_for()
+    assert page.locator("#search-empty-filters").is_hidden()
+    assert page.locator(".search__filters").is_hidden()  # no empty filter box
+
+
+def test_every_example_search_the_site_suggests_finds_reviews(page: Page, site_url: str) -> None:
     page.goto(site_url + "search/")
-    _summary(page, "5 results")
-    _check_filter(page, "Partnership", "Kent and Medway Community Safety Partnership")
-    _summary(page, "2 results")
-    assert sorted(_results(page)) == ["Safta", "Salome"]
-    page.reload()
-    _summary(page, "2 results")
+    examples = page.locator("main p", has_text="For example").get_by_role("link")
+    links = [examples.nth(n).get_attribute("href") for n in range(examples.count())]
+    assert len(links) == 3
+    for link in links:
+        page.goto(site_url + link.lstrip("/"))
+        assert _results(page), link
 
 
 def test_the_review_list_sorts_and_filters_and_keeps_its_state_in_the_address(page: Page, site_url: str) -> None:
@@ -140,15 +164,33 @@ def test_the_review_list_sorts_and_filters_and_keeps_its_state_in_the_address(pa
     shown = page.locator("#list-results .review-list__title")
     shown.first.wait_for()
     assert shown.all_inner_texts() == ["DHR15", "Diana", "Mary", "Safta", "Salome"]
-    page.select_option("#list-themes", "MARAC")
+    page.select_option("#list-theme", "MARAC")
     page.get_by_text("2 reviews match").wait_for()
     assert shown.all_inner_texts() == ["Diana", "Mary"]
     assert page.url.endswith("/reviews/?sort=title&theme=MARAC")
     page.reload()
     page.get_by_text("2 reviews match").wait_for()
     assert shown.all_inner_texts() == ["Diana", "Mary"]
-    assert page.input_value("#list-sort") == "title" and page.input_value("#list-themes") == "MARAC"
+    assert page.input_value("#list-sort") == "title" and page.input_value("#list-theme") == "MARAC"
     assert titles.first.is_hidden()
+
+
+def test_on_a_phone_the_quick_exit_stays_on_screen_and_support_is_one_tap_away(browser: Browser,
+                                                                             site_url: str) -> None:
+    context = browser.new_context(viewport={"width": 320, "height": 640}, has_touch=True, is_mobile=True)
+    phone = context.new_page()
+    phone.goto(site_url + "reviews/diana/")
+    button = phone.get_by_role("link", name="Leave this site quickly")
+    assert phone.locator(".quick-exit__hint").is_hidden()  # a phone has no Shift key
+    phone.mouse.wheel(0, 20_000)
+    phone.wait_for_function("window.scrollY > 2000")
+    box = button.bounding_box()
+    assert box and 0 <= box["y"] and box["y"] + box["height"] <= 640  # still on screen, scrolled far down
+    phone.evaluate("window.scrollTo(0, 0)")
+    phone.get_by_role("link", name="Support lines").click()
+    phone.wait_for_function("document.activeElement.id === 'support'")
+    assert phone.locator("#support").get_by_text("National Domestic Abuse Helpline").is_visible()
+    context.close()
 
 
 def test_the_quick_exit_button_leaves_and_back_does_not_return(page: Page, site_url: str) -> None:
@@ -172,7 +214,8 @@ AXE_PAGES = {
     "home": "", "all reviews": "reviews/", "all reviews, filtered": "reviews/?sort=death&theme=MARAC",
     "a review": "reviews/diana/", "search": "search/?q=typeface", "a browse page": "themes/marac/",
     "support": "support/", "accessibility statement": "accessibility/", "404": "no/such/page/",
-    "learning": "learning/", "learning by theme": "learning/coercive-control/", "recommendations": "recommendations/",
+    "learning": "learning/", "regions": "regions/", "a partnership": "partnerships/kent-community-safety-partnership/",
+    "recommendations": "recommendations/", "search, nothing found": "search/?q=zqxjkv",
     "agencies": "agencies/", "open data": "data/",
 }
 
@@ -184,6 +227,8 @@ def test_axe_finds_no_wcag_a_or_aa_violation(page: Page, site_url: str, name: st
     page.goto(site_url + AXE_PAGES[name])
     if name == "search":
         _results(page)
+    if name == "search, nothing found":
+        page.locator("#search-empty").wait_for()
     if name == "all reviews, filtered":
         page.get_by_text("2 reviews match").wait_for()
     results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
@@ -290,11 +335,72 @@ def test_a_recommendations_history_expands_and_the_page_passes_axe(browser: Brow
 
 
 @pytest.mark.parametrize("path", ["recommendations/", "recommendations/status/overdue/", "agencies/",
-                                  "agencies/home-office/", "learning/marac/"])
+                                  "agencies/home-office/", "learning/"])
 def test_the_pages_across_reviews_pass_axe_and_fit_a_phone(browser: Browser, plans_url: str, path: str) -> None:
     context = browser.new_context(viewport={"width": 320, "height": 640})
     page = context.new_page()
     page.goto(plans_url + path)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    assert _axe_violations(page) == []
+    context.close()
+
+
+@pytest.fixture(scope="module")
+def national_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A corpus shaped like the national library (benchmarks/corpus.py): 250 reviews, many partnerships."""
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    from corpus import generate
+
+    content = generate(tmp_path_factory.mktemp("national") / "content", 250, national=True)
+    build(content, content.parent / "site", TEMPLATES)  # on today's date: its plans are dated up to 2025
+    with serve(content.parent / "site") as url:
+        yield url
+
+
+def test_the_lists_are_paged_and_filter_by_region_and_year_of_death(browser: Browser, national_url: str) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(national_url + "reviews/")
+    assert "1–100 of" in page.locator("main p").first.inner_text()
+    page.get_by_role("link", name="Next page").click()
+    page.wait_for_url("**/reviews/page/2/")
+    assert page.locator("#list-static .review-list__title").count() == 100
+    page.goto(national_url + "reviews/")
+    region = page.locator("#list-region option").nth(1).inner_text()
+    page.select_option("#list-region", region)
+    status = page.locator("#list-status")
+    status.get_by_text("match").wait_for()
+    regional = int(status.inner_text().split()[0])
+    page.select_option("#list-death", page.locator("#list-death option").nth(1).inner_text())
+    page.wait_for_function(f"!document.getElementById('list-status').textContent.startsWith('{regional} ')")
+    assert int(status.inner_text().split()[0]) < regional
+    assert f"region={region.replace(' ', '+')}" in page.url and "death=" in page.url
+    metas = page.locator("#list-results .review-list__meta").all_inner_texts()
+    assert all(f"({region})" in text for text in metas[::3])
+    assert _axe_violations(page) == []
+    context.close()
+
+
+def test_search_filters_by_region_and_year_of_death(browser: Browser, national_url: str) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(national_url + "search/?q=safeguarding&kind=Review")
+    page.locator("pagefind-summary").get_by_text("results for").wait_for()
+    before = page.locator("pagefind-summary").inner_text()
+    _check_filter(page, "region", "London")
+    page.wait_for_function("!document.querySelector('pagefind-summary').innerText.includes("
+                           f"{before.split()[0]!r} + ' results')")
+    assert "region=London" in page.url
+    assert _axe_violations(page) == []
+    context.close()
+
+
+@pytest.mark.parametrize("path", ["regions/", "regions/london/", "death-years/", "partnerships/",
+                                  "partnerships/page/2/", "learning/page/2/", "years/"])
+def test_the_national_browse_pages_pass_axe_and_fit_a_phone(browser: Browser, national_url: str, path: str) -> None:
+    context = browser.new_context(viewport={"width": 320, "height": 640})
+    page = context.new_page()
+    assert page.goto(national_url + path).status == 200
     assert page.evaluate("document.documentElement.scrollWidth") <= 320
     assert _axe_violations(page) == []
     context.close()
