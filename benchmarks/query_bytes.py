@@ -2,30 +2,27 @@
 
     python benchmarks/query_bytes.py SITE [--word safeguarding]
 
-Serves the built SITE, makes beside its shards one Pagefind bundle of every indexed page (as an
-unsharded build would), and loads the search page in Debian's Chromium for one word, once with
-the shards and once with the single bundle, counting the bytes of every response from
-/pagefind*/ (what a reader's browser downloads: the scripts, the WebAssembly, the entry files,
-the filters and the index chunks of each shard, and the result fragments). Used by bench.py.
+Serves the built SITE (with its _headers, as tests/static_server.py does), makes beside its shards
+one Pagefind bundle of every indexed page (as an unsharded build would), and loads the search page
+in Debian's Chromium for one word, once with the shards and once with the single bundle, counting
+the bytes of every response from /pagefind*/ (what a reader's browser downloads: the scripts, the
+WebAssembly, the entry files, the filters and the index chunks of each shard, and the result
+fragments). Used by bench.py.
 """
 
 from __future__ import annotations
 
 import argparse
-import functools
-import http.server
 import shutil
-import socketserver
 import subprocess
 import sys
 import tempfile
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from generator.search_index import is_indexed
+sys.path[:0] = [str(Path(__file__).resolve().parent.parent), str(Path(__file__).resolve().parent.parent / "tests")]
+from static_server import serve  # noqa: E402
+
+from generator.search_index import is_indexed  # noqa: E402
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 SINGLE = "pagefind-single"
@@ -50,23 +47,6 @@ def single_bundle(site: Path) -> None:
     (site / "search-single/index.html").write_text(single)
 
 
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
-@contextmanager
-def served(site: Path) -> Iterator[str]:
-    handler = functools.partial(_Quiet, directory=str(site))
-    with socketserver.ThreadingTCPServer(("127.0.0.1", 0), handler) as server:
-        thread = threading.Thread(target=server.serve_forever, daemon=True)
-        thread.start()
-        try:
-            yield f"http://127.0.0.1:{server.server_address[1]}"
-        finally:
-            server.shutdown()
-
-
 def fetched(base: str, page: str, word: str) -> tuple[int, int]:
     """(bytes from /pagefind*/, results shown) for one search of `word` on `page`, in a fresh browser, once
     nothing more has arrived for two seconds."""
@@ -78,7 +58,7 @@ def fetched(base: str, page: str, word: str) -> tuple[int, int]:
         tab = browser.new_context().new_page()
         tab.on("requestfinished", lambda request: sizes.append(request.sizes()["responseBodySize"])
                if "/pagefind" in request.url else None)
-        tab.goto(f"{base}/{page}/?q={word}")
+        tab.goto(f"{base}{page}/?q={word}")
         tab.wait_for_selector(".pf-result", timeout=60_000)
         seen = -1
         while seen != len(sizes):
@@ -93,7 +73,7 @@ def measure(site: Path, word: str = "safeguarding") -> tuple[int, int]:
     """(bytes fetched with the shards, bytes fetched from one index) for a search of `word` on the built SITE."""
     single_bundle(site)
     try:
-        with served(site) as base:
+        with serve(site) as base:  # as the host serves it, with the site's _headers
             return fetched(base, "search", word)[0], fetched(base, "search-single", word)[0]
     finally:
         shutil.rmtree(site / SINGLE, ignore_errors=True)

@@ -28,7 +28,7 @@ from . import cache
 from .load import PLAN_NAMES, FileCache, load_content, load_settings, read_digest, walk_reviews
 from .model import Chrome, Review, assemble, make_chrome
 from .outdir import check_out
-from .partnerships import Directory
+from .partnerships import Directory, partnership_list
 from .problems import ContentError, Problems, UsageError
 from .progress import Progress
 from .records import Record, files_digest, folder_key, record_of, store_keys
@@ -51,7 +51,6 @@ from .validate import (
     ValidContent,
     Vocabulary,
     check_across,
-    partnership_list,
     validate,
     validate_settings,
     vocabulary_of,

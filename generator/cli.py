@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
 import sys
 from pathlib import Path
@@ -158,6 +159,33 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_import(args: argparse.Namespace) -> int:
+    from .importers.blocks import FileError
+    from .importers.command import import_letter, import_plan
+
+    if bool(args.file) == bool(getattr(args, "from_stdin", False)):
+        raise UsageError("give the file to import, or --from-stdin to paste the letter's text (not both)")
+    def say(text: str) -> None:  # what was read, on standard error: a dry run's file alone is on standard output
+        print(text, file=sys.stderr)
+
+    try:
+        if args.kind == "letter":
+            import_letter(Path(args.content), args.file, args.review, args.from_stdin, args.date, args.dry_run, say)
+        else:
+            import_plan(Path(args.content), args.file, args.review, build_date(), args.dry_run, say)
+    except FileError as exc:
+        print(f"dhr import: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _iso_date(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{value}' is not a date written YYYY-MM-DD") from None
+
+
 def cmd_fields(args: argparse.Namespace) -> int:
     print(schema.describe())
     return 0
@@ -228,6 +256,29 @@ def parser() -> argparse.ArgumentParser:
     for sub in (nr, nl, na):
         sub.add_argument("--content", default="content", metavar="DIR", help="the content folder (default: content)")
         sub.set_defaults(run=cmd_new)
+
+    i = commands.add_parser("import", help="make a review's letter or action plan from the file you were sent",
+                            description="Read a QA Panel letter (PDF with a text layer, Word, a saved web page, or "
+                            "text) or an action plan (a Word table, an Excel sheet, CSV) and write the review's "
+                            "letter-YYYY-MM-DD.md or action-plan.yaml, printing what was read from where and what "
+                            "is left to fill in. An existing file is never overwritten.")
+    sources = i.add_subparsers(dest="kind", required=True, metavar="KIND")
+    il = sources.add_parser("letter", help="a QA Panel letter (.pdf, .docx, .html, .txt, or pasted)",
+                            description="Write the review's letter-YYYY-MM-DD.md from the panel's letter.")
+    il.add_argument("file", nargs="?", help="the letter: .pdf, .docx, .html or .txt")
+    il.add_argument("--from-stdin", action="store_true", help="read the letter's text from standard input (paste "
+                    "it, then press Ctrl+D, or Ctrl+Z then Enter on Windows)")
+    il.add_argument("--date", type=_iso_date, metavar="YYYY-MM-DD", help="the letter's date, where the file does not "
+                    "give it")
+    ip = sources.add_parser("action-plan", help="an action plan table (.docx, .xlsx, .csv)",
+                            description="Write the review's action-plan.yaml from the plan's table, its columns "
+                            "matched by their headings.")
+    ip.add_argument("file", help="the action plan: .docx, .xlsx or .csv")
+    for sub in (il, ip):
+        sub.add_argument("--review", required=True, metavar="SLUG", help="the review's folder name, e.g. salome")
+        sub.add_argument("--content", default="content", metavar="DIR", help="the content folder (default: content)")
+        sub.add_argument("--dry-run", action="store_true", help="print what would be written, and write nothing")
+        sub.set_defaults(run=cmd_import, from_stdin=False)
 
     c = commands.add_parser("check", help="validate the content without writing anything",
                             description="Report every problem in the content as path:line: field: "

@@ -344,6 +344,9 @@ def read_fields(node: Map, schema: Schema, ctx: Context, prefix: str = "") -> di
     return values
 
 
+MAX_SLUG = 120  # characters of a name's address: a folder's name must fit in 255 bytes
+
+
 @lru_cache(maxsize=1 << 16)
 def slugify(name: str) -> str:
     """The part of a web address a name becomes: 'Children's services' -> 'childrens-services', 'Gŵyr' -> 'gwyr'.
@@ -352,6 +355,21 @@ def slugify(name: str) -> str:
     """
     plain = unicodedata.normalize("NFKD", name.lower().translate(_LETTERS)).encode("ascii", "ignore").decode()
     return _NOT_IN_SLUGS.sub("-", plain.replace("'", "")).strip("-")
+
+
+def check_slug(name: str, path: Path | str, line: int, field_name: str, problems: Problems) -> bool:
+    """Whether `name` gives a web address; reported where it gives none, or one too long for a folder's name."""
+    slug = slugify(name)
+    if len(slug) > MAX_SLUG:
+        problems.add(path, line, field_name, f"'{name[:60]}...' is too long to make a web address",
+                     f"shorten the name to at most {MAX_SLUG} characters")
+    elif not slug:
+        problems.add(path, line, field_name, f"'{name}' has no letter A to Z or digit, so it cannot make a web "
+                     "address", "add the name as it is written in English letters too, e.g. 'Cymraeg (Welsh)'")
+    elif slug == "page":
+        problems.add(path, line, field_name, f"'{name}' would take the address of a list's later pages "
+                     "(/…/page/2/)", "use a longer name")
+    return 0 < len(slug) <= MAX_SLUG and slug != "page"
 
 
 _NOT_IN_SLUGS = re.compile(r"[^a-z0-9]+")

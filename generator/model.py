@@ -234,10 +234,6 @@ class Browse:
     def filter(self) -> str:
         return BROWSE[self.kind][2]
 
-    @property
-    def links(self) -> tuple[GroupLink, ...]:
-        return tuple(g.link for g in self.groups)
-
 
 @dataclass(frozen=True)
 class Page:

@@ -16,7 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .kinds import slugify
+from .kinds import check_slug, slugify
+from .load import SourceFile
+from .nodes import Map, Seq
 from .problems import Problems
 
 REGIONS = {  # the nine English regions and Wales, as the Office for National Statistics names them
@@ -62,6 +64,20 @@ class Directory:
     def of(self, csp: str) -> Partnership:
         """The partnership a review naming `csp` is filed under."""
         return self.filed.get(csp) or Partnership(csp, slugify(csp))
+
+
+def partnership_list(site_file: SourceFile | None, site: dict[str, Any], problems: Problems) -> dict[str, Partnership]:
+    """site.yaml's partnerships, by each name a review may use (see partnerships.py)."""
+    values, meta = site.get("partnerships"), site_file and site_file.meta
+    if site_file is None or not isinstance(values, list) or not isinstance(meta, Map):
+        return {}
+    nodes = meta.entries["partnerships"].value
+    named = []  # each partnership whose name makes an address, with the line of its name
+    for item, node in zip(values, nodes.items if isinstance(nodes, Seq) else (), strict=True):
+        line = node.entries["name"].key_line if isinstance(node, Map) and "name" in node.entries else node.line
+        if check_slug(item["name"], site_file.path, line, "partnerships", problems):
+            named.append((item, line))
+    return listed_partnerships(named, site_file.path, problems)
 
 
 def listed_partnerships(values: list[tuple[dict[str, Any], int]], path: Path | str,

@@ -210,11 +210,13 @@ def learning_jobs(site: Site) -> list[Job]:
     facets = tuple((kind, title, tuple((f.name, f.url, len(f.items)) for f in group))
                    for kind, title, group in learning.facets)
     recs_crumbs = (*HOME, ("Recommendations", "/recommendations/"))
-    jobs = [page("agencies/index.html", "agencies.html", HOME,
-                 agencies=tuple((f.name, f.url, f.tally(today)) for f in learning.agencies)),
-            page("data/index.html", "data.html", HOME, tables=tuple(
-                (name, export.SCHEMA_FILES[name], spec.doc, tuple((f.name, f.doc) for f in spec.fields))
-                for name, spec in (("reviews.json", export.REVIEWS_JSON), *export.TABLES.items())))]
+    agencies = tuple((f.name, f.url, f.tally(today)) for f in learning.agencies)
+    jobs = [page(out, "agencies.html", HOME, agencies=chunk, count=len(agencies),
+                 **_paging(number, pages, "/agencies/", len(chunk)))
+            for out, number, pages, chunk in paged("agencies/", agencies)]
+    jobs.append(page("data/index.html", "data.html", HOME, tables=tuple(
+        (name, export.SCHEMA_FILES[name], spec.doc, tuple((f.name, f.doc) for f in spec.fields))
+        for name, spec in (("reviews.json", export.REVIEWS_JSON), *export.TABLES.items()))))
 
     def listing(path: str, heading: str, items: tuple[Item, ...], crumbs: Crumbs, current: Facet | None) -> None:
         tally = Tally.of((item.recommendation for item in items), today)  # type: ignore[misc]

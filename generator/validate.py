@@ -15,10 +15,10 @@ from typing import Any
 
 from . import kinds, schema
 from .anonymity import IDENTIFYING, IN_LETTERS, scan, scan_nodes
-from .kinds import slugify
+from .kinds import check_slug, slugify
 from .load import RawContent, ReviewFolder, SourceFile
 from .nodes import Map, Seq
-from .partnerships import Directory, Naming, Partnership, file_reviews, listed_partnerships
+from .partnerships import Directory, Naming, Partnership, file_reviews, partnership_list
 from .problems import Problem, Problems, display_path
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z")
@@ -28,7 +28,6 @@ RESERVED_PAGES = {"reviews", "themes", "years", "partnerships", "regions", "deat
                   "pagefind", "404", "agencies",
                   "recommendations", "learning", "data", "schemas", "gone"}
 
-MAX_SLUG = 120  # characters of a name's address: a folder's name must fit in 255 bytes
 DOCUMENT_TYPES = {".pdf", ".doc", ".docx", ".odt", ".rtf", ".xls", ".xlsx", ".ods", ".csv", ".txt"}
 
 
@@ -116,20 +115,6 @@ def validate_settings(site_file: SourceFile | None, page_files: list[SourceFile]
     pages = [(page, cache.fields(page, schema.PAGE, problems)) for page in page_files]
     _check_page_names(pages, problems)
     return site, pages
-
-
-def partnership_list(site_file: SourceFile | None, site: dict[str, Any], problems: Problems) -> dict[str, Partnership]:
-    """site.yaml's partnerships, by each name a review may use (see partnerships.py)."""
-    values, meta = site.get("partnerships"), site_file and site_file.meta
-    if site_file is None or not isinstance(values, list) or not isinstance(meta, Map):
-        return {}
-    nodes = meta.entries["partnerships"].value
-    named = []  # each partnership whose name makes an address, with the line of its name
-    for item, node in zip(values, nodes.items if isinstance(nodes, Seq) else (), strict=True):
-        line = node.entries["name"].key_line if isinstance(node, Map) and "name" in node.entries else node.line
-        if check_slug(item["name"], site_file.path, line, "partnerships", problems):
-            named.append((item, line))
-    return listed_partnerships(named, site_file.path, problems)
 
 
 def vocabulary_of(site: dict[str, Any]) -> Vocabulary:
@@ -404,21 +389,6 @@ def _check_unique_slugs(reviews: list[Facts], problems: Problems) -> None:
                 problems.add(review.path, review.aliases_line, "aliases", f"'/reviews/{alias}/' is already the "
                              "address of a review or another alias", "remove it, or rename one of the two")
             taken.add(alias.lower())
-
-
-def check_slug(name: str, path: Path | str, line: int, field_name: str, problems: Problems) -> bool:
-    """Whether `name` gives a web address; reported where it gives none, or one too long for a folder's name."""
-    slug = slugify(name)
-    if len(slug) > MAX_SLUG:
-        problems.add(path, line, field_name, f"'{name[:60]}...' is too long to make a web address",
-                     f"shorten the name to at most {MAX_SLUG} characters")
-    elif not slug:
-        problems.add(path, line, field_name, f"'{name}' has no letter A to Z or digit, so it cannot make a web "
-                     "address", "add the name as it is written in English letters too, e.g. 'Cymraeg (Welsh)'")
-    elif slug == "page":
-        problems.add(path, line, field_name, f"'{name}' would take the address of a list's later pages "
-                     "(/…/page/2/)", "use a longer name")
-    return 0 < len(slug) <= MAX_SLUG and slug != "page"
 
 
 

@@ -185,7 +185,7 @@ def test_on_a_phone_the_quick_exit_stays_on_screen_and_support_is_one_tap_away(b
     phone.mouse.wheel(0, 20_000)
     phone.wait_for_function("window.scrollY > 2000")
     box = button.bounding_box()
-    assert box and 0 <= box["y"] and box["y"] + box["height"] <= 640  # still on screen, scrolled far down
+    assert box and box["y"] >= 0 and box["y"] + box["height"] <= 640  # still on screen, scrolled far down
     phone.evaluate("window.scrollTo(0, 0)")
     phone.get_by_role("link", name="Support lines").click()
     phone.wait_for_function("document.activeElement.id === 'support'")
@@ -361,7 +361,7 @@ def test_the_lists_are_paged_and_filter_by_region_and_year_of_death(browser: Bro
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.goto(national_url + "reviews/")
-    assert "1–100 of" in page.locator("main p").first.inner_text()
+    assert "1\u2013100 of" in page.locator("main p").first.inner_text()
     page.get_by_role("link", name="Next page").click()
     page.wait_for_url("**/reviews/page/2/")
     assert page.locator("#list-static .review-list__title").count() == 100

@@ -1,0 +1,157 @@
+"""`dhr import letter|action-plan FILE --review SLUG`: read the file, write the review's file beside its others
+(never over one), and say what was read from where, what is left to fill in, and what `dhr check` thinks."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from ..load import PLAN_NAMES, FileCache, load_settings, walk_reviews
+from ..problems import Problems, display_path, visible
+from ..validate import FieldCache, validate_settings, vocabulary_of
+from .blocks import Block, FileError
+from .letter import Letter, recognise
+from .pdf import read_pdf
+from .plan import make_plan
+from .spreadsheet import read_csv, read_workbook
+from .text import read_text
+from .webpage import read_webpage
+from .word import read_word, read_word_tables
+
+LETTER_READERS: dict[str, Callable[[bytes], list[Block]]] = {
+    ".pdf": read_pdf, ".docx": read_word, ".html": read_webpage, ".htm": read_webpage, ".txt": read_text,
+    ".text": read_text, ".md": read_text, ".eml": read_text,
+}
+PLAN_READERS: dict[str, Callable[[bytes], list[list[list[str]]]]] = {
+    ".docx": read_word_tables, ".xlsx": read_workbook, ".xlsm": read_workbook, ".csv": read_csv, ".tsv": read_csv,
+}
+MAGIC = {".pdf": b"%PDF", ".docx": b"PK", ".xlsx": b"PK", ".xlsm": b"PK"}
+FIELD_HINTS = {
+    "panel_date": "YYYY-MM-DD, or YYYY-MM: when the QA Panel considered the report",
+    "outcome": "publish, publish-after-changes or resubmit",
+    "from": "the sending unit", "to": "the addressee", "signed": "the signatory",
+}
+
+
+def review_folder(content: Path, slug: str) -> Path:
+    """The folder of the review named `slug` (review folders may be grouped in sub-folders)."""
+    folders = [Path(folder) for folder in walk_reviews(content, Problems()) if Path(folder).name == slug]
+    if not folders:
+        raise FileError(f"there is no review folder named '{slug}' under {display_path(content / 'reviews')}; "
+                        f"check the name, or make one with: dhr new review \"TITLE\" --csp \"NAME\"")
+    return folders[0]
+
+
+def read_input(path: str | None, from_stdin: bool, readers: dict[str, Callable[[bytes], object]]) -> object:
+    """The file's contents as its reader makes them (standard input is plain text)."""
+    if from_stdin:
+        return read_text(sys.stdin.buffer.read(40_000_000))
+    source = Path(path or "")
+    suffix = source.suffix.lower()
+    if suffix not in readers:
+        raise FileError(f"{display_path(source)}: a '{suffix or 'file without an extension'}' cannot be imported; "
+                        f"use one of {', '.join(sorted(readers))}, or paste the text with --from-stdin")
+    try:
+        with open(source, "rb") as handle:
+            data = handle.read(40_000_001)
+    except OSError as exc:
+        raise FileError(f"{display_path(source)}: {exc.strerror or exc}") from None
+    if suffix in MAGIC and not data.startswith(MAGIC[suffix]):
+        raise FileError(f"{display_path(source)}: it is named {suffix} but is not one; open it and save it again "
+                        f"as {suffix}")
+    try:
+        return readers[suffix](data)
+    except FileError as exc:
+        raise FileError(f"{display_path(source)}: {exc}") from None
+    except RecursionError:
+        raise FileError(f"{display_path(source)}: it is nested too deeply to read; save it again") from None
+
+
+def letter_text(letter: Letter) -> str:
+    """The letter file: front matter (what was not found left as a commented line), then the body."""
+    lines = ["---"]
+    for name in ("date", "panel_date", "resubmission", "outcome", "from", "to", "signed"):
+        value = letter.fields.get(name)
+        if value is None:
+            if name in FIELD_HINTS:
+                lines.append(f"# {name}: {FIELD_HINTS[name]} (not found in the letter: fill it in, or remove this "
+                             "line)")
+        elif isinstance(value, bool):
+            lines.append(f"{name}: {'true' if value else 'false'}")
+        elif isinstance(value, dt.date | int):
+            lines.append(f"{name}: {value.isoformat() if isinstance(value, dt.date) else value}")
+        elif name in ("panel_date", "outcome"):
+            lines.append(f"{name}: {value}")
+        else:
+            lines.append(f"{name}: {json.dumps(str(value), ensure_ascii=False)}")
+    return "\n".join(lines) + "\n---\n" + letter.body
+
+
+def import_letter(content: Path, path: str | None, slug: str, from_stdin: bool = False, date: dt.date | None = None,
+                  dry_run: bool = False, say: Callable[[str], None] = print) -> Path | None:
+    """Write the review's letter file from `path` (or standard input); returns it (None for a dry run)."""
+    folder = review_folder(content, slug)
+    letter = recognise(read_input(path, from_stdin, LETTER_READERS))  # type: ignore[arg-type]
+    if date:
+        letter.fields["date"], letter.found["date"] = date, "--date"
+    if "date" not in letter.fields:
+        raise FileError("the letter's date was not found (a line such as '7th August 2024' above 'Dear ...'); "
+                        "give it with --date YYYY-MM-DD")
+    target = folder / f"letter-{letter.fields['date'].isoformat()}.md"  # type: ignore[attr-defined]
+    _not_there(target)
+    text = letter_text(letter)
+    for name, sentence in letter.found.items():
+        say(visible(f"{name}: {_shown(letter.fields[name])}, read from: {sentence[:300]}"))
+    for name in letter.missing:
+        say(f"not found: {name}; left as a commented line to fill in ({FIELD_HINTS.get(name, '')})")
+    say(f"{text.count(chr(10) + '- ')} list items in the body (each becomes a feedback point under its heading)")
+    return _write(target, text, dry_run, say)
+
+
+def import_plan(content: Path, path: str, slug: str, today: dt.date, dry_run: bool = False,
+                say: Callable[[str], None] = print) -> Path | None:
+    """Write the review's action-plan.yaml from a table in `path`; returns it (None for a dry run)."""
+    folder = review_folder(content, slug)
+    for name in PLAN_NAMES:
+        _not_there(folder / name)
+    problems = Problems()
+    site_file, pages = load_settings(content, problems, FileCache())
+    values, _ = validate_settings(site_file, pages, problems, FieldCache())
+    agencies = vocabulary_of(values)[1] or ()
+    tables = read_input(path, False, PLAN_READERS)
+    plans = [make_plan(table, agencies, today) for table in tables]  # type: ignore[attr-defined]
+    plan = max(plans, key=lambda p: p.recommendations)
+    for note in plan.notes:
+        say(visible(note))
+    if not plan.recommendations:
+        raise FileError(f"{display_path(Path(path))}: no table of recommendations was found in it")
+    say(f"{plan.recommendations} recommendations read")
+    return _write(folder / "action-plan.yaml", plan.yaml, dry_run, say)
+
+
+def _not_there(target: Path) -> None:
+    if target.exists():
+        raise FileError(f"{display_path(target)} already exists, and is never replaced; compare the two by hand, "
+                        "or move it away first")
+
+
+def _shown(value: object) -> str:
+    return value.isoformat() if isinstance(value, dt.date) else str(value)
+
+
+def _write(target: Path, text: str, dry_run: bool, say: Callable[[str], None]) -> Path | None:
+    if dry_run:
+        say(f"{display_path(target)} would be written (--dry-run: nothing was):")
+        print("\n".join(visible(line) for line in text.split("\n")), end="")  # the file, on standard output
+        return None
+    try:
+        with open(target, "x", encoding="utf-8") as handle:  # never over a file
+            handle.write(text)
+    except FileExistsError:
+        raise FileError(f"{display_path(target)} already exists, and is never replaced; compare the two by hand, "
+                        "or move it away first") from None
+    say(f"Wrote {display_path(target)}; next: check it against the original, then run dhr check")
+    return target
