@@ -75,9 +75,9 @@ FOOTER = ("<div style='font-size:8pt; width:100%; text-align:center; font-family
           "Assurance Panel &middot; Page <span class='pageNumber'></span> of <span class='totalPages'></span></div>")
 
 
-def letter_pdf(seed: Seed, page) -> bytes:  # type: ignore[no-untyped-def] - a Playwright page
+def letter_pdf(seed: Seed, page, numbered: bool = False) -> bytes:  # type: ignore[no-untyped-def] - Playwright's
     """The letter printed to PDF by Chromium, with a running footer and page numbers."""
-    page.set_content(letter_html(seed))
+    page.set_content(letter_html(seed, numbered))
     return page.pdf(format="A4", margin={"top": "20mm", "bottom": "25mm", "left": "20mm", "right": "20mm"},
                     display_header_footer=True, header_template="<span></span>", footer_template=FOOTER)
 

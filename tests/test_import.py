@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import os
 import re
+import resource
 import shutil
 import subprocess
 import sys
@@ -56,7 +57,9 @@ def pdfs() -> Iterator[dict[str, bytes]]:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
         page = browser.new_page()
-        yield {seed.slug: letter_pdf(seed, page) for seed in SEEDS}
+        made = {seed.slug: letter_pdf(seed, page) for seed in SEEDS}
+        made["mary, numbered"] = letter_pdf(SEEDS[4], page, numbered=True)
+        yield made
         browser.close()
 
 
@@ -104,6 +107,14 @@ def test_each_seed_letter_in_each_format_gives_the_shipped_dates_outcome_and_poi
     assert points == shipped_points
     assert f"outcome: {front['outcome']}, read from: " in said  # the sentence it was read from is shown
     assert "not found" not in said
+
+
+def test_a_numbered_list_in_a_pdf_gives_the_same_points(pdfs: dict[str, bytes], tmp_path: Path) -> None:
+    """Chromium prints an ordered list's numbers as text, where a bulleted list's dots are drawn."""
+    seed = SEEDS[4]  # Mary: twelve points
+    _, (front, points) = _imported(tmp_path, seed, "numbered.pdf", pdfs["mary, numbered"])
+    assert points == _shipped(seed.slug)[1] and len(points) == 12
+    assert front["outcome"] == "publish-after-changes"
 
 
 def test_the_pdf_loses_its_running_footer_and_page_numbers_and_mends_its_lines(pdfs: dict[str, bytes]) -> None:
@@ -240,6 +251,7 @@ def test_a_hostile_or_unusable_file_is_one_clear_message_in_bounded_time(tree: C
     kind = "action-plan" if name.endswith(".xlsx") else "letter"
     result = dhr("import", kind, str(tree.root.parent / name), "--review", "alice", "--content", str(tree.root))
     assert time.perf_counter() - started < 30
+    assert resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss < 600_000  # KB: no child ever unpacked the bomb
     assert result.returncode == 1 and expected in result.stderr, result.stderr
     assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
     assert sorted(p.name for p in (tree.root / "reviews/alice").iterdir()) == ["letter-2024-08-07.md", "report.pdf",
