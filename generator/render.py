@@ -71,10 +71,11 @@ def site_jobs(site: Site, templates: Path, bundles: tuple[str, ...] = ()) -> tup
     `bundles` are the search index's shards (see search_index.py), which the search page merges.
     """
     chrome, copies = dressed(site.chrome, templates)
+    choices = list_choices(site)
     jobs = [
         page("index.html", "home.html", latest=site.entries[:5], count=len(site.reviews),
              browse=tuple((b.kind, b.title, largest(b), len(b.groups)) for b in site.browse)),
-        *review_list_pages(site),
+        *review_list_pages(site, choices),
         page("search/index.html", "search.html", HOME, bundles=bundles,
              lists=tuple(b for b in bundles if b.strip("/").rpartition("/")[2] in LISTS),
              examples=tuple((g.name, g.count) for g in largest(site.browse[0])[:3])),
@@ -83,7 +84,6 @@ def site_jobs(site: Site, templates: Path, bundles: tuple[str, ...] = ()) -> tup
     for review in site.reviews:
         jobs.append(review_page(review, site.today, site.directory.of(review.csp)))
         copies += [Copy(f"reviews/{review.slug}/{d.local}", d.file) for d in review.documents if d.file]
-    choices = list_choices(site)
     for browse in site.browse:
         for out, number, pages, chunk in paged(f"{browse.kind}/", tuple(g.link for g in browse.groups)):
             jobs.append(page(out, "groups.html", HOME, title=browse.title, one=browse.one, groups=chunk,
@@ -238,10 +238,9 @@ def learning_jobs(site: Site) -> list[Job]:
     return jobs
 
 
-def review_list_pages(site: Site) -> list[Job]:
-    """The all-reviews list: newest first, grouped by year, PAGE_SIZE a page; the filters' choices on each."""
+def review_list_pages(site: Site, choices: tuple[tuple[str, str, tuple[str, ...]], ...]) -> list[Job]:
+    """The all-reviews list: newest first, grouped by year, PAGE_SIZE a page; the filters' `choices` on each."""
     year_counts = {g.name: len(g.entries) for g in site.groups("years")}
-    choices = list_choices(site)
     jobs = []
     for out, number, pages, chunk in paged("reviews/", site.entries):
         years = tuple((str(y), year_counts[str(y)], tuple(e for e in chunk if e.year == y))
