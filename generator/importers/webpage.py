@@ -24,8 +24,6 @@ class _Reader(HTMLParser):
         self._lists = 0
         self._kind = "p"
         self._lines: list[str] = [""]
-        self._in_main = False
-        self.has_main = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         role = dict(attrs).get("role") or ""
@@ -33,8 +31,6 @@ class _Reader(HTMLParser):
             if tag not in VOID:
                 self._skip.append(tag)
             return
-        if tag == "main" or role == "main":
-            self.has_main = True
         if tag in ("ul", "ol"):
             self._flush()
             self._lists += 1
@@ -63,6 +59,10 @@ class _Reader(HTMLParser):
         if not self._skip:
             self._lines[-1] += data
 
+    def close(self) -> None:
+        super().close()
+        self._flush()  # the text after the last block element
+
     def _flush(self) -> None:
         lines = tuple(line for line in (clean(line) for line in self._lines) if line)
         if lines:
@@ -85,5 +85,4 @@ def read_webpage(data: bytes) -> list[Block]:
     reader = _Reader()
     reader.feed(text)
     reader.close()
-    reader._flush()
     return reader.blocks

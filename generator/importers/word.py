@@ -6,10 +6,11 @@ more than it holds (a zip bomb) is refused unread.
 
 from __future__ import annotations
 
+import functools
 import io
 import zipfile
 
-from .blocks import MAX_BYTES, MAX_ROWS, MAX_UNZIPPED, Block, FileError, clean, from_lines, marker
+from .blocks import MAX_BYTES, MAX_ROWS, MAX_UNZIPPED, Block, FileError, clean, join, marker
 
 
 def check_zip(data: bytes, what: str) -> None:
@@ -66,7 +67,7 @@ def read_word(data: bytes) -> list[Block]:
         elif len(lines) == 1 and (item := marker(lines[0])):  # a list typed by hand
             blocks.append(Block(item[0], "li", item[1], (item[0],)))
         else:
-            blocks += [Block(b.text, b.kind, b.level, tuple(lines)) for b in from_lines([(" ".join(lines), 0)])]
+            blocks.append(Block(functools.reduce(join, lines), lines=tuple(lines)))  # hyphenated breaks mended
     return blocks
 
 
