@@ -240,15 +240,17 @@ class Builder:
                 self._lists = searched_lists(site)
                 jobs, copies, _ = site_jobs(site, self.templates, bundles((r.url[1:] + "index.html" for r in reviews),
                                                                           count, self._lists))
-            rest = [job for job in jobs if not is_review_page(job.path)]
-            progress.stage("Rendering the other pages", len(rest))
+            searched = [job for job in jobs if list_of(job.path) in self._lists]  # indexed while the rest is made
+            rest = [job for job in jobs if not is_review_page(job.path) and list_of(job.path) not in self._lists]
+            progress.stage("Rendering the other pages", len(searched) + len(rest))
+            done |= self._renderer.render(searched, chrome, progress, writer)
+            if self.search and staged:
+                lists = plan({job.path: writer.digest(job.path) for job in searched}, 0)
+                indexing = self._start_index(writer, shards, lists, indexing)
+                self._drop_old_shards(writer, set(wanted) | set(lists))
             done |= self._renderer.render(rest, chrome, progress, writer)
             for copy in copies:
                 writer.copy(copy.path, copy.source)
-            if self.search and staged:
-                lists = plan({p: writer.digest(p) for p in writer.paths if list_of(p) in self._lists}, 0)
-                indexing = self._start_index(writer, shards, lists, indexing)
-                self._drop_old_shards(writer, set(wanted) | set(lists))
             indexed = self._finish_index(writer, indexing, progress) if indexing else []
             removed = writer.finish()
         except BaseException:

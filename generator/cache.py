@@ -6,8 +6,8 @@ written to the site folder, and the search shards. Beside it, a `Store` (pack fi
 reviews' models and each review's part of the data files, by content key, read one by one as a
 build needs them: they never all sit in memory at once; and Jinja keeps the compiled templates.
 The files' name is a digest of the generator's own code, the versions of the libraries that
-shape the output, and the settings (content, templates and site folders, base URL, preview,
-search), so another version or other settings never read them.
+shape the output (Pagefind's is in each search shard's key), and the settings (content, templates
+and site folders, base URL, preview, search), so another version or other settings never read them.
 
 A cache cannot lie: every file and every stored value carries a digest of its bytes, checked
 before anything is unpickled or unmarshalled. What fails the check, or cannot be read, is
@@ -25,15 +25,17 @@ import shutil
 import sys
 import tempfile
 from functools import cache
-from importlib.metadata import version
 from itertools import islice
 from pathlib import Path
 from typing import Any, BinaryIO
 
 import jinja2
 import jinja2.bccache
+import markdown
+import nh3
+import yaml
 
-LIBRARIES = ("jinja2", "markdown", "nh3", "pyyaml", "pagefind")
+LIBRARIES = (jinja2, markdown, nh3, yaml)  # by their __version__ (importlib.metadata costs 30 ms a build to start)
 PIECE = 2000  # a dict's items pickled together in the state file
 KEEP = 4  # cache files kept, newest first: one per combination of settings in use
 
@@ -42,8 +44,8 @@ KEEP = 4  # cache files kept, newest first: one per combination of settings in u
 def generator_version() -> bytes:
     """A digest of the generator's code and of the libraries' versions: any change starts afresh."""
     digest = hashlib.blake2b(sys.version.encode(), digest_size=20)
-    for name in LIBRARIES:
-        digest.update(f"{name} {version(name)}".encode())
+    for library in LIBRARIES:
+        digest.update(f"{library.__name__} {library.__version__}".encode())
     for path in sorted(Path(__file__).parent.glob("*.py")):
         digest.update(path.name.encode() + path.read_bytes())
     return digest.digest()

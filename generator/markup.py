@@ -14,6 +14,8 @@ from xml.etree.ElementTree import Element
 import markdown
 import nh3
 from markdown.extensions import Extension
+from markdown.extensions.sane_lists import SaneListExtension
+from markdown.extensions.tables import TableExtension
 from markdown.treeprocessors import InlineProcessor, Treeprocessor
 from markdown.util import Registry
 
@@ -79,7 +81,8 @@ class _ShapeExtension(Extension):
         md.treeprocessors.register(_Shape(md), "dhr-shape", 0)
 
 
-_md = markdown.Markdown(extensions=["sane_lists", "tables", _ShapeExtension()], output_format="html")
+# Extensions given as objects, not names: a name is looked up among every installed package's entry points.
+_md = markdown.Markdown(extensions=[SaneListExtension(), TableExtension(), _ShapeExtension()], output_format="html")
 _shape: _Shape = _md.treeprocessors["dhr-shape"]  # type: ignore[assignment]
 _inline: InlineProcessor = _md.treeprocessors["inline"]  # type: ignore[assignment]
 _all_patterns, _all_blocks = _md.inlinePatterns, _md.parser.blockprocessors

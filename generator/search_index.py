@@ -9,11 +9,12 @@ shards (one for every `MIN_SHARD` pages, up to that), and each list is a shard o
 (made once the site is assembled); each shard is its own Pagefind bundle under /pagefind/NAME/.
 The search page merges them at query time (Pagefind's mergeIndex), and Pagefind merges their
 results and filter counts. A shard is keyed by its pages' digests, so editing a letter re-indexes
-its review's shard and the feedback list's, never the others. Why at most six: a query fetches
+its review's shard and the feedback list's, never the others. Why at most eight: a query fetches
 Pagefind's scripts and WebAssembly once (about 375 KB) and, from every shard, its entry, its
-metadata and the index chunk holding the word (up to about 30 KB each), so six shards keep a
-one-word search within 1.5 times the bytes of one index; and a quarter of the review pages is
-what an edit re-indexes at most (measured in benchmarks/bench.py). Each shard is indexed from disk by Pagefind's own
+metadata, its filters and the index chunk holding the word (about 20 to 30 KB), so eight shards keep a
+one-word search within 1.5 times the bytes of one index; and Pagefind takes about 20 ms a run and
+3 ms of CPU a review page, so a sixth of the review pages, at most, is what an edit re-indexes beside
+the list it changed (both measured in benchmarks/bench.py). Each shard is indexed from disk by Pagefind's own
 command, from the `pagefind` package's bundled binary, which exits only once every file is written.
 (Pagefind 1.5's Python API was tried first: it answers at most one call every 100 ms, and its
 close() can stop the indexer before its last files are flushed.)
@@ -32,7 +33,6 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from fnmatch import fnmatch
-from importlib.metadata import version
 from pathlib import Path
 from typing import IO
 
@@ -40,8 +40,8 @@ from .write import Stamp, stamp
 
 REVIEW_PAGES = "reviews/*/index.html"
 LISTS = ("recommendations", "learning")  # the lists across reviews that are searched, each its own shard
-REVIEW_SHARDS = 4
-MIN_SHARD = 25  # review pages
+REVIEW_SHARDS = 6
+MIN_SHARD = 15  # review pages
 PARALLEL = 2  # shards indexed at once; each Pagefind process uses more than one core as well
 
 Shards = dict[str, tuple[bytes, dict[str, Stamp]]]  # bundle folder (pagefind/N) -> (its key, its files' stamps)
@@ -104,7 +104,7 @@ def plan(pages: dict[str, bytes], count: int) -> dict[str, tuple[bytes, list[str
         members.setdefault(shard_of(path, count), []).append(path)
     shards = {}
     for name, paths in members.items():
-        key = hashlib.blake2b(f"pagefind {version('pagefind')}".encode(), digest_size=20)
+        key = hashlib.blake2b(f"pagefind {pagefind_version()}".encode(), digest_size=20)
         for path in paths:
             key.update(path.encode() + b"\0" + pages[path])
         shards[name] = (key.digest(), paths)
@@ -120,6 +120,16 @@ def still_indexed(site: Path, shards: Shards) -> Shards:
     """The shards whose files are all still exactly as Pagefind wrote them."""
     return {name: entry for name, entry in shards.items()
             if entry[1] and all(stamp(f"{site}/{name}/{p}") == s for p, s in entry[1].items())}
+
+
+def stamps(bundle: Path) -> dict[str, Stamp]:
+    """The stamp of every file in a bundle Pagefind wrote, by its path in the bundle."""
+    found = {}
+    for folder, _, names in os.walk(bundle):
+        inside = os.path.relpath(folder, bundle)
+        for name in names:  # a file gone meanwhile gets a stamp no file has, so the shard is made again
+            found[name if inside == "." else f"{inside}/{name}"] = stamp(f"{folder}/{name}") or (0, 0, 0)
+    return found
 
 
 def index_shards(source: Callable[[str], Path], out_dir: Path, wanted: dict[str, tuple[bytes, list[str]]],
@@ -142,6 +152,18 @@ def pagefind_command() -> tuple[str, ...]:
         return (sys.executable, "-m", "pagefind")
     binary = get_executable()
     return (str(binary),) if os.access(binary, os.X_OK) else (sys.executable, "-m", "pagefind")
+
+
+@functools.cache
+def pagefind_version() -> str:
+    """Which Pagefind indexes, for the shards' keys: the binary run, by its path, size and modification time (an
+    upgrade installs a new file), else the wrapper package's version."""
+    command = pagefind_command()
+    if len(command) == 1:
+        info = os.stat(command[0])
+        return f"{command[0]} {info.st_size} {info.st_mtime_ns}"
+    from importlib.metadata import version
+    return version("pagefind")
 
 
 @dataclass
@@ -172,13 +194,16 @@ class Indexing:
         self._waiting = list(wanted.items())
         self._running: list[_Run] = []
         self._done: Shards = {}
+        self._now = now
         if now:
             self._start()
 
     def add(self, wanted: dict[str, tuple[bytes, list[str]]]) -> None:
-        """Index these shards too, as the others end."""
+        """Index these shards too: now, if the others were started now and there is room, else as those end."""
         self._waiting += list(wanted.items())
         self.names = sorted(self.names + list(wanted))
+        if self._now:
+            self._start()
 
     def finish(self) -> Shards:
         """Wait for every shard; returns their records. Raises SearchIndexError."""
@@ -188,7 +213,7 @@ class Indexing:
                 self._running.remove(run)
                 self._ended(run)
             self._start()
-            time.sleep(0.01)
+            time.sleep(0.002)  # a Pagefind run takes 50 ms or more
         return self._done
 
     def stop(self) -> None:
@@ -221,9 +246,7 @@ class Indexing:
         if run.process.returncode != 0:
             self.stop()
             raise SearchIndexError(f"pagefind failed ({run.process.returncode}): {message[-2000:]}")
-        bundle = self._place / run.name
-        self._done[run.name] = (run.key, {str(p.relative_to(bundle)): stamp(p)  # type: ignore[misc]
-                                          for p in bundle.rglob("*") if p.is_file()})
+        self._done[run.name] = (run.key, stamps(self._place / run.name))
 
     @staticmethod
     def _clear(run: _Run) -> None:

@@ -32,7 +32,8 @@ def fork_map(task: Callable[[Any], Any], items: Sequence[Any], chunksize: int = 
     """
     global _task  # handed to the forked workers
     cores = os.cpu_count() or 1
-    if len(items) < PARALLEL_FROM or cores < 2 or "fork" not in multiprocessing.get_all_start_methods():
+    if len(items) < max(PARALLEL_FROM, chunksize + 1) or cores < 2 or \
+            "fork" not in multiprocessing.get_all_start_methods():  # (one chunk would go to one worker)
         yield map(task, items)
         return
     _task = task

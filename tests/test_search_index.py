@@ -42,7 +42,7 @@ def test_pages_are_split_into_shards_by_a_stable_key() -> None:
     pages = {f"reviews/r{n}/index.html": bytes([n]) for n in range(40)}
     lists = {"recommendations/index.html": b"r", "learning/index.html": b"l", "learning/page/2/index.html": b"l2"}
     assert shard_count(40, 10) == 4 and shard_count(0, 10) == 1
-    assert [shard_count(n) for n in (0, 24, 25, 60, 100, 10_000)] == [1, 1, 1, 2, 4, 4]
+    assert [shard_count(n) for n in (0, 14, 15, 30, 60, 100, 10_000)] == [1, 1, 1, 2, 4, 6, 6]
     assert bundles(pages, 4, LISTS) == ("/pagefind/0/", "/pagefind/1/", "/pagefind/2/", "/pagefind/3/",
                                         "/pagefind/recommendations/", "/pagefind/learning/")
     assert bundles(["reviews/r1/index.html"], 4, ["learning"]) == (f"/{shard_of('reviews/r1/index.html', 4)}/",
