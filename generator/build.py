@@ -205,10 +205,10 @@ class Builder:
             raise ContentError(problems)
         base_url = self.base_url or values["base_url"] or LOCAL_BASE_URL
         self._renderer.rendered = []
+        fingerprints = self._renderer.template_fingerprints()  # the templates as this run renders them
         if edited and not staged:  # dhr serve, after a save
             records = self._with_models(records, vocabulary)
             self._render_first({str(path.parent) for path in edited}, values, pages, base_url, today, directory)
-        fingerprints = self._renderer.template_fingerprints()
         inputs = self._digest_inputs(records, [site_file, *page_files], fingerprints, today)
         written = still_written(self.out_dir, self._written)
         shards = still_indexed(self.out_dir, self._shards) if self.search else {}
@@ -411,6 +411,7 @@ class Builder:
         self._renderer.done, self._renderer.uses, self._written = state["done"], state["uses"], state["written"]
         self._shards, self._inputs, self._renderer.parts.used = state["shards"], state["inputs"], state["parts"]
         self._lists = state["lists"]
+        self._files, self._fields = state["settings"]  # site.yaml and the pages, parsed and checked (by their bytes)
         self._store.index = state["store"]
         self._stored = False
 
@@ -424,6 +425,7 @@ class Builder:
                                      "uses": self._renderer.uses, "written": self._written, "shards": self._shards,
                                      "lists": self._lists,
                                      "inputs": self._inputs, "parts": self._renderer.parts.used,
+                                     "settings": (self._files, self._fields),
                                      "store": self._store.index})
 
 

@@ -324,6 +324,7 @@ class Renderer:
         self.whole: Callable[[Review], Review] = lambda review: review  # a light review's whole model
 
     def template_fingerprints(self) -> dict[str, bytes]:
+        """Read the templates for a run, which `render` then uses: each one's fingerprint (see templating.py)."""
         fingerprints = template_fingerprints(self._env, self.templates, self.uses)
         if fingerprints != self._fingerprints and self._env.cache is not None:
             self._env.cache.clear()  # a template changed: compile every template afresh
@@ -334,9 +335,9 @@ class Renderer:
         """Make each new or changed output and hand it to `writer`, on every core; `keep` the others.
 
         Returns what each output was made from: the caller sets `done` to it once the writer has
-        put them on disk (a site may be rendered in several calls).
+        put them on disk (a site may be rendered in several calls, after one `template_fingerprints`).
         """
-        fingerprints = self.template_fingerprints()
+        fingerprints = self._fingerprints
         chrome_digest = context_digest((("site", chrome),))
         clear(self._env)
         done: dict[str, Fingerprint] = {}

@@ -8,13 +8,9 @@ default): the function runs here, in order, as a plain loop.
 
 from __future__ import annotations
 
-import ctypes
-import multiprocessing
 import os
-import signal
 import sys
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from typing import Any
 
@@ -32,10 +28,11 @@ def fork_map(task: Callable[[Any], Any], items: Sequence[Any], chunksize: int = 
     """
     global _task  # handed to the forked workers
     cores = os.cpu_count() or 1
-    if len(items) < max(PARALLEL_FROM, chunksize + 1) or cores < 2 or \
-            "fork" not in multiprocessing.get_all_start_methods():  # (one chunk would go to one worker)
-        yield map(task, items)
+    if len(items) < max(PARALLEL_FROM, chunksize + 1) or cores < 2 or not hasattr(os, "fork"):
+        yield map(task, items)  # (one chunk would go to one worker)
         return
+    import multiprocessing  # here: 8 ms to import, which a small build does not need
+    from concurrent.futures import ProcessPoolExecutor
     _task = task
     try:
         pool = ProcessPoolExecutor(cores, mp_context=multiprocessing.get_context("fork"),
@@ -58,5 +55,7 @@ def _run(item: Any) -> Any:
 def _die_with_parent() -> None:
     """A worker of a build that is killed stops too (Linux), rather than waiting for work forever."""
     if sys.platform == "linux":
+        import ctypes
+        import signal
         pr_set_pdeathsig = 1
         ctypes.CDLL(None).prctl(pr_set_pdeathsig, signal.SIGKILL)
