@@ -32,7 +32,7 @@ from .partnerships import Directory, partnership_list
 from .problems import ContentError, Problems, UsageError
 from .progress import Progress
 from .records import Record, files_digest, folder_key, record_of, store_keys
-from .render import Renderer, dressed, review_page, searched_lists, site_jobs
+from .render import Renderer, dressed, learning_jobs, review_page, searched_lists, site_jobs
 from .search_index import (
     Indexing,
     Shards,
@@ -238,16 +238,19 @@ class Builder:
                 withdrawn = [r.facts.slug for r in records if r.facts and r.facts.status == "withdrawn"]
                 site = assemble(values, pages, reviews, withdrawn, base_url, today, self.preview, directory)
                 self._lists = searched_lists(site)
-                jobs, copies, _ = site_jobs(site, self.templates, bundles((r.url[1:] + "index.html" for r in reviews),
-                                                                          count, self._lists))
-            searched = [job for job in jobs if list_of(job.path) in self._lists]  # indexed while the rest is made
-            rest = [job for job in jobs if not is_review_page(job.path) and list_of(job.path) not in self._lists]
-            progress.stage("Rendering the other pages", len(searched) + len(rest))
+                across = learning_jobs(site)
+            searched = [job for job in across if list_of(job.path) in self._lists]  # indexed while the rest is made
+            progress.stage("Rendering the other pages")
             done |= self._renderer.render(searched, chrome, progress, writer)
             if self.search and staged:
                 lists = plan({job.path: writer.digest(job.path) for job in searched}, 0)
                 indexing = self._start_index(writer, shards, lists, indexing)
                 self._drop_old_shards(writer, set(wanted) | set(lists))
+            with long_lived():
+                jobs, copies, _ = site_jobs(site, self.templates, bundles((r.url[1:] + "index.html" for r in reviews),
+                                                                          count, self._lists), across)
+            rest = [job for job in jobs if not is_review_page(job.path) and list_of(job.path) not in self._lists]
+            progress.stage("Rendering the other pages", len(rest))
             done |= self._renderer.render(rest, chrome, progress, writer)
             for copy in copies:
                 writer.copy(copy.path, copy.source)

@@ -65,10 +65,12 @@ def page(path: str, template: str, crumbs: Crumbs = (), **context: Any) -> Job:
     return Job(path, template, (("crumbs", crumbs), *sorted(context.items())))
 
 
-def site_jobs(site: Site, templates: Path, bundles: tuple[str, ...] = ()) -> tuple[list[Job], list[Copy], Chrome]:
+def site_jobs(site: Site, templates: Path, bundles: tuple[str, ...] = (),
+              across: list[Job] | None = None) -> tuple[list[Job], list[Copy], Chrome]:
     """Every page and data file of the site as jobs, the files copied as they are, and the page chrome.
 
     `bundles` are the search index's shards (see search_index.py), which the search page merges.
+    `across`: the site's `learning_jobs`, if the caller made them already.
     """
     chrome, copies = dressed(site.chrome, templates)
     choices = list_choices(site)
@@ -94,7 +96,7 @@ def site_jobs(site: Site, templates: Path, bundles: tuple[str, ...] = ()) -> tup
                 jobs.append(page(out, "group.html", crumbs, filter=browse.filter, one=browse.one, group=group,
                                  entries=chunk, count=len(group.entries), choices=choices,
                                  **_paging(number, pages, f"/{browse.kind}/{group.slug}/", len(chunk))))
-    jobs += learning_jobs(site)
+    jobs += learning_jobs(site) if across is None else across
     for free_page in site.pages:
         jobs.append(page(f"{free_page.slug}/index.html", "page.html", HOME, page=free_page))
     urls = tuple(sorted(j.url for j in jobs if j.path.endswith("index.html")))
