@@ -240,7 +240,7 @@ class Builder:
                 self._lists = searched_lists(site)
                 across = learning_jobs(site)
             searched = [job for job in across if list_of(job.path) in self._lists]  # indexed while the rest is made
-            progress.stage("Rendering the other pages")
+            progress.stage("Rendering the lists across reviews", len(searched))
             done |= self._renderer.render(searched, chrome, progress, writer)
             if self.search and staged:
                 lists = plan({job.path: writer.digest(job.path) for job in searched}, 0)

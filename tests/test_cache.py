@@ -10,6 +10,7 @@ import pickle
 import shutil
 from pathlib import Path
 
+import jinja2
 import pytest
 from conftest import REPO, TEMPLATES, TODAY
 
@@ -193,3 +194,15 @@ def test_a_corrupted_cache_file_never_changes_the_output(tmp_path: Path, capsys:
     (cache_dir / files[0]).write_bytes(b"")  # cut short, then unreadable: the same
     build(content, out, TEMPLATES, search=False, today=TODAY, cache_dir=cache_dir)
     assert _site(out) == references[0]
+
+
+def test_another_version_of_a_library_that_shapes_the_output_starts_afresh(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The state's name covers the libraries' versions (read from the modules: importlib.metadata costs 30 ms)."""
+    cache.generator_version.cache_clear()
+    before = cache.generator_version()
+    monkeypatch.setattr(jinja2, "__version__", "0.0.0-another")
+    cache.generator_version.cache_clear()
+    try:
+        assert cache.generator_version() != before
+    finally:
+        cache.generator_version.cache_clear()

@@ -190,6 +190,23 @@ def test_a_build_with_nothing_changed_writes_nothing(tree: ContentTree, tmp_path
     assert read == [".pickle"]  # only the state: the store of the reviews' models is not even opened
 
 
+def test_site_settings_kept_in_the_build_cache_are_trusted_only_while_their_bytes_are_the_same(
+        tree: ContentTree, tmp_path: Path) -> None:
+    """site.yaml, parsed and checked, is kept in the state for the next `dhr build`: read again by its bytes."""
+    site, cache, settings = tmp_path / "site", tmp_path / "cache", tree.root / "site.yaml"
+    _cached_build(tree, site, cache, search=False)
+    before = settings.stat()
+    settings.write_bytes(settings.read_bytes().replace(b"title: Test reviews", b"title: Best reviews"))
+    os.utime(settings, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert settings.stat().st_size == before.st_size
+    _cached_build(tree, site, cache, search=False)
+    assert b"Best reviews" in (site / "index.html").read_bytes()
+    settings.write_text(settings.read_text() + "colour: blue\n")
+    with pytest.raises(ContentError) as failed:
+        _cached_build(tree, site, cache, search=False)
+    assert [(Path(p.path).name, p.field) for p in failed.value.problems.errors] == [("site.yaml", "colour")]
+
+
 @pytest.mark.parametrize("share", [0.0, 1.0], ids=["swapped", "moved-in"])
 def test_cached_builds_equal_clean_builds_over_edits_additions_and_deletions(tree: ContentTree, tmp_path: Path,
                                                                               monkeypatch: pytest.MonkeyPatch,

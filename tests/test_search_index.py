@@ -4,9 +4,24 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 from pathlib import Path
 
-from generator.search_index import LISTS, bundles, index_shards, is_indexed, plan, shard_count, shard_of, still_indexed
+import pytest
+
+from generator import search_index
+from generator.search_index import (
+    LISTS,
+    bundles,
+    index_shards,
+    is_indexed,
+    pagefind_command,
+    pagefind_version,
+    plan,
+    shard_count,
+    shard_of,
+    still_indexed,
+)
 
 PAGE = """<!doctype html><html lang="en"><body><main data-pagefind-body>
 <h1 data-pagefind-sort="title:alice"><span data-pagefind-meta="title">Alice</span></h1>
@@ -59,6 +74,19 @@ def test_pages_are_split_into_shards_by_a_stable_key() -> None:
     assert len(changed) == 1 and "reviews/r7/index.html" in shards[changed[0]][1]
     assert sorted(plan(lists, 0)) == ["pagefind/learning", "pagefind/recommendations"]  # planned once assembled
     assert plan({"reviews/r1/index.html": b"1"}, 4).keys() == {shard_of("reviews/r1/index.html", 4)}  # no empty one
+
+
+def test_a_shard_is_keyed_by_the_pagefind_that_indexes_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Another Pagefind re-indexes every shard. The binary run is known by its path, size and time (not by asking
+    importlib.metadata, which costs a rebuild 30 ms to start)."""
+    command = pagefind_command()
+    if len(command) == 1:
+        info = os.stat(command[0])
+        assert pagefind_version() == f"{command[0]} {info.st_size} {info.st_mtime_ns}"
+    pages = {"reviews/a/index.html": b"a"}
+    before = plan(pages, 1)["pagefind/0"][0]
+    monkeypatch.setattr(search_index, "pagefind_version", lambda: "a newer pagefind")
+    assert plan(pages, 1)["pagefind/0"][0] != before
 
 
 def test_which_outputs_are_indexed() -> None:
