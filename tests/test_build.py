@@ -186,6 +186,15 @@ def _dhr(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "generator", *args], cwd=cwd, capture_output=True, text=True)
 
 
+def test_the_command_loads_without_the_collector_then_runs_with_it(tmp_path: Path) -> None:
+    """`dhr` (generator.__main__.run) loads its modules with the cyclic collector off, freezes what they made, and
+    runs the command with the collector on."""
+    probe = ("import gc, sys\nfrom generator.__main__ import run\nsys.argv = ['dhr', 'fields']\ncode = run()\n"
+             "print(code, gc.isenabled(), gc.get_freeze_count() > 1000, file=sys.stderr)")
+    result = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, capture_output=True, text=True)
+    assert result.stderr.split() == ["0", "True", "True"] and "title" in result.stdout
+
+
 def test_cli_check_reports_every_problem_and_exits_1(tree: ContentTree) -> None:
     tree.review("title: Alice\ncsp: X\nstatus: published\ntittle: y\ndeath: 2020-01-02\n")
     result = _dhr("check", "--content", str(tree.root))
