@@ -36,7 +36,7 @@ def fork_map(task: Callable[[Any], Any], items: Sequence[Any], chunksize: int = 
     _task = task
     try:
         pool = ProcessPoolExecutor(cores, mp_context=multiprocessing.get_context("fork"),
-                                   initializer=_die_with_parent)
+                                   initializer=_die_with_parent, initargs=(_prctl(), os.getpid()))
         results = pool.map(_run, items, chunksize=chunksize)  # forks every worker now
     finally:
         _task = None
@@ -52,10 +52,22 @@ def _run(item: Any) -> Any:
     return _task(item)  # type: ignore[misc]
 
 
-def _die_with_parent() -> None:
-    """A worker of a build that is killed stops too (Linux), rather than waiting for work forever."""
-    if sys.platform == "linux":
-        import ctypes
+def _prctl() -> Callable[..., int] | None:
+    """Linux's prctl, found here before the workers are forked (so each sets its parent-death signal at once)."""
+    if sys.platform != "linux":
+        return None
+    import ctypes
+
+    return ctypes.CDLL(None).prctl  # type: ignore[no-any-return]
+
+
+def _die_with_parent(prctl: Callable[..., int] | None, parent: int) -> None:
+    """A worker of a build that is killed stops too (Linux), rather than waiting for work or writing on; one
+    whose parent was killed before it could ask stops at once."""
+    if prctl is not None:
         import signal
+
         pr_set_pdeathsig = 1
-        ctypes.CDLL(None).prctl(pr_set_pdeathsig, signal.SIGKILL)
+        prctl(pr_set_pdeathsig, signal.SIGKILL)
+        if os.getppid() != parent:
+            os._exit(1)

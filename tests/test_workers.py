@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
+import time
+from pathlib import Path
 
 import pytest
+from conftest import REPO
 
 from generator.workers import PARALLEL_FROM, fork_map
 
@@ -27,3 +32,27 @@ def test_many_items_run_in_workers_and_come_back_in_order() -> None:
         found = list(results)
     assert [item for _, item in found] == list(range(300))
     assert {pid for pid, _ in found} - {os.getpid()}
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(sys.platform != "linux" or (os.cpu_count() or 1) < 2, reason="parent-death signals are Linux's")
+def test_the_workers_of_a_killed_build_stop_with_it() -> None:
+    """Killed mid-build, a build leaves no worker behind to write on (each asks for SIGKILL when its parent dies,
+    with what it needs for that found before the fork)."""
+    script = ("import os, time\nfrom generator.workers import fork_map\n"
+              "def task(item):\n    print(os.getpid(), flush=True)\n    time.sleep(60)\n"
+              "with fork_map(task, list(range(300)), chunksize=32) as results:\n    list(results)\n")
+    build = subprocess.Popen([sys.executable, "-c", script], cwd=REPO, stdout=subprocess.PIPE, text=True)
+    workers = {int(build.stdout.readline()) for _ in range(2)}  # type: ignore[union-attr]
+    build.kill()
+    build.wait()
+    deadline = time.monotonic() + 10
+    while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not any(_alive(pid) for pid in workers)
