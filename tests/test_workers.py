@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -48,11 +50,19 @@ def test_the_workers_of_a_killed_build_stop_with_it() -> None:
     script = ("import os, time\nfrom generator.workers import fork_map\n"
               "def task(item):\n    print(os.getpid(), flush=True)\n    time.sleep(60)\n"
               "with fork_map(task, list(range(300)), chunksize=32) as results:\n    list(results)\n")
-    build = subprocess.Popen([sys.executable, "-c", script], cwd=REPO, stdout=subprocess.PIPE, text=True)
-    workers = {int(build.stdout.readline()) for _ in range(2)}  # type: ignore[union-attr]
-    build.kill()
-    build.wait()
-    deadline = time.monotonic() + 10
-    while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert not any(_alive(pid) for pid in workers)
+    build = subprocess.Popen([sys.executable, "-c", script], cwd=REPO, stdout=subprocess.PIPE, text=True,
+                             start_new_session=True)
+    try:
+        lines = [build.stdout.readline() for _ in range(2)]  # type: ignore[union-attr]
+        build.kill()
+        build.wait()
+        workers = {int(line) for line in lines if line.strip().isdigit()}
+        assert len(workers) == 2, f"the workers said {lines!r}"
+        deadline = time.monotonic() + 10
+        while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not any(_alive(pid) for pid in workers)
+    finally:  # nothing left behind, whatever happened
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(build.pid, signal.SIGKILL)
+        build.wait()
