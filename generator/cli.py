@@ -163,8 +163,9 @@ def cmd_import(args: argparse.Namespace) -> int:
     from .importers.blocks import FileError
     from .importers.command import import_letter, import_plan
 
-    if bool(args.file) == bool(getattr(args, "from_stdin", False)):
+    if bool(args.file) == args.from_stdin:
         raise UsageError("give the file to import, or --from-stdin to paste the letter's text (not both)")
+
     def say(text: str) -> None:  # what was read, on standard error: a dry run's file alone is on standard output
         print(text, file=sys.stderr)
 

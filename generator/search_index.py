@@ -67,13 +67,9 @@ def list_of(path: str) -> str | None:
                                     and rest.count("/") == 2)) else None
 
 
-def is_list_page(path: str) -> bool:
-    return list_of(path) is not None
-
-
 def is_indexed(path: str) -> bool:
-    """Whether the output at `path` goes into the search index."""
-    return is_review_page(path) or is_list_page(path)
+    """Whether the output at `path` goes into the search index (whichever lists have entries)."""
+    return searched(path, LISTS)
 
 
 def shard_count(reviews: int, shard_size: int | None = None) -> int:

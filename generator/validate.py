@@ -25,8 +25,7 @@ SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 LETTER_NAME = re.compile(r"^letter-(\d{4}-\d{2}-\d{2})\.md\Z")
 RESERVED_REVIEW_SLUGS = {"page"}  # /reviews/page/2/ and on are the all-reviews list
 RESERVED_PAGES = {"reviews", "themes", "years", "partnerships", "regions", "death-years", "search", "assets",
-                  "pagefind", "404", "agencies",
-                  "recommendations", "learning", "data", "schemas", "gone"}
+                  "pagefind", "404", "agencies", "recommendations", "learning", "data", "schemas", "gone"}
 
 DOCUMENT_TYPES = {".pdf", ".doc", ".docx", ".odt", ".rtf", ".xls", ".xlsx", ".ods", ".csv", ".txt"}
 
@@ -389,8 +388,6 @@ def _check_unique_slugs(reviews: list[Facts], problems: Problems) -> None:
                 problems.add(review.path, review.aliases_line, "aliases", f"'/reviews/{alias}/' is already the "
                              "address of a review or another alias", "remove it, or rename one of the two")
             taken.add(alias.lower())
-
-
 
 
 def _file_partnerships(reviews: list[Facts], listed: dict[str, Partnership], problems: Problems) -> Directory:
