@@ -46,9 +46,10 @@ def _alive(pid: int) -> bool:
 @pytest.mark.skipif(sys.platform != "linux" or (os.cpu_count() or 1) < 2, reason="parent-death signals are Linux's")
 def test_the_workers_of_a_killed_build_stop_with_it() -> None:
     """Killed mid-build, a build leaves no worker behind to write on (each asks for SIGKILL when its parent dies,
-    with what it needs for that found before the fork)."""
+    with what it needs for that found before the fork). Each worker writes its pid in one write: print() makes
+    two under PYTHONUNBUFFERED, and two workers' lines then interleave."""
     script = ("import os, time\nfrom generator.workers import fork_map\n"
-              "def task(item):\n    print(os.getpid(), flush=True)\n    time.sleep(60)\n"
+              "def task(item):\n    os.write(1, f'{os.getpid()}\\n'.encode())\n    time.sleep(60)\n"
               "with fork_map(task, list(range(300)), chunksize=32) as results:\n    list(results)\n")
     build = subprocess.Popen([sys.executable, "-c", script], cwd=REPO, stdout=subprocess.PIPE, text=True,
                              start_new_session=True)
