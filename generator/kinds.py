@@ -286,6 +286,20 @@ class ListOf(Kind):
         return INVALID if INVALID in values else values
 
 
+class OneOrList(Kind):
+    """One value, or a list of them (such as the agencies a recommendation is addressed to); read as a list."""
+
+    def __init__(self, item: Kind) -> None:
+        self.item = item
+        self.label = f"{item.label}, or a list of them"
+
+    def convert(self, node: Node, name: str, ctx: Context) -> Any:
+        if isinstance(node, Seq):
+            return ListOf(self.item).convert(node, name, ctx)
+        value = self.item.convert(node, name, ctx)
+        return value if value is INVALID else [value]
+
+
 @dataclass(frozen=True)
 class Field:
     name: str
@@ -319,6 +333,23 @@ class Record(Kind):
                              "write each field as 'name: value' under the '- '")
         values = read_fields(node, self.schema, ctx, prefix=f"{name}.")
         return INVALID if INVALID in values.values() else values
+
+
+class TextOrRecord(Kind):
+    """Plain text, or a group of fields of `schema` (such as an action: its text alone, or its own details)."""
+
+    def __init__(self, schema: Schema) -> None:
+        self.record = Record(schema)
+        self.label = f"text, or a {schema.name} with fields " + ", ".join(f.name for f in schema.fields)
+
+    def convert(self, node: Node, name: str, ctx: Context) -> Any:
+        if isinstance(node, Map):
+            return self.record.convert(node, name, ctx)
+        if isinstance(node, Seq):
+            return ctx.error(node.line, name, f"expected {self.label}, found a list",
+                             f"write the {self.record.schema.name}'s text after '- ', or its fields as 'name: value' "
+                             "under it")
+        return self.scalar(node, name, ctx)
 
 
 def read_fields(node: Map, schema: Schema, ctx: Context, prefix: str = "") -> dict[str, Any]:

@@ -1,7 +1,8 @@
 """Markdown to safe HTML: one configured Python-Markdown instance, output sanitised with nh3.
 
-The same pass shifts headings under the page's own and marks a letter's top-level bulleted
-lists as the panel's feedback points, each with a permanent anchor.
+The same pass shifts headings under the page's own and marks the items of a letter's top-level lists,
+bulleted or numbered, as the panel's feedback points, each with a permanent anchor: a nested item is a
+point of its own, under its parent.
 """
 
 from __future__ import annotations
@@ -25,7 +26,8 @@ ALLOWED_TAGS = {
     "a", "abbr", "blockquote", "br", "code", "em", "h2", "h3", "h4", "h5", "h6", "hr", "li", "ol",
     "p", "pre", "strong", "sub", "sup", "table", "tbody", "td", "th", "thead", "tr", "ul",
 }
-ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "li": {"id"}, "th": {"align"}, "td": {"align"}}
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "li": {"id"}, "ol": {"start"}, "th": {"align"},
+                      "td": {"align"}}
 URL_SCHEMES = {"http", "https", "mailto"}
 # Python-Markdown's inline patterns and block processors, each with the text it cannot match without
 # (any of). A document is offered only those it could match, which gives the same HTML: trying
@@ -42,11 +44,12 @@ MARKS = frozenset(mark for needs in (INLINE_NEEDS, BLOCK_NEEDS) for marks in nee
 
 @dataclass(frozen=True, slots=True)
 class Point(Packed):
-    """One feedback point from a letter's bulleted list."""
+    """One feedback point: an item of a letter's list, its own text without the points nested in it."""
 
     number: int
     text: str
     anchor: str
+    parent: int = 0  # the number of the point it is nested under; 0 at the top
 
 
 @dataclass(frozen=True)
@@ -56,7 +59,7 @@ class Rendered:
 
 
 class _Shape(Treeprocessor):
-    """Shift heading levels and collect top-level list items as feedback points."""
+    """Shift heading levels and collect the items of top-level lists, nested ones included, as feedback points."""
 
     base_level = 2
     anchor_prefix = ""
@@ -68,12 +71,19 @@ class _Shape(Treeprocessor):
                 element.tag = f"h{min(6, int(element.tag[1]) + self.base_level - 1)}"
         if not self.anchor_prefix:
             return
-        for ul in (child for child in root if child.tag == "ul"):
-            for li in ul.findall("li"):
-                number = len(self.points) + 1
-                anchor = f"{self.anchor_prefix}-point-{number}"
-                li.set("id", anchor)
-                self.points.append(Point(number, "", anchor))  # its text is read from the page (see `_texts`)
+        for top in (child for child in root if child.tag in ("ul", "ol")):
+            self._items(top, 0)
+
+    def _items(self, element: Element, parent: int) -> None:
+        """Number the items of a list and of the lists nested in them, in reading order."""
+        for li in element.findall("li"):
+            number = len(self.points) + 1
+            anchor = f"{self.anchor_prefix}-point-{number}"
+            li.set("id", anchor)
+            self.points.append(Point(number, "", anchor, parent))  # its text is read from the page (see `_texts`)
+            for nested in li:  # Python-Markdown puts a nested list directly in its item
+                if nested.tag in ("ul", "ol"):
+                    self._items(nested, number)
 
 
 class _ShapeExtension(Extension):
@@ -115,36 +125,33 @@ def render(text: str, base_level: int = 2, anchor_prefix: str = "") -> Rendered:
     points = _shape.points
     if points:
         texts = _texts(html, {point.anchor for point in points})
-        points = [Point(p.number, texts.get(p.anchor, ""), p.anchor) for p in points]
+        points = [Point(p.number, texts.get(p.anchor, ""), p.anchor, p.parent) for p in points]
     return Rendered(html, tuple(points))
 
 
 class _ItemText(HTMLParser):
-    """The text of each list item whose id is wanted (nested lists included), as a reader sees it on the page."""
+    """The text of each list item whose id is wanted, as a reader sees it on the page, without the items nested
+    in it (each of those is read as its own)."""
 
     def __init__(self, wanted: set[str]) -> None:
         super().__init__(convert_charrefs=True)
         self.wanted, self.texts = wanted, {}
-        self._item: tuple[str, int, list[str]] | None = None  # the wanted item open: its id, depth and text
-        self._depth = 0  # of the list items open
+        self._open: list[tuple[str | None, list[str]]] = []  # the list items open: their id, if wanted, and text
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag == "li":
-            self._depth += 1
             anchor = dict(attrs).get("id")
-            if anchor in self.wanted and self._item is None:
-                self._item = (anchor, self._depth, [])  # type: ignore[assignment]
+            self._open.append((anchor if anchor in self.wanted else None, []))
 
     def handle_endtag(self, tag: str) -> None:
-        if tag == "li":
-            if self._item and self._item[1] == self._depth:
-                self.texts.setdefault(self._item[0], " ".join("".join(self._item[2]).split()))
-                self._item = None
-            self._depth -= 1
+        if tag == "li" and self._open:
+            anchor, parts = self._open.pop()
+            if anchor:
+                self.texts.setdefault(anchor, " ".join("".join(parts).split()))
 
     def handle_data(self, data: str) -> None:
-        if self._item:
-            self._item[2].append(data)
+        if self._open and self._open[-1][0]:
+            self._open[-1][1].append(data)
 
 
 def _texts(html: str, anchors: set[str]) -> dict[str, str]:

@@ -13,10 +13,12 @@ from .kinds import (
     Field,
     ListOf,
     MonthOfDeath,
+    OneOrList,
     Pattern,
     Record,
     Schema,
     Text,
+    TextOrRecord,
     Theme,
     Url,
 )
@@ -145,24 +147,45 @@ PAGE = Schema("pages/*.md", "A free page such as about or the accessibility stat
     Field("helplines", Bool(), "list the support lines from site.yaml after the text"),
 ))
 
-UPDATE = Schema("update", "A dated note of progress on a recommendation.", (
+UPDATE = Schema("update", "A dated note of progress on a recommendation or an action.", (
     Field("date", Date(), "when it was reported; never in the future", True, "2025-02-14"),
     Field("text", Text(), "what has been done", True, "Training delivered to 120 officers"),
 ))
 
-RECOMMENDATION = Schema("recommendation", "One recommendation of the review, and what has been done about it.", (
+ACTION = Schema("action", "An action agreed for a recommendation, with details of its own (one row of the "
+                "partnership's plan). A field it leaves out is the recommendation's: its agency only where the "
+                "recommendation names exactly one; its completion date only where it takes the status too.", (
+    Field("text", Text(), "the action, as the plan words it", True, "Audit repeat-caller flags"),
+    Field("agency", Agency(), "the agency that carries it out, as listed under agencies in site.yaml; needed "
+          "when the recommendation names no agency or several", example="Kent Police"),
+    Field("lead", Text(), "who leads it: a role, not a person's name", example="Head of Public Protection"),
+    Field("target", Date(), "when it is due; past it, while planned or in progress, it is overdue",
+          example="2025-06-30"),
+    Field("status", Choice(RECOMMENDATION_STATUSES), "where the work is", example="in-progress"),
+    Field("completed", Date(), "when it was completed; needed when complete", example="2025-05-02"),
+    Field("updates", ListOf(Record(UPDATE)), "dated progress updates"),
+    Field("evidence", Text(), "the evidence that it was completed"),
+))
+
+RECOMMENDATION = Schema("recommendation", "One recommendation of the review, and what has been done about it. "
+                        "Where its actions give their own status, its status follows from theirs: complete when "
+                        "all are complete (or not accepted), in progress once any has started, planned until then.", (
     Field("number", Pattern("number, e.g. 3 or 3.1", r"^[0-9]{1,3}(?:\.[0-9]{1,3})*[a-z]?\Z", "a recommendation "
                             "number", "write its number as the report gives it, e.g. 3 or 3.1"),
           "its number in the report; each number once", True, "1"),
     Field("text", Text(), "the recommendation, as the report words it", True, "Review the MARAC referral pathway"),
     Field("scope", Choice(SCOPES), "who it reaches", True, "local"),
-    Field("agency", Agency(), "the agency it is addressed to, as listed under agencies in site.yaml", True,
-          "Kent Police"),
-    Field("actions", ListOf(Text()), "the actions agreed"),
+    Field("agency", OneOrList(Agency()), "the agency it is addressed to, as listed under agencies in site.yaml, or a "
+          "list of them; needed unless every action is a record naming its own agency", example="Kent Police"),
+    Field("actions", ListOf(TextOrRecord(ACTION)), "the actions agreed: each its text alone (it takes the "
+          "recommendation's agency, lead, target, status and completion), or an action with details of its own"),
     Field("lead", Text(), "who leads the work: a role, not a person's name", example="Head of Safeguarding"),
-    Field("target", Date(), "when the actions are due; needed while planned or in progress", example="2025-03-31"),
-    Field("status", Choice(RECOMMENDATION_STATUSES), "where the work is", True, "planned"),
-    Field("completed", Date(), "when it was completed; needed when complete", example="2025-02-28"),
+    Field("target", Date(), "when the actions are due; needed while planned or in progress, unless each action has "
+          "its own", example="2025-03-31"),
+    Field("status", Choice(RECOMMENDATION_STATUSES), "where the work is; needed unless every action is a record "
+          "with its own status, and then it must agree with theirs", example="planned"),
+    Field("completed", Date(), "when it was completed; needed when complete, unless its actions give their dates",
+          example="2025-02-28"),
     Field("updates", ListOf(Record(UPDATE)), "dated progress updates"),
     Field("evidence", Text(), "the evidence that it was completed"),
 ))
@@ -173,8 +196,8 @@ ACTION_PLAN = Schema("action-plan.yaml", "A review's recommendations and their i
     Field("acknowledge", ListOf(Record(ACKNOWLEDGEMENT)), "anonymity warnings about the plan, checked and accepted"),
 ))
 
-SCHEMAS = (SITE, HELPLINE, PARTNERSHIP, REVIEW, DOCUMENT, ACKNOWLEDGEMENT, LETTER, ACTION_PLAN, RECOMMENDATION, UPDATE,
-           PAGE)
+SCHEMAS = (SITE, HELPLINE, PARTNERSHIP, REVIEW, DOCUMENT, ACKNOWLEDGEMENT, LETTER, ACTION_PLAN, RECOMMENDATION, ACTION,
+           UPDATE, PAGE)
 
 
 def describe() -> str:
@@ -188,6 +211,6 @@ def describe() -> str:
         out.append("")
     for title, options in (("status", STATUSES), ("outcome", OUTCOMES), ("document kind", DOCUMENT_KINDS),
                            ("a recommendation's scope", SCOPES),
-                           ("a recommendation's status", RECOMMENDATION_STATUSES)):
+                           ("the status of a recommendation or an action", RECOMMENDATION_STATUSES)):
         out += [f"## Values of {title}", ""] + [f"- `{k}`: {v}" for k, v in options.items()] + [""]
     return "\n".join(out)

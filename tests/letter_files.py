@@ -66,9 +66,24 @@ def letter_html(seed: Seed, numbered: bool = False) -> str:
         if kind != "li" and in_list:
             parts.append(f"</{tag}>")
         in_list = kind == "li"
-        parts.append(f"<li>{html.escape(text)}</li>" if kind == "li" else f"<p>{html.escape(text)}</p>")
+        parts.append(f"<li>{_inline(text)}</li>" if kind == "li" else f"<p>{_inline(text)}</p>")
     parts.append(f"</{tag}>" if in_list else "")
     return "".join(parts) + "</body></html>"
+
+
+def _inline(text: str) -> str:
+    """A seed's text as HTML, its *emphasis* in italics as the letter sets it."""
+    return re.sub(r"\*([^*]+)\*", r"<em>\1</em>", html.escape(text))
+
+
+def letter_txt(seed: Seed) -> bytes:
+    """The letter as text copied out of the letter (its emphasis is lost, as copying loses it)."""
+    lines = [*seed.letterhead, "", *seed.address, "", seed.date, ""]
+    for n, (kind, text) in enumerate(seed.body):
+        ends_list = kind == "li" and (n + 1 == len(seed.body) or seed.body[n + 1][0] != "li")
+        lines.append(("- " if kind == "li" else "") + text.replace("*", "") + ("" if kind == "li" and not ends_list
+                                                                                 else "\n"))
+    return "\n".join(lines).encode()
 
 
 FOOTER = ("<div style='font-size:8pt; width:100%; text-align:center; font-family:Arial'>Home Office DHR Quality "
@@ -109,7 +124,9 @@ def letter_docx(seed: Seed) -> bytes:
     document.add_paragraph("\n".join(seed.address))
     document.add_paragraph(seed.date)
     for kind, text in seed.body:
-        document.add_paragraph(text, style="List Bullet" if kind == "li" else None)
+        paragraph = document.add_paragraph(style="List Bullet" if kind == "li" else None)
+        for n, part in enumerate(text.split("*")):  # *emphasis* in italics
+            paragraph.add_run(part).italic = n % 2 == 1
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()

@@ -23,6 +23,7 @@ class Block:
     kind: str = "p"
     level: int = 0
     lines: tuple[str, ...] = ()  # as the file broke it into lines (an address, a letterhead)
+    number: str = ""  # a numbered item's number or letter as written ("1", "b", "iv"); "" for a bullet
 
 
 # A list item's marker: a bullet, or a number or letter (1. 1) (a) a. iv.), at the start of a line.

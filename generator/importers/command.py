@@ -4,15 +4,20 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
+import difflib
+import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
+
+import yaml
 
 from ..load import PLAN_NAMES, FileCache, load_settings, walk_reviews
 from ..problems import Problems, display_path, visible
 from ..validate import FieldCache, validate_settings, vocabulary_of
 from .blocks import Block, FileError
+from .isolate import run_bounded
 from .letter import Letter, recognise
 from .pdf import read_pdf
 from .plan import make_plan
@@ -29,6 +34,7 @@ PLAN_READERS: dict[str, Callable[[bytes], list[list[list[str]]]]] = {
     ".docx": read_word_tables, ".xlsx": read_workbook, ".xlsm": read_workbook, ".csv": read_csv, ".tsv": read_csv,
 }
 MAGIC = {".pdf": b"%PDF", ".docx": b"PK", ".xlsx": b"PK", ".xlsm": b"PK"}
+_ITEM = re.compile(r"^\s*(?:-|\d+\.)\s")
 FIELD_HINTS = {
     "panel_date": "YYYY-MM-DD, or YYYY-MM: when the QA Panel considered the report",
     "outcome": "publish, publish-after-changes or resubmit",
@@ -45,10 +51,11 @@ def review_folder(content: Path, slug: str) -> Path:
     return folders[0]
 
 
-def read_input(path: str | None, from_stdin: bool, readers: dict[str, Callable[[bytes], object]]) -> object:
-    """The file's contents as its reader makes them (standard input is plain text)."""
+def read_input(path: str | None, from_stdin: bool, readers: dict[str, Callable[[bytes], Any]]) -> Any:
+    """The file's contents as its reader makes them (standard input is plain text), read in a child process of
+    bounded memory and time."""
     if from_stdin:
-        return read_text(sys.stdin.buffer.read(40_000_000))
+        return run_bounded(read_text, sys.stdin.buffer.read(40_000_000))
     source = Path(path or "")
     suffix = source.suffix.lower()
     if suffix not in readers:
@@ -63,30 +70,29 @@ def read_input(path: str | None, from_stdin: bool, readers: dict[str, Callable[[
         raise FileError(f"{display_path(source)}: it is named {suffix} but is not one; open it and save it again "
                         f"as {suffix}")
     try:
-        return readers[suffix](data)
+        return run_bounded(readers[suffix], data)
     except FileError as exc:
         raise FileError(f"{display_path(source)}: {exc}") from None
-    except RecursionError:
-        raise FileError(f"{display_path(source)}: it is nested too deeply to read; save it again") from None
+
+
+class _Writer(yaml.SafeDumper):
+    """YAML's own writer, a value of several lines (an address) kept as a block of lines."""
+
+
+_Writer.add_representer(str, lambda dumper, text: dumper.represent_scalar(
+    "tag:yaml.org,2002:str", text, style="|" if "\n" in text else None))
 
 
 def letter_text(letter: Letter) -> str:
-    """The letter file: front matter (what was not found left as a commented line), then the body."""
+    """The letter file: front matter written by the YAML writer (what was not found left as a commented line),
+    then the body."""
     lines = ["---"]
     for name in ("date", "panel_date", "resubmission", "outcome", "from", "to", "signed"):
         value = letter.fields.get(name)
-        if value is None:
-            if name in FIELD_HINTS:
-                lines.append(f"# {name}: {FIELD_HINTS[name]} (not found in the letter: fill it in, or remove this "
-                             "line)")
-        elif isinstance(value, bool):
-            lines.append(f"{name}: {'true' if value else 'false'}")
-        elif isinstance(value, dt.date | int):
-            lines.append(f"{name}: {value.isoformat() if isinstance(value, dt.date) else value}")
-        elif name in ("panel_date", "outcome"):
-            lines.append(f"{name}: {value}")
-        else:
-            lines.append(f"{name}: {json.dumps(str(value), ensure_ascii=False)}")
+        if value is not None:
+            lines.append(yaml.dump({name: value}, Dumper=_Writer, allow_unicode=True, width=10**6).rstrip("\n"))
+        elif name in FIELD_HINTS:
+            lines.append(f"# {name}: {FIELD_HINTS[name]} (not found in the letter: fill it in, or remove this line)")
     return "\n".join(lines) + "\n---\n" + letter.body
 
 
@@ -94,20 +100,20 @@ def import_letter(content: Path, path: str | None, slug: str, from_stdin: bool =
                   dry_run: bool = False, say: Callable[[str], None] = print) -> Path | None:
     """Write the review's letter file from `path` (or standard input); returns it (None for a dry run)."""
     folder = review_folder(content, slug)
-    letter = recognise(read_input(path, from_stdin, LETTER_READERS))  # type: ignore[arg-type]
-    if date:
-        letter.fields["date"], letter.found["date"] = date, "--date"
+    letter = recognise(read_input(path, from_stdin, LETTER_READERS), date)
     if "date" not in letter.fields:
         raise FileError("the letter's date was not found (a line such as '7th August 2024' above 'Dear ...'); "
                         "give it with --date YYYY-MM-DD")
     target = folder / f"letter-{letter.fields['date'].isoformat()}.md"  # type: ignore[attr-defined]
-    _not_there(target)
+    if not dry_run:
+        _not_there(target)
     text = letter_text(letter)
     for name, sentence in letter.found.items():
         say(visible(f"{name}: {_shown(letter.fields[name])}, read from: {sentence[:300]}"))
     for name in letter.missing:
         say(f"not found: {name}; left as a commented line to fill in ({FIELD_HINTS.get(name, '')})")
-    say(f"{text.count(chr(10) + '- ')} list items in the body (each becomes a feedback point under its heading)")
+    points = sum(1 for line in letter.body.split("\n") if _ITEM.match(line))
+    say(f"{points} list items in the body (each becomes a feedback point, a nested one under its parent)")
     return _write(target, text, dry_run, say)
 
 
@@ -115,7 +121,7 @@ def import_plan(content: Path, path: str, slug: str, today: dt.date, dry_run: bo
                 say: Callable[[str], None] = print) -> Path | None:
     """Write the review's action-plan.yaml from a table in `path`; returns it (None for a dry run)."""
     folder = review_folder(content, slug)
-    for name in PLAN_NAMES:
+    for name in PLAN_NAMES if not dry_run else ():
         _not_there(folder / name)
     problems = Problems()
     site_file, pages = load_settings(content, problems, FileCache())
@@ -139,13 +145,15 @@ def _not_there(target: Path) -> None:
 
 
 def _shown(value: object) -> str:
-    return value.isoformat() if isinstance(value, dt.date) else str(value)
+    return value.isoformat() if isinstance(value, dt.date) else str(value).replace("\n", " / ")
 
 
 def _write(target: Path, text: str, dry_run: bool, say: Callable[[str], None]) -> Path | None:
     if dry_run:
         say(f"{display_path(target)} would be written (--dry-run: nothing was):")
         print("\n".join(visible(line) for line in text.split("\n")), end="")  # the file, on standard output
+        if target.exists():
+            _differences(target, text, say)
         return None
     try:
         with open(target, "x", encoding="utf-8") as handle:  # never over a file
@@ -155,3 +163,20 @@ def _write(target: Path, text: str, dry_run: bool, say: Callable[[str], None]) -
                         "or move it away first") from None
     say(f"Wrote {display_path(target)}; next: check it against the original, then run dhr check")
     return target
+
+
+def _differences(target: Path, text: str, say: Callable[[str], None]) -> None:
+    """How the file a dry run shows differs from the one already there (which an import never replaces)."""
+    try:
+        existing = target.read_text(encoding="utf-8", errors="replace")
+    except OSError as exc:
+        say(f"{display_path(target)} exists but could not be read to compare: {exc.strerror or exc}")
+        return
+    diff = list(difflib.unified_diff(existing.splitlines(), text.splitlines(), f"{display_path(target)} (as it is)",
+                                     "(as imported)", lineterm="", n=1))
+    if not diff:
+        say(f"{display_path(target)} already exists, with exactly this text")
+        return
+    say(f"{display_path(target)} already exists (an import never replaces it); how the import differs from it:")
+    for line in diff:
+        say(visible(line))

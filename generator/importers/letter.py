@@ -17,8 +17,10 @@ MONTHS = ("january", "february", "march", "april", "may", "june", "july", "augus
 _MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
 _DAY = rf"(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTH})\s+(\d{{4}})"
 DATE_LINE = re.compile(rf"^{_DAY}$", re.IGNORECASE)
+# "considered ... on 19th June 2024", "... in May 2025", or without its year, "... on 28th September"
 PANEL = re.compile(rf"\b(?:considered|reassessed|reviewed|discussed|assessed)\b[^.]*?\b(?:on|in|at)\s+(?:the\s+)?"
-                   rf"(?:{_DAY}|({_MONTH})\s+(\d{{4}}))", re.IGNORECASE)
+                   rf"(?:{_DAY}|({_MONTH})\s+(\d{{4}})|(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTH})\b(?!\s+\d))",
+                   re.IGNORECASE)
 RESUBMITTED = re.compile(r"\bre-?submi(?:tted|tting|ssion)\b", re.IGNORECASE)
 # The panel's standard wordings of each outcome, the most demanding first.
 OUTCOMES = (
@@ -35,8 +37,8 @@ OUTCOMES = (
 )
 SIGN_OFF = re.compile(r"^(?:Yours (?:sincerely|faithfully)|(?:Kind|Best) regards|With best wishes),?$", re.IGNORECASE)
 _CONTACT = re.compile(r"\s+(?:Tel|T|Telephone|Phone|Email|E|Web|www\.|https?://)\b.*$", re.IGNORECASE)
-_LETTERHEAD = re.compile(r"^(?P<unit>.+?)\s+(?P<street>\d+\s+[A-Z][\w']*(?:\s+[A-Z][\w']*)?\s+(?:Street|Road|Place|"
-                         r"Lane|Square|Avenue|Way))\s+(?P<town>.+?\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2})\b")
+_CONTACT_LINE = re.compile(r"^(?:Tel|T|Telephone|Phone|Fax|Email|E-?mail|E|Web)\b\s*:|^(?:www\.|https?://)|^\S+@\S+$",
+                           re.IGNORECASE)
 _LETTERHEAD_LINE = re.compile(r"Home Office|Marsham Street|homeoffice|\bgov\.uk\b|\bTel\b|^T:", re.IGNORECASE)
 _TAGS = re.compile(r"</?[A-Za-z][^<>]{0,200}>")
 _HEADING_MARKS = re.compile(r"^#{1,6}\s+")
@@ -66,19 +68,19 @@ def _text(block: Block) -> str:
     return _HEADING_MARKS.sub("", _TAGS.sub("", block.text)).strip()
 
 
-def recognise(blocks: list[Block]) -> Letter:
-    """The letter's fields and its body as Markdown, from its paragraphs and list items."""
+def recognise(blocks: list[Block], date: dt.date | None = None) -> Letter:
+    """The letter's fields and its body as Markdown, from its paragraphs and list items; `date`, given by the
+    officer, stands for the letter's date line."""
     letter = Letter()
     start = next((n for n, b in enumerate(blocks) if re.match(r"^Dear\b", _text(b))), None)
     header, body = (blocks[:start], mend(blocks[start:])) if start is not None else ([], mend(blocks))
     _header(header, letter)
+    if date:
+        letter.fields["date"], letter.found["date"] = date, "--date"
     text = " ".join(_text(b) for b in body)
     for sentence in re.split(r"(?<=[.;:])\s+", text):
         if "panel_date" not in letter.fields and (found := PANEL.search(sentence)):
-            day, month, year, month_only, year_only = found.groups()
-            value = _date(day, month, year) if day else f"{year_only}-{MONTHS.index(month_only.lower()) + 1:02d}"
-            if value:
-                letter.fields["panel_date"], letter.found["panel_date"] = value, sentence
+            _panel_date(found, sentence, letter)
         if "resubmission" not in letter.fields and RESUBMITTED.search(sentence):
             letter.fields["resubmission"], letter.found["resubmission"] = True, sentence
     for outcome, wording in OUTCOMES:
@@ -91,6 +93,29 @@ def recognise(blocks: list[Block]) -> Letter:
         letter.fields["signed"] = letter.found["signed"] = signed
     letter.body = markdown(body)
     return letter
+
+
+def _panel_date(found: re.Match[str], sentence: str, letter: Letter) -> None:
+    """The panel's date from its sentence: a day, a month, or a day without its year, which takes the year that
+    puts it on or before the letter's date, and says so; without the letter's date no year is guessed."""
+    day, month, year, month_only, year_only, bare_day, bare_month = found.groups()
+    value: dt.date | str | None
+    if day:
+        value = _date(day, month, year)
+    elif month_only:
+        value = f"{year_only}-{MONTHS.index(month_only.lower()) + 1:02d}"
+    else:
+        dated = letter.fields.get("date")
+        if not isinstance(dated, dt.date):
+            return
+        value = _date(bare_day, bare_month, str(dated.year))
+        if value and value > dated:
+            value = _date(bare_day, bare_month, str(dated.year - 1))
+        if value:
+            sentence += (f" [the letter gives no year: {value.year} is the one that puts it on or before the "
+                         f"letter's date, {dated.isoformat()}]")
+    if value:
+        letter.fields["panel_date"], letter.found["panel_date"] = value, sentence
 
 
 def mend(blocks: list[Block]) -> list[Block]:
@@ -119,24 +144,19 @@ def _header(header: list[Block], letter: Letter) -> None:
             break
     ends = [n for n, b in enumerate(header) if _LETTERHEAD_LINE.search(_text(b))]
     letterhead, address = (header[:ends[-1] + 1], header[ends[-1] + 1:]) if ends else ([], header)
-    if letterhead:
-        letter.fields["from"] = _sender([line for b in letterhead for line in b.lines or (b.text,)])
-        letter.found["from"] = " ".join(_text(b) for b in letterhead)
-    if address:
-        letter.fields["to"] = ", ".join(_TAGS.sub("", line).strip(" ,") for b in address
-                                        for line in b.lines or (b.text,))
-        letter.found["to"] = " ".join(_text(b) for b in address)
+    if sender := _lines(letterhead, contact=False):
+        letter.fields["from"], letter.found["from"] = "\n".join(sender), " ".join(_text(b) for b in letterhead)
+    if addressee := _lines(address, contact=True):
+        letter.fields["to"], letter.found["to"] = "\n".join(addressee), " ".join(_text(b) for b in address)
 
 
-def _sender(lines: list[str]) -> str:
-    """'Interpersonal Abuse Unit 2 Marsham Street London SW1P 4DF Tel: ...' as 'Interpersonal Abuse Unit, Home
-    Office, 2 Marsham Street, London SW1P 4DF'."""
-    text = _CONTACT.sub("", " ".join(_TAGS.sub("", line).strip() for line in lines))
-    found = _LETTERHEAD.match(text)
-    if not found:
-        return text.strip(" ,")
-    unit = re.sub(r"^Home Office\s+", "", found["unit"]).strip(" ,")
-    return f"{unit}, Home Office, {found['street']}, {found['town']}"
+def _lines(blocks: list[Block], contact: bool) -> list[str]:
+    """The blocks' lines as the letter sets them, never joined into one: a name or an address broken over lines
+    keeps its breaks. A letterhead's phone, e-mail and web details are left out unless `contact`."""
+    lines = [_TAGS.sub("", line).strip(" ,") for b in blocks for line in b.lines or (b.text,)]
+    if not contact:
+        lines = ["" if _CONTACT_LINE.match(line) else _CONTACT.sub("", line) for line in lines]
+    return [line for line in lines if line]
 
 
 def _signature(body: list[Block]) -> str | None:
@@ -149,18 +169,38 @@ def _signature(body: list[Block]) -> str | None:
     return ", ".join(after[-2:]) or None
 
 
+MAX_LEVEL = 40  # as deep as `dhr check` lets Markdown nest
+_INLINE = re.compile(r"([\\`*_\[\]])")
+_LINE_START = re.compile(r"^(?:([#>+*-])|(\d+)([.)]))")
+
+
+def escape(text: str) -> str:
+    """Text as Markdown that shows exactly it: no emphasis, link, code, heading, list or HTML made of its
+    characters."""
+    text = _INLINE.sub(r"\\\1", text).replace("&", "&amp;").replace("<", "&lt;")
+    return _LINE_START.sub(lambda m: f"\\{m[1]}" if m[1] else f"{m[2]}\\{m[3]}", text)
+
+
 def markdown(blocks: list[Block]) -> str:
-    """The body as Markdown: paragraphs apart, list items as '- ' lines, nested ones indented."""
+    """The body as Markdown: paragraphs apart, list items as '- ' lines (numbered ones with their numbers), nested
+    ones indented under their parent."""
     out: list[str] = []
+    level, top = -1, ""  # the list item before: its level (-1 after a paragraph), and its list's mark at the top
     for block in blocks:
-        text = _text(block)
+        text = escape(_text(block))
         if not text:
             continue
-        if block.kind == "li":
-            line = "    " * block.level + "- " + text
-            if out and out[-1] == "" and len(out) > 1 and out[-2].lstrip().startswith("- "):
-                out.pop()  # items of one list stay together
-            out += [line, ""]
-        else:
+        if block.kind != "li":
             out += [text, ""]
+            level, top = -1, ""
+            continue
+        level = min(block.level, level + 1, MAX_LEVEL)  # a level skipped is the next one down
+        numbered = block.number.isdigit()
+        if block.number and not numbered:
+            text = f"{block.number}) {text}"  # a letter or numeral Markdown cannot number with: kept as written
+        if level > 0 or top == ("1." if numbered else "-"):
+            out.pop()  # items of one list stay together, and nested ones under their parent
+        if level == 0:
+            top = "1." if numbered else "-"
+        out += ["    " * level + (f"{block.number}. " if numbered else "- ") + text, ""]
     return "\n".join(out).strip() + "\n"
