@@ -42,7 +42,11 @@ ERROR_PAGE = """<!doctype html>
 <h1>The site could not be built</h1>
 <p>Fix the {count} below and save: this page will reload by itself.</p>
 <ol>{items}</ol>
-</main></body></html>
+{warnings}</main></body></html>
+"""
+WARNINGS = """<h2>{count}</h2>
+<p>Warnings do not stop the site being built (with <code>--strict</code> they do); look at each before you publish.</p>
+<ul>{items}</ul>
 """
 
 
@@ -60,6 +64,8 @@ class LiveSite:
         self.folder = folder
         self.generation = 0
         self.errors: list[str] | None = None
+        self.warnings: list[str] = []  # shown below the errors, apart from them
+        self.warned = 0  # how many warnings those lines stand for
         self.indexing = False
         self._changed = threading.Condition()
         self.closed = False
@@ -71,11 +77,13 @@ class LiveSite:
             self.errors = None
             self._changed.notify_all()
 
-    def fail(self, errors: list[str]) -> None:
+    def fail(self, errors: list[str], warnings: list[str] | None = None, warned: int = 0) -> None:
+        """Show the error page: the errors, and apart from them the warnings (`warned` of them, alike ones
+        grouped into one line)."""
         with self._changed:
-            if errors != self.errors:
+            if errors != self.errors or (warnings or []) != self.warnings:
                 self.generation += 1
-            self.errors = errors
+            self.errors, self.warnings, self.warned = errors, warnings or [], warned
             self._changed.notify_all()
 
     def wait_past(self, generation: int, timeout: float) -> bool:
@@ -92,8 +100,15 @@ class LiveSite:
     def error_page(self) -> bytes:
         errors = self.errors or []
         items = "".join(f"<li>{html.escape(e)}</li>" for e in errors)
-        count = "problem" if len(errors) == 1 else f"{len(errors)} problems"
-        return ERROR_PAGE.format(count=count, items=items).encode()
+        warnings = WARNINGS.format(count=counted(self.warned, "warning"),
+                                   items="".join(f"<li>{html.escape(w)}</li>" for w in self.warnings))
+        return ERROR_PAGE.format(count=counted(len(errors), "error") if len(errors) != 1 else "error", items=items,
+                                 warnings=warnings if self.warnings else "").encode()
+
+
+def counted(number: int, noun: str) -> str:
+    """'1 error', '3 errors'."""
+    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 class Handler(SimpleHTTPRequestHandler):

@@ -8,6 +8,7 @@ files are written, and the search index is rebuilt in the background afterwards.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import threading
@@ -29,11 +30,12 @@ from watchdog.events import (
     FileSystemEventHandler,
 )
 from watchdog.observers import Observer
+from watchdog.observers.api import BaseObserver
 
 from .build import Builder
 from .problems import ContentError, summarised
 from .search_index import is_indexed
-from .serve import LiveSite, make_server
+from .serve import LiveSite, counted, make_server
 from .templating import template_error_place
 
 QUIET_SECONDS = 0.02  # how long the files must be still before a rebuild starts
@@ -115,7 +117,8 @@ class Rebuilder:
         try:  # the first build makes a complete, fresh folder; later ones replace what changed
             rendered = self.builder.run(staged=not self._built, edited=edited if self._built else None)
         except ContentError as exc:
-            return self._fail([str(p) for p in exc.problems.errors + exc.problems.warnings])
+            found = exc.problems
+            return self._fail(summarised(found.errors), summarised(found.warnings), len(found.warnings))
         except jinja2.TemplateError as exc:
             return self._fail([f"{template_error_place(exc)}: template: {exc}; fix the template"])
         verb = "Built" if not self._built else "Rebuilt"
@@ -132,10 +135,16 @@ class Rebuilder:
                  f"written, {len(rendered.removed)} removed, {len(rendered.problems.warnings)} warnings, "
                  f"{time.perf_counter() - started:.2f} s{' (search index updating)' if indexing else ''}")
 
-    def _fail(self, errors: list[str]) -> None:
-        self.live.fail(errors)
-        self.say("\n".join(errors))
-        self.say(f"dhr: the site could not be built ({len(errors)} problems); the preview shows them until fixed")
+    def _fail(self, errors: list[str], warnings: list[str] | None = None, warned: int = 0) -> None:
+        """Show what stopped the build: the errors, and apart from them the `warned` warnings (alike ones grouped
+        into one line of `warnings`)."""
+        warnings = warnings or []
+        self.live.fail(errors, warnings, warned)
+        self.say("\n".join(errors + warnings))
+        self._warnings = warnings
+        also = f", and {counted(warned, 'warning')} that do not stop it" if warned else ""
+        self.say(f"dhr: the site could not be built: {counted(len(errors), 'error')} to fix{also}; the preview shows "
+                 "them until fixed")
 
 
 class _Poke(FileSystemEventHandler):
@@ -149,6 +158,27 @@ class _Poke(FileSystemEventHandler):
             self.rebuilder.poke()
 
 
+class _Reappear(FileSystemEventHandler):
+    """Watches a watched folder's parent: a folder deleted and put back (or replaced by a checkout) is a new
+    folder, which the old watch no longer sees, so it is watched again and the site rebuilt."""
+
+    def __init__(self, observer: BaseObserver, folder: Path, rebuilder: Rebuilder) -> None:
+        self.observer, self.folder, self.rebuilder = observer, folder, rebuilder
+        self.watch = observer.schedule(_Poke(rebuilder), str(folder), recursive=True, event_filter=CHANGES)
+        observer.schedule(self, str(folder.parent), recursive=False, event_filter=CHANGES)
+
+    def on_any_event(self, event: FileSystemEvent) -> None:
+        paths = {os.fsdecode(event.src_path), os.fsdecode(getattr(event, "dest_path", "") or "")}
+        if str(self.folder) not in paths:
+            return
+        if event.event_type in ("created", "moved") and self.folder.is_dir():
+            with contextlib.suppress(KeyError, ValueError):  # the old watch may have ended with its folder
+                self.observer.unschedule(self.watch)
+            self.watch = self.observer.schedule(_Poke(self.rebuilder), str(self.folder), recursive=True,
+                                                event_filter=CHANGES)
+        self.rebuilder.poke()
+
+
 def serve_site(builder: Builder, out: Path, host: str, port: int) -> None:
     """Build, serve on `host:port` and rebuild on every save, until interrupted."""
     live = LiveSite(out.resolve())
@@ -158,7 +188,7 @@ def serve_site(builder: Builder, out: Path, host: str, port: int) -> None:
     builder.warm()
     observer = Observer()
     for folder in (builder.content_dir, builder.templates):
-        observer.schedule(_Poke(rebuilder), str(folder), recursive=True, event_filter=CHANGES)
+        _Reappear(observer, Path(folder).resolve(), rebuilder)
     observer.start()
     threading.Thread(target=rebuilder.loop, name="dhr-rebuilder", daemon=True).start()
     threading.Thread(target=server.serve_forever, name="dhr-server", daemon=True).start()

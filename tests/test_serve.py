@@ -260,3 +260,34 @@ def test_a_malformed_request_is_a_4xx_never_a_traceback(server: Server, request_
     assert b"Traceback" not in body and b"root:" not in body
     assert server.get("/")[0] == 200  # still serving
     assert "Traceback" not in "".join(server.output)
+
+
+def test_the_content_folder_deleted_and_put_back_is_watched_again(server: Server, tmp_path: Path) -> None:
+    """A folder put back is a new folder, which the first watch no longer sees: serving goes on from it."""
+    shutil.rmtree(server.content)
+    server.wait_for(lambda: server.get("/")[0] == 500, "the error page while the content is gone")
+    shutil.copytree(SHIPPED_CONTENT, server.content)
+    server.wait_for(lambda: server.get("/reviews/diana/")[0] == 200, "the site from the content put back")
+    _edit(server.content / "reviews/diana/letter-2023-10-18.md", "small typeface", "small Quokkaface typeface")
+    server.wait_for(lambda: "Quokkaface" in server.get("/reviews/diana/")[1], "an edit in the folder put back")
+
+
+def test_errors_and_warnings_are_counted_apart_and_alike_warnings_grouped(server: Server) -> None:
+    """3 errors and many warnings: the officer is told 3 things stop the build, not 'N problems'."""
+    (server.content / "reviews/diana/letter-2023-10-18.md").write_text("---\ndate: 2023-10-18\noutcome: maybe\n---\n")
+    for n in range(6):  # six reviews with a summary that looks like it names a phone number: one warning, grouped
+        folder = server.content / f"reviews/extra-{n}"
+        folder.mkdir()
+        (folder / "review.md").write_text("---\ntitle: Extra\ncsp: Kent Community Safety Partnership\n"
+                                          "status: draft\n---\nCall 01632 960 001 for help.\n")
+    page = ""
+
+    def shown() -> bool:
+        nonlocal page
+        status, page = server.get("/")
+        return status == 500 and "warning" in page
+    server.wait_for(shown, "the error page with its warnings")
+    assert re.search(r"Fix the (error|\d+ errors) below", page) and "problems" not in page
+    assert re.search(r"<h2>\d+ warnings</h2>", page) and "more places alike" in page
+    said = "".join(server.output)
+    assert re.search(r"could not be built: \d+ errors? to fix, and \d+ warnings that do not stop it", said)
