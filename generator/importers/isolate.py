@@ -54,7 +54,12 @@ def _child(reader: Callable[[bytes], Any], data: bytes, out: int, memory: int, s
     """Run in the forked child: never returns."""
     code = 0
     try:
+        import faulthandler
         import resource
+
+        faulthandler.disable()  # a library that aborts says nothing of its own: the parent says it in one line
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, 2)
 
         resource.setrlimit(resource.RLIMIT_AS, (_size() + memory,) * 2)
         resource.setrlimit(resource.RLIMIT_CPU, (seconds, seconds + 1))

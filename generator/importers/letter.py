@@ -185,16 +185,20 @@ def markdown(blocks: list[Block]) -> str:
     """The body as Markdown: paragraphs apart, list items as '- ' lines (numbered ones with their numbers), nested
     ones indented under their parent."""
     out: list[str] = []
-    level, top = -1, ""  # the list item before: its level (-1 after a paragraph), and its list's mark at the top
+    open_levels: list[int] = []  # the levels, as the document gives them, of the items the next one may be under
+    top = ""  # the mark of the list at the top now open: "-" or "1.", "" after a paragraph
     for block in blocks:
         text = escape(_text(block))
         if not text:
             continue
         if block.kind != "li":
             out += [text, ""]
-            level, top = -1, ""
+            open_levels, top = [], ""
             continue
-        level = min(block.level, level + 1, MAX_LEVEL)  # a level skipped is the next one down
+        while open_levels and open_levels[-1] >= block.level:
+            open_levels.pop()  # siblings and their children are closed; what is left holds this item
+        level = min(len(open_levels), MAX_LEVEL)
+        open_levels.append(block.level)
         numbered = block.number.isdigit()
         if block.number and not numbered:
             text = f"{block.number}) {text}"  # a letter or numeral Markdown cannot number with: kept as written
