@@ -324,7 +324,8 @@ def test_html_letter_text_matches_the_shipped_body(tmp_path: Path) -> None:
 
     def shown(markdown: str) -> list[str]:  # each paragraph and item as the page shows it, its emphasis aside
         html = markup.render(markdown).html
-        return [" ".join(re.sub(r"<[^>]+>", "", part).split()) for _, part in re.findall(r"<(p|li)>(.*?)</\1>", html, re.S)]
+        parts = re.findall(r"<(p|li)>(.*?)</\1>", html, re.S)
+        return [" ".join(re.sub(r"<[^>]+>", "", part).split()) for _, part in parts]
 
     def letter(parts: list[str]) -> list[str]:  # after "Dear ...", up to the sign-off (a signature's image aside)
         return parts[1:next(n for n, part in enumerate(parts) if part.startswith("Yours"))]
