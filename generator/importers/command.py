@@ -19,6 +19,7 @@ from ..validate import FieldCache, validate_settings, vocabulary_of
 from .blocks import Block, FileError
 from .isolate import run_bounded
 from .letter import Letter, recognise
+from .mail import read_email
 from .pdf import read_pdf
 from .plan import make_plan
 from .spreadsheet import read_csv, read_workbook
@@ -28,7 +29,7 @@ from .word import read_word, read_word_tables
 
 LETTER_READERS: dict[str, Callable[[bytes], list[Block]]] = {
     ".pdf": read_pdf, ".docx": read_word, ".html": read_webpage, ".htm": read_webpage, ".txt": read_text,
-    ".text": read_text, ".md": read_text, ".eml": read_text,
+    ".text": read_text, ".md": read_text, ".eml": read_email,
 }
 PLAN_READERS: dict[str, Callable[[bytes], list[list[list[str]]]]] = {
     ".docx": read_word_tables, ".xlsx": read_workbook, ".xlsm": read_workbook, ".csv": read_csv, ".tsv": read_csv,

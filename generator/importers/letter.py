@@ -10,7 +10,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from .blocks import Block
+from .blocks import MAX_LEVEL, Block
 
 MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
           "november", "december")
@@ -18,8 +18,8 @@ _MONTH = r"(?:January|February|March|April|May|June|July|August|September|Octobe
 _DAY = rf"(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTH})\s+(\d{{4}})"
 DATE_LINE = re.compile(rf"^{_DAY}$", re.IGNORECASE)
 # "considered ... on 19th June 2024", "... in May 2025", or without its year, "... on 28th September"
-PANEL = re.compile(rf"\b(?:considered|reassessed|reviewed|discussed|assessed)\b[^.]*?\b(?:on|in|at)\s+(?:the\s+)?"
-                   rf"(?:{_DAY}|({_MONTH})\s+(\d{{4}})|(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTH})\b(?!\s+\d))",
+PANEL = re.compile(rf"\b(?:considered|reassessed|reviewed|discussed|assessed)\b[^.]{{0,200}}?\b(?:on|in|at)\s+"
+                   rf"(?:the\s+)?(?:{_DAY}|({_MONTH})\s+(\d{{4}})|(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTH})\b(?!\s+\d))",
                    re.IGNORECASE)
 RESUBMITTED = re.compile(r"\bre-?submi(?:tted|tting|ssion)\b", re.IGNORECASE)
 # The panel's standard wordings of each outcome, the most demanding first.
@@ -169,7 +169,6 @@ def _signature(body: list[Block]) -> str | None:
     return ", ".join(after[-2:]) or None
 
 
-MAX_LEVEL = 40  # as deep as `dhr check` lets Markdown nest
 _INLINE = re.compile(r"([\\`*_\[\]])")
 _LINE_START = re.compile(r"^(?:([#>+*-])|(\d+)([.)]))")
 
