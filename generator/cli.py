@@ -123,11 +123,15 @@ def cmd_new(args: argparse.Namespace) -> int:
     try:
         if args.kind == "review":
             path = scaffold.new_review(content, args.title, args.csp)
-            then = (f"fill in its details, then add the panel's letter with: "
-                    f"dhr new letter {path.parent.name} --date YYYY-MM-DD")
+            slug = path.parent.name
+            then = (f"fill in its details, then add the panel's letter from the file you received with: "
+                    f"dhr import letter FILE --review {slug} (or write it: dhr new letter {slug} --date YYYY-MM-DD), "
+                    f"and the action plan from its Word, Excel or CSV table with: "
+                    f"dhr import action-plan FILE --review {slug}")
         elif args.kind == "action-plan":
             path = scaffold.new_action_plan(content, args.slug, build_date())
-            then = "replace the example with the review's recommendations, then run: dhr check"
+            then = ("replace the example with the review's recommendations (or import them from the plan's table: "
+                    f"dhr import action-plan FILE --review {args.slug}), then run: dhr check")
         else:
             path = scaffold.new_letter(content, args.slug, args.date)
             then = "check the outcome, paste in the letter's text, then run: dhr check"

@@ -19,6 +19,7 @@ from typing import Any
 from . import kinds, schema, validate
 from .cache import Store
 from .kinds import Field, ListOf, Record, Schema, Text
+from .learning import Update
 from .model import Chrome, Entry, Review
 from .schema import REVIEW
 
@@ -38,16 +39,30 @@ SLUG = Field("review", kinds.Pattern("review's folder name", validate.SLUG.patte
              "the review's folder name, which links the tables", True)
 POINT = Schema("feedback point", "A point the QA Panel's letter asked the partnership to look at.", (
     Field("number", Integer(), "its place in the letter's list, from 1", True),
-    Field("text", Text(), "the point, as the letter words it", True), URL))
+    Field("text", Text(), "the point, as the letter words it, without the points nested in it", True),
+    Field("parent", Integer(), "the number of the point it is nested under in the letter's list; 0 at the top", True),
+    URL))
 LETTER = Schema("letter", "A Home Office QA Panel letter about the review.", (
     _from(schema.LETTER, "date"), URL, *(_from(schema.LETTER, n) for n in ("panel_date", "resubmission", "outcome",
                                                                           "from", "to", "signed")),
     Field("feedback_points", ListOf(Record(POINT)), "the points the letter lists", True)))
 UPDATE = Schema("update", schema.UPDATE.doc, tuple(_from(schema.UPDATE, n) for n in ("date", "text")))
+AGENCIES = Field("agencies", ListOf(kinds.Agency()), "the agencies it is addressed to", True)
+ACTION = Schema("action", "An action agreed for a recommendation. Each value is the action's own or, where the plan "
+                "gives it none, its recommendation's (its updates and evidence are its own only).", (
+    Field("number", Integer(), "its place in the recommendation's list of actions, from 1", True),
+    _from(schema.ACTION, "text"), AGENCIES, *(_from(schema.ACTION, n) for n in ("lead", "target")),
+    _from(schema.ACTION, "status", required=True), _from(schema.ACTION, "completed"),
+    Field("updates", ListOf(Record(UPDATE)), "its own dated progress updates, oldest first", True),
+    _from(schema.ACTION, "evidence")))
 RECOMMENDATION = Schema("recommendation", schema.RECOMMENDATION.doc, (
-    _from(schema.RECOMMENDATION, "number"), URL,
-    *(_from(schema.RECOMMENDATION, n) for n in ("text", "scope", "agency", "actions", "lead", "target", "status",
-                                                "completed")),
+    _from(schema.RECOMMENDATION, "number"), URL, *(_from(schema.RECOMMENDATION, n) for n in ("text", "scope")),
+    Field("agencies", AGENCIES.kind, "every agency it is addressed to: its own, then its actions'", True),
+    Field("actions", ListOf(Record(ACTION)), "the actions agreed", True), _from(schema.RECOMMENDATION, "lead"),
+    Field("target", kinds.Date(), "when its actions are due: its own date, or the latest of its actions'"),
+    Field("status", schema.RECOMMENDATION.field("status").kind, "where the work is: from its actions, complete only "
+          "when all are", True),
+    Field("completed", kinds.Date(), "when it was completed: its own date, or when its last action was"),
     Field("updates", ListOf(Record(UPDATE)), "dated progress updates, oldest first", True),
     _from(schema.RECOMMENDATION, "evidence")))
 PLAN = Schema("action plan", "The review's recommendations, a live document.", (
@@ -88,19 +103,33 @@ TABLES: dict[str, Schema] = {  # CSV file name -> one row's fields
         SLUG, Field("letter", kinds.Date(), "the date of its letter", True), *POINT.fields,
         Field("themes", Text(), "the review's themes, separated by '; '"))),
     "recommendations.csv": Schema("recommendations.csv", "A row per recommendation of an action plan.", (
-        SLUG, *(f for f in RECOMMENDATION.fields if f.name not in ("actions", "updates", "evidence")),
-        Field("actions", Text(), "the actions agreed, one a line"),
-        Field("updates", Integer(), "how many progress updates", True),
-        Field("latest_update", kinds.Date(), "the date of the latest update"),
+        SLUG, *RECOMMENDATION.fields[:4], Field("agencies", Text(), "every agency it is addressed to, separated by "
+                                                "'; '", True),
+        *(RECOMMENDATION.field(n) for n in ("lead", "target", "status", "completed")),
+        Field("actions", Text(), "the actions agreed, one a line (actions.csv has their details)"),
+        Field("updates", Integer(), "how many progress updates, its own and its actions'", True),
+        Field("latest_update", kinds.Date(), "the date of the latest update, its own or an action's"),
         _from(schema.RECOMMENDATION, "evidence"))),
-    "updates.csv": Schema("updates.csv", "A row per progress update on a recommendation.", (
+    "actions.csv": Schema("actions.csv", "A row per action of a recommendation. " + ACTION.doc, (
         SLUG, Field("recommendation", schema.RECOMMENDATION.field("number").kind, "the recommendation's number",
-                    True), *UPDATE.fields)),
+                    True), *ACTION.fields[:2],
+        Field("agencies", Text(), "the agencies it is addressed to, separated by '; '", True),
+        *(ACTION.field(n) for n in ("lead", "target", "status", "completed")),
+        Field("updates", Integer(), "how many progress updates of its own", True),
+        Field("latest_update", kinds.Date(), "the date of its latest update"), _from(schema.ACTION, "evidence"))),
+    "updates.csv": Schema("updates.csv", "A row per progress update on a recommendation or one of its actions.", (
+        SLUG, Field("recommendation", schema.RECOMMENDATION.field("number").kind, "the recommendation's number",
+                    True), Field("action", Integer(), "the action's number, for an update on an action"),
+        *UPDATE.fields)),
 }
 
 
 def _iso(value: dt.date | str | None) -> str | None:
     return value.isoformat() if isinstance(value, dt.date) else value
+
+
+def _updates(updates: tuple[Update, ...]) -> list[dict[str, Any]]:
+    return [{"date": _iso(u.date), "text": u.text} for u in updates]
 
 
 def review_record(site: Chrome, review: Review) -> dict[str, Any]:
@@ -117,14 +146,17 @@ def review_record(site: Chrome, review: Review) -> dict[str, Any]:
             "date": _iso(letter.date), "url": f"{page}#{letter.anchor}", "panel_date": _iso(letter.panel_date),
             "resubmission": letter.resubmission, "outcome": letter.outcome, "from": letter.sender, "to": letter.to,
             "signed": letter.signed,
-            "feedback_points": [{"number": p.number, "text": p.text, "url": f"{page}#{p.anchor}"}
+            "feedback_points": [{"number": p.number, "text": p.text, "parent": p.parent, "url": f"{page}#{p.anchor}"}
                                 for p in letter.points],
         } for letter in review.letters],
         "action_plan": plan and {"updated": _iso(plan.updated), "recommendations": [{
-            "number": r.number, "url": f"{page}#{r.anchor}", "text": r.text, "scope": r.scope, "agency": r.agency,
-            "actions": list(r.actions), "lead": r.lead, "target": _iso(r.target), "status": r.status,
-            "completed": _iso(r.completed), "updates": [{"date": _iso(u.date), "text": u.text} for u in r.updates],
-            "evidence": r.evidence,
+            "number": r.number, "url": f"{page}#{r.anchor}", "text": r.text, "scope": r.scope,
+            "agencies": list(r.agencies), "actions": [{
+                "number": n, "text": a.text, "agencies": list(a.agencies), "lead": a.lead, "target": _iso(a.target),
+                "status": a.status, "completed": _iso(a.completed), "updates": _updates(a.updates),
+                "evidence": a.evidence} for n, a in enumerate(r.actions, 1)],
+            "lead": r.lead, "target": _iso(r.target), "status": r.status, "completed": _iso(r.completed),
+            "updates": _updates(r.updates), "evidence": r.evidence,
         } for r in plan.recommendations]},
     }
 
@@ -224,15 +256,24 @@ def _rows(table: str, site: Chrome, review: Review) -> Iterator[dict[str, Any]]:
                    "feedback_points": len(letter.points)}
         for p in letter.points if table == "feedback-points.csv" else ():
             yield {"review": review.slug, "letter": letter.date, "number": p.number, "text": p.text,
-                   "url": f"{page}#{p.anchor}", "themes": themes}
-    for r in recs if table in ("recommendations.csv", "updates.csv") else ():
+                   "parent": p.parent, "url": f"{page}#{p.anchor}", "themes": themes}
+    for r in recs if table in ("recommendations.csv", "actions.csv", "updates.csv") else ():
         if table == "recommendations.csv":
             yield {"review": review.slug, "number": r.number, "url": f"{page}#{r.anchor}", "text": r.text,
-                   "scope": r.scope, "agency": r.agency, "lead": r.lead, "target": r.target, "status": r.status,
-                   "completed": r.completed, "actions": "\n".join(r.actions), "updates": len(r.updates),
+                   "scope": r.scope, "agencies": "; ".join(r.agencies), "lead": r.lead, "target": r.target,
+                   "status": r.status, "completed": r.completed, "actions": "\n".join(a.text for a in r.actions),
+                   "updates": len(r.updates) + sum(len(a.updates) for a in r.actions),
                    "latest_update": r.latest and r.latest.date, "evidence": r.evidence}
+        for n, a in enumerate(r.actions if table == "actions.csv" else (), 1):
+            yield {"review": review.slug, "recommendation": r.number, "number": n, "text": a.text,
+                   "agencies": "; ".join(a.agencies), "lead": a.lead, "target": a.target, "status": a.status,
+                   "completed": a.completed, "updates": len(a.updates),
+                   "latest_update": a.updates[-1].date if a.updates else None, "evidence": a.evidence}
         for u in r.updates if table == "updates.csv" else ():
-            yield {"review": review.slug, "recommendation": r.number, "date": u.date, "text": u.text}
+            yield {"review": review.slug, "recommendation": r.number, "action": None, "date": u.date, "text": u.text}
+        for n, a in enumerate(r.actions if table == "updates.csv" else (), 1):
+            for u in a.updates:
+                yield {"review": review.slug, "recommendation": r.number, "action": n, "date": u.date, "text": u.text}
 
 
 FORMULA_STARTS = frozenset("=+-@\t\r")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -29,6 +29,10 @@ class Context:
     problems: Problems
     themes: tuple[str, ...] = ()
     agencies: tuple[str, ...] | None = None  # None: site.yaml's list is unreadable, so any name is taken
+    known: tuple[frozenset[str], frozenset[str]] = field(init=False)  # the themes, the agencies: looked up at once
+
+    def __post_init__(self) -> None:
+        self.known = frozenset(self.themes), frozenset(self.agencies or ())
 
     def error(self, line: int, field: str, message: str, fix: str) -> Any:
         self.problems.add(self.path, line, field, message, fix)
@@ -254,7 +258,7 @@ class Theme(Kind):
 
     def convert(self, node: Node, name: str, ctx: Context) -> Any:
         value = self.scalar(node, name, ctx)
-        if value is INVALID or not ctx.themes or value in ctx.themes:
+        if value is INVALID or not ctx.themes or value in ctx.known[0]:
             return value
         guess = nearest(value, ctx.themes)
         fix = f"did you mean '{guess}'?" if guess else "use a theme listed under themes in site.yaml"
@@ -266,7 +270,7 @@ class Agency(Kind):
 
     def convert(self, node: Node, name: str, ctx: Context) -> Any:
         value = self.scalar(node, name, ctx)
-        if value is INVALID or ctx.agencies is None or value in ctx.agencies:
+        if value is INVALID or ctx.agencies is None or value in ctx.known[1]:
             return value
         guess = nearest(value, ctx.agencies)
         fix = f"did you mean '{guess}'?" if guess else "add it under agencies in site.yaml, spelled as here"
@@ -340,7 +344,8 @@ class TextOrRecord(Kind):
 
     def __init__(self, schema: Schema) -> None:
         self.record = Record(schema)
-        self.label = f"text, or a {schema.name} with fields " + ", ".join(f.name for f in schema.fields)
+        article = "an" if schema.name[:1] in "aeiou" else "a"
+        self.label = f"text, or {article} {schema.name} with fields " + ", ".join(f.name for f in schema.fields)
 
     def convert(self, node: Node, name: str, ctx: Context) -> Any:
         if isinstance(node, Map):

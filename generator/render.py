@@ -179,19 +179,22 @@ def feed_entries(site: Site, count: int = 50) -> tuple[FeedEntry, ...]:
                        f"Domestic Homicide Review published by {r.csp}, with {len(r.letters)} Home Office QA Panel "
                        f"letter{'' if len(r.letters) == 1 else 's'}. Latest outcome: {r.latest.outcome_label.lower()}.")
              for r in site.reviews[:count]]
-    updates = []  # (date, review, recommendation, its update's number, text)
+    updates = []  # (date, review, recommendation, what it is about, its anchor's tail, text)
     for review in site.reviews:
         for rec in review.plan.recommendations if review.plan else ():
-            done = [(rec.completed, f"Marked complete. {rec.evidence or ''}".strip())] if rec.completed else []
-            for number, (date, text) in enumerate([(u.date, u.text) for u in rec.updates] + done, 1):
-                updates.append((date, review, rec, number, text))
+            for place, item in enumerate((rec, *rec.actions)):  # the recommendation's, then each action's own
+                about = f"recommendation {rec.number}" + (f", action {place}" if place else "")
+                done = [(item.completed, f"Marked complete. {item.evidence or ''}".strip())] \
+                    if item.completed and (not place or "completed" in item.own) else []  # type: ignore[union-attr]
+                for number, (date, text) in enumerate([(u.date, u.text) for u in item.updates] + done, 1):
+                    updates.append((date, review, rec, f"{about} ({', '.join(item.agencies)})",
+                                    f"-action-{place}-update-{number}" if place else f"-update-{number}", text))
     if len(updates) > count:  # entries only for the updates as new as the newest `count`
         cutoff = heapq.nlargest(count, (u[0] for u in updates))[-1]
         updates = [u for u in updates if u[0] >= cutoff]
-    for date, review, rec, number, text in updates:
+    for date, review, rec, about, tail, text in updates:
         url = f"{review.url}#{rec.anchor}"
-        found.append(FeedEntry(f"Action plan update: {review.title}, recommendation {rec.number} ({rec.agency})",
-                               url, f"{url}-update-{number}", date, text))
+        found.append(FeedEntry(f"Action plan update: {review.title}, {about}", url, url + tail, date, text))
     return tuple(sorted(found, key=lambda e: (e.date, e.id), reverse=True)[:count])
 
 
@@ -221,10 +224,12 @@ def learning_jobs(site: Site) -> list[Job]:
         for name, spec in (("reviews.json", export.REVIEWS_JSON), *export.TABLES.items()))))
 
     def listing(path: str, heading: str, items: tuple[Item, ...], crumbs: Crumbs, current: Facet | None) -> None:
-        tally = Tally.of((item.recommendation for item in items), today)  # type: ignore[misc]
+        """A list of recommendations; an agency's counts the actions addressed to it."""
+        tally = current.tally(today) if current else Tally.of((item.recommendation for item in items), today)  # type: ignore[misc]
         for out, number, pages, chunk in paged(path, items):
             jobs.append(page(out, "recommendations.html", crumbs, heading=heading, tally=tally, items=chunk,
                              today=today, facets=facets, current=current.url if current else "/recommendations/",
+                             agency=current.name if current and current.kind == "agencies" else None,
                              count=len(items), **_paging(number, pages, "/" + path, len(chunk))))
 
     listing("recommendations/", "Recommendations", learning.recommendations, HOME, None)

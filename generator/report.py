@@ -1,8 +1,9 @@
-"""`dhr check --report`: the Home Office publication checklist, review by review, and what is overdue.
+"""`dhr check --report`: the Home Office publication checklist, review by review, and the actions overdue.
 
 Each line is pass, warning or fail, so an officer sees at a glance what is left before a
-review can be published; then the action plans' overdue recommendations, agency by agency.
-It reads the validated content and the problems validation found.
+review can be published; then the action plans' overdue actions, agency by agency.
+It reads the validated content and the problems validation found; an action's values are worked out as
+the site's are (plans.py).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from pathlib import Path
 
 from . import schema
 from .learning import is_overdue
+from .plans import works
 from .problems import ERROR, Problems, display_path
 from .validate import ValidContent, ValidReview
 
@@ -45,7 +47,7 @@ def checklist(review: ValidReview, problems: Problems) -> list[Check]:
         checks.append(Check(FAIL, "latest letter outcome", "no valid letter"))
     checks.append(Check(PASS, "report linked") if "report" in kinds else Check(WARN, "report linked", "none listed"))
     if review.plan is not None:
-        checks.append(Check(PASS, "action plan listed", review.plan.source.path.name))
+        checks.append(Check(PASS, "action plan listed", f"{review.plan.source.path.name}{_plan_counts(review)}"))
     else:
         checks.append(Check(PASS, "action plan listed") if "action-plan" in kinds
                       else Check(WARN, "action plan listed", "none listed (or say it is annexed to the report)"))
@@ -60,6 +62,16 @@ def checklist(review: ValidReview, problems: Problems) -> list[Check]:
     if other:
         checks.append(Check(FAIL, "content errors", f"{len(other)} (see the list above)"))
     return checks
+
+
+def _plan_counts(review: ValidReview) -> str:
+    """' (3 recommendations, 5 actions, 2 complete)': what the plan holds, each action as the site counts it."""
+    recs = review.plan.values.get("recommendations") if review.plan else None
+    if not isinstance(recs, list):
+        return ""
+    units = [w for rec in recs for w in works(rec)]
+    done = sum(1 for w in units if w.status == "complete")
+    return f" ({len(recs)} recommendations, {len(units)} actions, {done} complete)"
 
 
 def _report_size(folder: Path, documents: list[dict], mine: list) -> Check:
@@ -101,18 +113,23 @@ def render_report(content: ValidContent, problems: Problems) -> str:
 
 
 def render_overdue(content: ValidContent, today: dt.date) -> str:
-    """Recommendations past their target date and not complete, agency by agency: `dhr check --report`."""
+    """Actions past their target date and not complete, agency by agency, counted as the agency pages count them
+    (a recommendation without actions is one): `dhr check --report`."""
     by_agency: dict[str, list[str]] = {}
     for review in content.reviews:
         recs = review.plan.values.get("recommendations") if review.plan else None
         for rec in recs if isinstance(recs, list) else ():
-            target = rec["target"]
-            if isinstance(target, dt.date) and is_overdue(rec["status"], target, today):
-                by_agency.setdefault(rec["agency"], []).append(
-                    f"  {review.slug} ({review.values.get('status')}), recommendation {rec['number']}: due "
-                    f"{target.isoformat()}, {(today - target).days} days ago, {rec['status']}")
+            listed = isinstance(rec["actions"], list) and rec["actions"]
+            for number, w in enumerate(works(rec), 1):
+                if not (isinstance(w.target, dt.date) and is_overdue(w.status, w.target, today)):
+                    continue
+                what = f"recommendation {rec['number']}" + (f", action {number} ({w.text})" if listed else "")
+                for agency in w.agencies:
+                    by_agency.setdefault(agency, []).append(
+                        f"  {review.slug} ({review.values.get('status')}), {what}: due {w.target.isoformat()}, "
+                        f"{(today - w.target).days} days ago, {w.status}")
     count = sum(len(items) for items in by_agency.values())
-    lines = [f"Overdue recommendations on {today.isoformat()}: {count}"
+    lines = [f"Overdue actions on {today.isoformat()}: {count}"
              + (f", addressed to {len(by_agency)} agencies" if count else ""), ""]
     for agency in sorted(by_agency, key=str.lower):
         lines += [f"{agency}: {len(by_agency[agency])} overdue", *by_agency[agency], ""]

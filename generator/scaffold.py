@@ -52,6 +52,10 @@ def new_review(content: Path, title: str, csp: str) -> Path:
     if path.exists():
         raise ScaffoldError(f"{path} already exists; nothing was written. Edit it, or choose another title")
     lines = ["---", "# The review's details. `dhr fields` lists every field; `dhr check` checks them.",
+             "# Then add the QA Panel's letter from the file you received (PDF, Word, a web page or text):",
+             f"#   dhr import letter FILE --review {slug}   (or write it: dhr new letter {slug} --date YYYY-MM-DD)",
+             "# and the action plan from the partnership's Word, Excel or CSV table:",
+             f"#   dhr import action-plan FILE --review {slug}   (or write it: dhr new action-plan {slug})",
              _line("title", json.dumps(title), schema.REVIEW), _line("csp", json.dumps(csp), schema.REVIEW),
              _line("status", "draft", schema.REVIEW) + "; one of " + ", ".join(schema.STATUSES)]
     for name in ("reference", "type", "published", "death"):
@@ -106,22 +110,38 @@ def new_action_plan(content: Path, slug: str, today: dt.date) -> Path:
     if not agencies:
         raise ScaffoldError("site.yaml lists no agencies; add the agencies recommendations are addressed to under "
                             "agencies in site.yaml, then run this again")
-    spec = schema.RECOMMENDATION
+    spec, action = schema.RECOMMENDATION, schema.ACTION
     statuses = "; ".join(schema.RECOMMENDATION_STATUSES.values())
     target = today.replace(year=today.year + 1, day=min(today.day, 28))
+    agency = json.dumps(agencies[0])
     lines = ["# The review's recommendations and what has been done about them: a live document, so add",
              "# a dated update whenever there is progress. `dhr fields` lists every field; `dhr check` checks them.",
+             f"# Or write it from the partnership's plan: dhr import action-plan FILE --review {folder.name}",
              "recommendations:",
              "  # One block per recommendation, each starting with '- number:'. Replace this example.",
              f"  - number: 1  # {spec.field('number').doc}",
              f"    text: {json.dumps('Write the recommendation as the report words it.')}",
              f"    scope: local  # {', '.join(schema.SCOPES)}",
-             f"    agency: {json.dumps(agencies[0])}  # as listed under agencies in site.yaml",
+             f"    agency: {agency}  # {spec.field('agency').doc}",
              f"    actions:  # {spec.field('actions').doc}",
-             f"      - {json.dumps('Describe an action agreed.')}",
+             f"      - {json.dumps('Describe an action agreed.')}  # its text alone: it takes the recommendation's "
+             "details below",
+             "      # An action with details of its own: what it leaves out is the recommendation's.",
+             f"      - text: {json.dumps('Describe an action with its own lead, target and progress.')}  "
+             f"# {action.field('text').doc}",
+             f"        agency: {agency}  # {action.field('agency').doc}",
+             f"        # lead: Head of Public Protection  # {action.field('lead').doc}",
+             f"        target: {target.isoformat()}  # {action.field('target').doc}",
+             f"        status: planned  # {action.field('status').doc}: "
+             f"{', '.join(schema.RECOMMENDATION_STATUSES)}",
+             f"        # completed: YYYY-MM-DD  # {action.field('completed').doc}",
+             "        # updates:  # its dated progress updates; a date cannot be in the future",
+             f"        #   - date: {today.isoformat()}",
+             "        #     text: What has been done.",
+             f"        # evidence: ...  # {action.field('evidence').doc}",
              f"    # lead: Head of Safeguarding  # {spec.field('lead').doc}",
              f"    target: {target.isoformat()}  # {spec.field('target').doc}",
-             f"    status: planned  # {statuses}",
+             f"    status: planned  # {spec.field('status').doc}: {statuses}",
              f"    # completed: YYYY-MM-DD  # {spec.field('completed').doc}",
              "    # updates:  # dated progress updates; a date cannot be in the future",
              f"    #   - date: {today.isoformat()}",

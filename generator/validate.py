@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,8 +17,9 @@ from . import kinds, schema
 from .anonymity import IDENTIFYING, IN_LETTERS, scan, scan_nodes
 from .kinds import check_slug, slugify
 from .load import RawContent, ReviewFolder, SourceFile
-from .nodes import Map, Seq
+from .nodes import Map
 from .partnerships import Directory, Naming, Partnership, file_reviews, partnership_list
+from .plans import ValidPlan, check_plan
 from .problems import Problem, Problems, display_path
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z")
@@ -34,13 +35,6 @@ DOCUMENT_TYPES = {".pdf", ".doc", ".docx", ".odt", ".rtf", ".xls", ".xlsx", ".od
 class ValidLetter:
     source: SourceFile
     values: dict[str, Any]
-
-
-@dataclass
-class ValidPlan:
-    source: SourceFile
-    values: dict[str, Any]
-    dated: tuple[tuple[int, str, dt.date], ...] = ()  # (line, field, date) of what must not be in the future
 
 
 @dataclass
@@ -305,57 +299,10 @@ def _check_publishable(review: ValidReview, problems: Problems) -> None:
 
 
 def _plan(source: SourceFile, vocabulary: Vocabulary, problems: Problems, cache: FieldCache) -> ValidPlan:
-    """An action plan's fields, the rules between a recommendation's fields, and the dates that `check_across`
-    holds against the build date."""
+    """An action plan's fields, the rules between a recommendation's fields and its actions (plans.py), and the
+    dates that `check_across` holds against the build date."""
     values = cache.fields(source, schema.ACTION_PLAN, problems, vocabulary, scan_nodes)
-    seen: dict[str, int] = {}
-    dated = []
-    for node, rec in _recommendations(source):
-        _check_recommendation(source.path, node, rec, seen, problems)
-        if isinstance(rec["completed"], dt.date):
-            dated.append((node.entries["completed"].key_line, "recommendations.completed", rec["completed"]))
-        updates = rec["updates"] if isinstance(rec["updates"], list) else ()
-        for item, update in zip(_items(node, "updates"), updates, strict=False):
-            if isinstance(update, dict) and isinstance(update["date"], dt.date):
-                dated.append((item.line, "recommendations.updates.date", update["date"]))
-    return ValidPlan(source, values, tuple(dated))
-
-
-def _items(node: Map, name: str) -> list[Any]:
-    entry = node.entries.get(name)
-    return entry.value.items if entry and isinstance(entry.value, Seq) else []
-
-
-def _recommendations(source: SourceFile) -> Iterator[tuple[Map, dict[str, Any]]]:
-    """Each recommendation's node and values (INVALID where a field is wrong), read again past other errors."""
-    if source.meta is None:
-        return
-    quiet = kinds.Context(source.path, Problems())
-    for node in _items(source.meta, "recommendations"):
-        if isinstance(node, Map):
-            yield node, kinds.read_fields(node, schema.RECOMMENDATION, quiet)
-
-
-def _check_recommendation(path: Path, node: Map, rec: dict[str, Any], seen: dict[str, int],
-                          problems: Problems) -> None:
-    """The rules between a recommendation's fields; `seen` holds the numbers before it, with their lines."""
-    line = {name: entry.key_line for name, entry in node.entries.items()}
-    number, status = rec["number"], rec["status"]
-    if isinstance(number, str):
-        if number in seen:
-            problems.add(path, line["number"], "recommendations.number", f"recommendation {number} is "
-                         f"listed twice (first on line {seen[number]})", "give each recommendation its own number")
-        seen.setdefault(number, line["number"])
-    if status == "complete" and rec["completed"] is None:
-        problems.add(path, line["status"], "recommendations.completed", f"recommendation {number} is "
-                     "complete but has no completion date", "add 'completed: YYYY-MM-DD' below its status")
-    elif status in schema.RECOMMENDATION_STATUSES and status != "complete" and rec["completed"] is not None:
-        problems.add(path, line["completed"], "recommendations.completed", f"recommendation {number} has "
-                     f"a completion date but its status is {status}", "set status: complete, or remove completed")
-    if status in schema.OPEN_STATUSES and rec["target"] is None:
-        problems.warn(path, line["status"], "recommendations.target", f"recommendation {number} is "
-                      f"{status} with no target date, so it can never show as overdue",
-                      "add 'target: YYYY-MM-DD', the date the actions are due")
+    return ValidPlan(source, values, check_plan(source, problems))
 
 
 def _check_letter_text(source: SourceFile, values: dict[str, Any], problems: Problems) -> None:

@@ -21,7 +21,8 @@ from conftest import REPO, TEMPLATES, TODAY, ContentTree
 from generator import scaffold
 from generator.build import build, build_date
 from generator.export import SCHEMA_FILES, TABLES
-from generator.learning import Recommendation, Tally
+from generator.learning import Recommendation, Tally, make_plan
+from generator.plans import ValidPlan
 
 SAMPLE = REPO / "tests/fixtures/sample"
 EXAMPLE = "reviews/example-action-plan"  # the fictional draft review that exercises every feature
@@ -40,9 +41,13 @@ recommendations:
 """
 
 
-def rec(status: str, target: dt.date | None) -> Recommendation:
-    return Recommendation("1", "Text", "local", "Test Police", (), None, target, status,
-                          dt.date(2025, 1, 1) if status == "complete" else None, (), None)
+def rec(status: str | None, target: dt.date | None, actions: tuple[str | dict, ...] = ()) -> Recommendation:
+    """A recommendation's model, made from validated values as a build makes it."""
+    done = dt.date(2025, 1, 1) if status == "complete" else None
+    values = {"number": "1", "text": "Text", "scope": "local", "agency": ["Test Police"], "actions": list(actions),
+              "lead": None, "target": target, "status": status, "completed": done, "updates": None,
+              "evidence": None}
+    return make_plan(ValidPlan(None, {"recommendations": [values]}), "").recommendations[0]  # type: ignore[arg-type]
 
 
 # Validation: one message per rule, as path:line: field: problem; fix.
@@ -148,8 +153,8 @@ def test_overdue_means_open_with_the_target_date_passed() -> None:
 def test_a_tally_counts_each_status_and_the_overdue() -> None:
     recs = [rec("complete", dt.date(2025, 1, 1)), rec("in-progress", dt.date(2025, 1, 1)),
             rec("in-progress", dt.date(2026, 1, 1)), rec("planned", dt.date(2024, 1, 1)), rec("not-accepted", None)]
-    assert Tally.of(recs, dt.date(2025, 6, 1)) == Tally(5, 1, 2, 1, 1, 2)
-    assert Tally.of(recs, dt.date(2023, 6, 1)) == Tally(5, 1, 2, 1, 1, 0)
+    assert Tally.of(recs, dt.date(2025, 6, 1)) == Tally(5, 1, 2, 1, 1, 2, 5)
+    assert Tally.of(recs, dt.date(2023, 6, 1)) == Tally(5, 1, 2, 1, 1, 0, 5)
 
 
 def test_the_build_date_follows_source_date_epoch(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -193,14 +198,30 @@ def test_the_review_page_shows_each_recommendation_with_its_status_in_words(site
     assert html.index("Flag live; training delivered") < html.index("Flag specified")  # history newest first
 
 
-def test_an_agency_page_lists_exactly_its_recommendations(site: Path) -> None:
+def test_an_agency_page_lists_exactly_its_recommendations_and_counts_its_actions(site: Path) -> None:
     page = site / "agencies/exampleshire-police/index.html"
     assert _links(page, "/reviews/") == ["/reviews/example-review/#recommendation-1",  # newest review first
+                                         "/reviews/example-review/#recommendation-4",  # an action is the ICB's
                                          "/reviews/example-action-plan/#recommendation-1"]
-    assert "Recommendations addressed to Exampleshire Police" in _text(page)
+    text = _text(page)
+    assert "Recommendations addressed to Exampleshire Police" in text
+    assert "4 actions in 3 recommendations from the published reviews' action plans are addressed to " \
+           "Exampleshire Police" in text and "3 complete 1 in progress 0 planned 0 overdue" in text
     index = _text(site / "agencies/index.html")
-    assert "Home Office : 2 recommendations, 0 complete, 1 in progress, 0 overdue" in index
-    assert "Exampleshire Integrated Care Board : 1 recommendation, 0 complete, 1 in progress, 1 overdue" in index
+    assert "Home Office : 2 actions in 2 recommendations, 0 complete, 1 in progress, 0 overdue" in index
+    # the plan's recommendation 2 (an action of text alone, overdue) and an action of another plan's recommendation 4
+    assert "Exampleshire Integrated Care Board : 2 actions in 2 recommendations, 0 complete, 1 in progress, " \
+           "1 overdue" in index
+    assert "Exampleshire Police : 4 actions in 3 recommendations, 3 complete, 1 in progress, 0 overdue" in index
+
+
+def test_a_recommendation_addressed_to_several_agencies_is_on_each_ones_page(site: Path) -> None:
+    for agency in ("exampleshire-county-council-childrens-services", "example-domestic-abuse-service"):
+        assert "/reviews/example-review/#recommendation-3" in _links(site / f"agencies/{agency}/index.html",
+                                                                     "/reviews/")
+    index = _text(site / "agencies/index.html")
+    assert "Exampleshire County Council Children&#39;s Services : 2 actions in 2 recommendations, 1 complete, " \
+           "0 in progress, 1 overdue" in index  # its action of recommendation 3, and the plan's recommendation 3
 
 
 def test_the_recommendations_can_be_filtered_without_javascript(site: Path) -> None:
@@ -213,10 +234,9 @@ def test_the_recommendations_can_be_filtered_without_javascript(site: Path) -> N
     marac = site / "recommendations/themes/marac/index.html"
     assert len(_links(marac, "/reviews/example-action-plan/#")) == 5
     services = site / "recommendations/themes/childrens-services/index.html"  # a theme of the other review only
-    assert _links(services, "/reviews/") == ["/reviews/example-review/#recommendation-1",
-                                             "/reviews/example-review/#recommendation-2"]
+    assert _links(services, "/reviews/") == [f"/reviews/example-review/#recommendation-{n}" for n in (1, 2, 3, 4)]
     every = site / "recommendations/index.html"
-    assert len(_links(every, "/reviews/example-")) == 7
+    assert len(_links(every, "/reviews/example-")) == 9
     assert "/recommendations/status/not-accepted/" in _links(every, "/recommendations/")
 
 
@@ -224,12 +244,15 @@ def test_the_learning_page_lists_each_feedback_point_once_with_its_reviews_theme
     page = site / "learning/index.html"
     links = _links(page, "/reviews/")
     points = [link for link in links if "-point-" in link]
-    assert len(points) == len(set(points)) == 5  # every point, each once, though its review has several themes
+    assert len(points) == len(set(points)) == 9  # every point, each once, though its review has several themes
     plan_points = [f"/reviews/example-action-plan/#letter-2024-12-02-point-{n}" for n in (1, 2, 3)]
     assert [p for p in points if p.startswith("/reviews/example-action-plan/")] == plan_points  # in the letter's order
     assert "/reviews/example-review/#letter-2024-10-01-point-2" in points
     section = page.read_text().split('id="-reviews-example-review-heading"')[1].split("</section>")[0]
     assert 'Themes: <a href="/themes/coercive-control/">coercive control</a>' in section
+    assert '<li class="feedback__nested">A point nested under the area. <a class="feedback__link" ' \
+           'href="/reviews/example-review/#letter-2024-10-01-point-4" data-pagefind-ignore>Letter of 1 October 2024, ' \
+           'point 4, under point 3</a></li>' in section  # a nested point is one of its own, under its parent
     assert not (site / "learning/marac").exists()
 
 
@@ -269,8 +292,8 @@ def test_the_data_files_validate_against_their_published_schemas(site: Path) -> 
         for row in rows:
             jsonschema.validate(row, schema)
         counts[table] = len(rows)
-    assert counts == {"reviews.csv": 2, "letters.csv": 3, "feedback-points.csv": 5, "recommendations.csv": 7,
-                      "updates.csv": 5}
+    assert counts == {"reviews.csv": 2, "letters.csv": 3, "feedback-points.csv": 9, "recommendations.csv": 9,
+                      "actions.csv": 8, "updates.csv": 6}
 
 
 def test_a_broken_row_fails_its_schema(site: Path) -> None:
@@ -291,14 +314,14 @@ def test_a_draft_plan_appears_nowhere(tmp_path: Path) -> None:
 
 # Staff tools.
 
-def test_check_report_lists_overdue_recommendations_by_agency(tree: ContentTree) -> None:
+def test_check_report_lists_overdue_actions_by_agency(tree: ContentTree) -> None:
     tree.write("reviews/alice/action-plan.yaml", PLAN)
     env = {**os.environ, "SOURCE_DATE_EPOCH": str(int(dt.datetime(2025, 4, 30, tzinfo=dt.UTC).timestamp()))}
     result = subprocess.run([sys.executable, "-m", "generator", "check", "--report", "--content", str(tree.root)],
                             cwd=REPO, capture_output=True, text=True, env=env)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split("\n\nOverdue", 1)[1].splitlines() == [
-        " recommendations on 2025-04-30: 1, addressed to 1 agencies", "",
+        " actions on 2025-04-30: 1, addressed to 1 agencies", "",
         "Test Police: 1 overdue", "  alice (published), recommendation 1: due 2025-03-31, 30 days ago, in-progress",
         "", "1 reviews: 0 errors, 0 warnings"]
 
@@ -308,7 +331,15 @@ def test_new_action_plan_scaffolds_a_valid_file_once(tree: ContentTree) -> None:
     assert path == tree.root / "reviews/alice/action-plan.yaml"
     assert tree.problems() == []
     content, _ = tree.check()
-    assert content.reviews[0].plan.values["recommendations"][0]["agency"] == "Test Police"
+    [example] = content.reviews[0].plan.values["recommendations"]
+    assert example["agency"] == ["Test Police"]
+    plain, record = example["actions"]  # one action of text alone, one with details of its own
+    assert plain == "Describe an action agreed." and record["agency"] == "Test Police"
+    assert record["target"] == dt.date(2026, 10, 15) and record["status"] == "planned"
+    text = path.read_text()
+    for name in ("lead", "completed", "updates", "evidence"):  # each field, explained
+        assert f"        # {name}:" in text and f"    # {name}:" in text
+    assert "# Or write it from the partnership's plan: dhr import action-plan FILE --review alice" in text
     with pytest.raises(scaffold.ScaffoldError, match="already has an action plan"):
         scaffold.new_action_plan(tree.root, "alice", TODAY)
 

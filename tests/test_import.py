@@ -3,6 +3,7 @@ and CSV, and hostile files; each imported as an officer would, and compared with
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import os
 import re
@@ -16,6 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import yaml
 from conftest import REPO, SHIPPED_CONTENT, ContentTree
 from letter_files import (
     PLAN_ROWS,
@@ -194,20 +196,25 @@ def test_an_action_plan_table_becomes_action_plan_yaml(tree: ContentTree, name: 
     result = _plan(tree, name, data)
     assert result.returncode == 0, result.stderr
     said = result.stderr
-    assert "column 'Notes for the board' was not imported" in said
+    assert "'Notes for the board'" in said and "was not imported" in said
     assert "status 'Green' (RAG) read as complete" in said and "status 'Amber' (RAG) read as in-progress" in said
     assert "agency 'Test Cownty Council' is not in site.yaml's list of agencies: did you mean 'Test County " \
            "Council'?" in said
-    assert "target 'June 2026' read as its last day, 2026-06-30" in said and "3 recommendations read" in said
-    plan = (tree.root / "reviews/alice/action-plan.yaml").read_text()
-    assert plan.count("  - number: ") == 3  # recommendation 1's two rows (merged cells) are one recommendation
-    assert '      - "Audit referrals from 2023"\n      - "Train call handlers on repeat-victim flags"' in plan
-    assert '      - "Agree an information-sharing protocol"\n      - "Publish it to practitioners"' in plan
-    assert '      - date: 2025-02-12\n        text: "Audit completed and reported to the board"' in plan
-    assert "# progress, undated (give it a date to make it an update): Draft protocol circulated" in plan
-    problems = tree.problems()  # exactly what is left to fill in
-    assert sorted({p.split(": ", 2)[1] for p in problems}) == [
-        "recommendations.agency", "recommendations.completed", "recommendations.scope"], problems
+    assert "target 'June 2026' read as its last day, 2026-06-30" in said
+    assert "3 recommendations, 5 actions read" in said
+    plan = yaml.safe_load((tree.root / "reviews/alice/action-plan.yaml").read_text())
+    recs = plan["recommendations"]
+    assert [r["number"] for r in recs] == ["1", "2", "3"]  # recommendation 1's two rows (merged) are one
+    texts = [a if isinstance(a, str) else a["text"] for a in recs[0]["actions"]]
+    assert texts == ["Audit referrals from 2023", "Train call handlers on repeat-victim flags"]
+    assert recs[0]["actions"][0]["updates"] == [{"date": dt.date(2025, 2, 12),
+                                                 "text": "Audit completed and reported to the board"}]
+    assert recs[1]["actions"] == ["Agree an information-sharing protocol", "Publish it to practitioners"]
+    assert recs[1]["updates"] == [{"text": "Draft protocol circulated"}]  # its date left to fill in
+    problems = tree.problems()  # exactly what is left to fill in: nothing is guessed
+    fields = sorted({p.split(": ", 2)[1] for p in problems})
+    assert fields == ["recommendations.agency", "recommendations.completed", "recommendations.scope",
+                      "recommendations.updates.date"], problems
     assert len([p for p in problems if ": recommendations.scope: " in p]) == 3
 
 

@@ -50,7 +50,7 @@ def test_cli_prints_the_checklist_and_the_totals(tree: ContentTree) -> None:
     assert result.stdout.splitlines()[:3] == ["Publication checklist (Home Office QA rules): 1 reviews", "",
                                               "alice: Alice (published)"]
     assert "Checks: 7 passed, 0 to look at, 0 failed" in result.stdout.splitlines()
-    assert any(line.startswith("Overdue recommendations on ") for line in result.stdout.splitlines())
+    assert any(line.startswith("Overdue actions on ") for line in result.stdout.splitlines())
     assert result.stdout.splitlines()[-1] == "1 reviews: 0 errors, 0 warnings"
 
 

@@ -22,7 +22,10 @@ def test_a_new_review_and_letter_pass_validation(tree: ContentTree) -> None:
     new = next(r for r in content.reviews if r.slug == "jane-a-review-dhr-7")
     assert new.values["title"] == "Jane: a review (DHR 7)" and new.values["status"] == "draft"
     assert [p.message for p in problems.warnings] == ["the letter has no text"]
-    assert "# death:  # month and year of the death; a full date is refused, e.g. 2023-05" in review.read_text()
+    text = review.read_text()
+    assert "# death:  # month and year of the death; a full date is refused, e.g. 2023-05" in text
+    assert "#   dhr import letter FILE --review jane-a-review-dhr-7 " in text  # the letter and plan as received
+    assert "#   dhr import action-plan FILE --review jane-a-review-dhr-7 " in text
 
 
 def test_existing_files_are_never_overwritten(tree: ContentTree) -> None:
@@ -51,8 +54,10 @@ def test_cli_prints_the_path_and_the_next_step(tree: ContentTree) -> None:
     made = dhr("review", "Bob", "--csp", "Exampleshire CSP")
     assert made.returncode == 0
     assert made.stdout.splitlines() == [f"Created {tree.root / 'reviews/bob/review.md'}",
-                                        "Next: fill in its details, then add the panel's letter with: "
-                                        "dhr new letter bob --date YYYY-MM-DD"]
+                                        "Next: fill in its details, then add the panel's letter from the file you "
+                                        "received with: dhr import letter FILE --review bob (or write it: dhr new "
+                                        "letter bob --date YYYY-MM-DD), and the action plan from its Word, Excel or "
+                                        "CSV table with: dhr import action-plan FILE --review bob"]
     again = dhr("review", "Bob", "--csp", "Exampleshire CSP")
     assert again.returncode == 1 and "already exists; nothing was written" in again.stderr
     assert dhr("letter", "bob", "--date", "2025-01-02").stdout.startswith(

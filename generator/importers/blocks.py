@@ -9,6 +9,7 @@ MAX_BYTES = 30 * 1000 * 1000  # a letter or an action plan is far smaller; anyth
 MAX_PAGES = 100
 MAX_UNZIPPED = 100 * 1000 * 1000  # a Word or Excel file is a zip: refused if it would unpack to more
 MAX_ROWS = 2000
+MAX_LEVEL = 40  # list items nested in each other: as deep as `dhr check` lets Markdown nest
 
 
 class FileError(Exception):
@@ -30,13 +31,28 @@ class Block:
 BULLET = re.compile(r"^(?:[-*\u2022\u25cf\u25aa\u25e6\u2023\u2043\u2013\u00b7o\uf0b7\uf0a7](?=\s)|"
                     r"\(?(?:\d{1,2}|[a-z]|[ivx]{1,4})[.)])\s+")
 _SUB_BULLETS = ("\u25e6", "o", "\u25aa", "\u2013", "\uf0a7")  # the marks word processors give a second level
-_SPACES = re.compile(r"[ \t\u00a0]+")
+_BREAKS = re.compile(r"[\t\n\r\f\v]")
+_RUNS = re.compile(r" [ \u00a0]+|\u00a0[ \u00a0]*")  # spaces to collapse into one (tabs are spaces by then)
+_PIECE = 1 << 16
 _HYPHENATED = re.compile(r"([a-z])-$")
 
 
 def clean(text: str) -> str:
-    """One line of text: spaces collapsed, no control characters."""
-    return _SPACES.sub(" ", "".join(ch if ch.isprintable() or ch == " " else " " for ch in text)).strip()
+    """One line of text: spaces collapsed, no control characters; in pieces, so that memory stays linear in its
+    length however many spaces it has."""
+    pieces: list[str] = []
+    spaced = False  # the piece before ends with a space
+    for n in range(0, len(text), _PIECE):
+        piece = _BREAKS.sub(" ", text[n:n + _PIECE])
+        if not piece.isprintable():  # rare: a character at a time
+            piece = "".join(ch if ch.isprintable() else " " for ch in piece)
+        piece = _RUNS.sub(" ", piece)
+        if spaced and piece[:1] == " ":
+            piece = piece[1:]
+        if piece:
+            pieces.append(piece)
+            spaced = piece[-1] == " "
+    return "".join(pieces).strip()
 
 
 def marker(line: str) -> tuple[str, int] | None:
@@ -48,36 +64,74 @@ def marker(line: str) -> tuple[str, int] | None:
     return line[found.end():].strip(), 1 if mark in _SUB_BULLETS or mark[:1] == "(" else 0
 
 
+def number(line: str) -> str:
+    """The number or letter of a numbered item's marker as written ("1", "b", "iv"); "" for a bullet or none."""
+    found = BULLET.match(line)
+    mark = found.group().strip() if found else ""
+    return mark.strip("().") if mark[-1:] in (".", ")") else ""
+
+
+def roman(n: int) -> str:
+    """A number from 1 to 3999 in Roman numerals ("XIV")."""
+    out = []
+    for value, letters in ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"), (50, "L"),
+                           (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
+        count, n = divmod(n, value)
+        out.append(letters * count)
+    return "".join(out)
+
+
 def join(first: str, second: str) -> str:
     """Two lines of one paragraph as one: a word hyphenated at the line's end is mended."""
-    if _HYPHENATED.search(first) and second[:1].islower():
-        return first[:-1] + second
-    return f"{first} {second}"
+    return join_lines([first, second])
+
+
+def join_lines(lines: list[str]) -> str:
+    """The lines of one paragraph as one, in time linear in their length: a word hyphenated at a line's end is
+    mended."""
+    parts: list[str] = []
+    for n, line in enumerate(lines):
+        if n and _HYPHENATED.search(parts[-1]) and line[:1].islower():
+            parts[-1] = parts[-1][:-1]
+        elif n:
+            parts.append(" ")
+        parts.append(line)
+    return "".join(parts)
 
 
 def from_lines(lines: list[tuple[str, int]]) -> list[Block]:
-    """Blocks from lines of text, each with its indent: a blank line ends a paragraph, a marker starts an item,
-    and other lines continue the block before them (lines broken inside a paragraph are joined)."""
+    """Blocks from lines of text, each with its indent: a blank line ends a paragraph, a marker starts an item
+    (nested as deep as it is indented under the items before it), and other lines continue the block before them
+    (lines broken inside a paragraph are joined). Linear in the text's length."""
     blocks: list[Block] = []
-    current: Block | None = None
-    base = min((indent for line, indent in lines if line.strip()), default=0)
+    current: list[str] = []  # the lines of the block being read
+    kind, level, mark = "p", 0, ""
+    indents: list[int] = []  # the indents of the list items open above this one
+
+    def end() -> None:
+        if current:
+            blocks.append(Block(join_lines(current), kind, level, tuple(current), mark))
+            current.clear()
+
     for raw, indent in lines:
         line = clean(raw)
         if not line:
-            if current:
-                blocks.append(current)
-            current = None
+            end()
             continue
         item = marker(line)
         if item:
-            if current:
-                blocks.append(current)
-            text, level = item
-            current = Block(text, "li", max(level, 1 if indent - base >= 4 else 0), (text,))
-        elif current is None:
-            current = Block(line, lines=(line,))
+            end()
+            while indents and indents[-1] > indent:
+                indents.pop()
+            if not indents or indents[-1] < indent:
+                indents.append(indent)
+            text, hint = item
+            kind, level, mark = "li", min(max(len(indents) - 1, hint), MAX_LEVEL), number(line)
+            current.append(text)
         else:
-            current = Block(join(current.text, line), current.kind, current.level, (*current.lines, line))
-    if current:
-        blocks.append(current)
+            if not current:
+                kind, level, mark = "p", 0, ""
+                indents.clear()  # a paragraph ends the list before it
+            current.append(line)
+    end()
     return [b for b in blocks if b.text]

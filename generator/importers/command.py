@@ -21,8 +21,9 @@ from .isolate import run_bounded
 from .letter import Letter, recognise
 from .mail import read_email
 from .pdf import read_pdf
-from .plan import make_plan
+from .plan import plan_from_tables
 from .spreadsheet import read_csv, read_workbook
+from .tables import Table
 from .text import read_text
 from .webpage import read_webpage
 from .word import read_word, read_word_tables
@@ -31,7 +32,7 @@ LETTER_READERS: dict[str, Callable[[bytes], list[Block]]] = {
     ".pdf": read_pdf, ".docx": read_word, ".html": read_webpage, ".htm": read_webpage, ".txt": read_text,
     ".text": read_text, ".md": read_text, ".eml": read_email,
 }
-PLAN_READERS: dict[str, Callable[[bytes], list[list[list[str]]]]] = {
+PLAN_READERS: dict[str, Callable[[bytes], list[Table]]] = {
     ".docx": read_word_tables, ".xlsx": read_workbook, ".xlsm": read_workbook, ".csv": read_csv, ".tsv": read_csv,
 }
 MAGIC = {".pdf": b"%PDF", ".docx": b"PK", ".xlsx": b"PK", ".xlsm": b"PK"}
@@ -120,7 +121,7 @@ def import_letter(content: Path, path: str | None, slug: str, from_stdin: bool =
 
 def import_plan(content: Path, path: str, slug: str, today: dt.date, dry_run: bool = False,
                 say: Callable[[str], None] = print) -> Path | None:
-    """Write the review's action-plan.yaml from a table in `path`; returns it (None for a dry run)."""
+    """Write the review's action-plan.yaml from the tables (or sheets) in `path`; returns it (None for a dry run)."""
     folder = review_folder(content, slug)
     for name in PLAN_NAMES if not dry_run else ():
         _not_there(folder / name)
@@ -128,14 +129,12 @@ def import_plan(content: Path, path: str, slug: str, today: dt.date, dry_run: bo
     site_file, pages = load_settings(content, problems, FileCache())
     values, _ = validate_settings(site_file, pages, problems, FieldCache())
     agencies = vocabulary_of(values)[1] or ()
-    tables = read_input(path, False, PLAN_READERS)
-    plans = [make_plan(table, agencies, today) for table in tables]  # type: ignore[attr-defined]
-    plan = max(plans, key=lambda p: p.recommendations)
+    plan = plan_from_tables(read_input(path, False, PLAN_READERS), agencies, today)
     for note in plan.notes:
         say(visible(note))
     if not plan.recommendations:
         raise FileError(f"{display_path(Path(path))}: no table of recommendations was found in it")
-    say(f"{plan.recommendations} recommendations read")
+    say(f"{plan.recommendations} recommendations, {plan.actions} actions read")
     return _write(folder / "action-plan.yaml", plan.yaml, dry_run, say)
 
 

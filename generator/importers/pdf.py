@@ -1,51 +1,195 @@
-"""A PDF with a text layer, read with pypdfium2 (PDFium, Apache-2.0/BSD): its lines in reading order, with
-their positions, made into paragraphs and list items; running headers, footers and page numbers left out.
+"""A PDF with a text layer, read with pypdfium2 (PDFium, Apache-2.0/BSD): its lines in reading order, with the
+positions of their characters, made into paragraphs and list items; running headers, footers and page numbers
+left out.
 
-A browser or Word draws a list's bullets as shapes, not text: a line beside such a dot (a small
-square-ish path) starts a list item, and its indent gives the item's nesting. Otherwise a paragraph
-or an item ends at a short line or a gap wider than a line.
+A list item starts only at a bullet, drawn (a browser draws them as small shapes) or written (Word's "•"), or at
+a number or letter ("1.", "(a)", "iv."). Its wrapped lines continue it: they start where its text starts (a
+hanging indent), or, where the list has none, at its marker after a full line. Its nesting is its indent: an
+item whose marker and text both sit further right than the item above is nested in it.
+
+The work is linear in the file and bounded: a page, or a file, with more characters or drawn objects than a
+letter could have is refused with one line saying so as soon as they are counted, before they are read.
 """
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
 import statistics
 from dataclasses import dataclass
 
-from .blocks import MAX_BYTES, MAX_PAGES, Block, FileError, clean, join, marker
+from .blocks import BULLET, MAX_BYTES, MAX_PAGES, Block, FileError
 
-_PAGE_NUMBER = re.compile(r"^(?:.*\b)?(?:page\s+)?\d{1,3}(?:\s*(?:of|/)\s*\d{1,3})?$|^[-\u2013]\s*\d{1,3}\s*[-\u2013]$",
-                          re.IGNORECASE)
-MAX_SHAPES = 5000  # a page's drawn shapes looked at for bullets: a letter has a few dozen
+MAX_PAGE_CHARS = 20_000  # characters on a page: a letter's has about 4,000
+MAX_CHARS = 200_000  # in the whole file: a letter has a few pages
+MAX_PAGE_OBJECTS = 50_000  # pieces of text and drawn shapes on a page: Chromium draws a letter's with ~3,000
+MAX_OBJECTS = 200_000  # in the whole file
+MAX_LEVEL = 8  # the deepest list level (Word's lists have nine)
 MARGIN = 0.08  # the share of a page's height, top and bottom, where running headers and footers are
+TOLERANCE = 3.0  # points: two lines whose text starts this close are aligned
+_PAGE_NUMBER = re.compile(r"^(?:.*\bpage\s+)?\d{1,3}(?:\s*(?:of|/)\s*\d{1,3})?$|^[-\u2013]\s*\d{1,3}\s*[-\u2013]$",
+                          re.IGNORECASE)
+_GLYPHS = re.compile(r"^[\u25a0\u25a1\u25b6\u25ba\u25c6\u2666\u27a2\u27a4\u2713\u2714](?=\s)\s+")  # more bullets
+_SENTENCE_END = ".:;!?"
+_HYPHENATED = re.compile(r"[a-z]-$")
+_SOFT_HYPHENS = (0x02, 0xAD)  # PDFium's mark of a word broken at a line's end, and the soft hyphen
 
 
 @dataclass
 class Line:
+    """One line of text as PDFium sets it, with where it is (points, from the page's bottom left)."""
+
     text: str
     page: int
-    left: float
+    left: float  # where its first character starts
     right: float
-    top: float  # from the page's bottom, in points
-    height: float
-    bulleted: bool = False  # a bullet is drawn just left of it
+    top: float
+    bottom: float
+    number: str | None = None  # a marker written at its start: "" for a bullet, or the number or letter
+    item: str = ""  # the text after the marker
+    text_left: float = 0.0  # where that text starts
+    tabbed: bool = False  # a tab's width, not a space's, lies between the marker and the text
+    drawn: float | None = None  # the left edge of a bullet drawn beside it
+    first_word: float = 0.0  # the width of its first word, to tell whether it would have fitted on the line above
 
 
-def _bullets(page) -> list[tuple[float, float]]:  # type: ignore[no-untyped-def] - a pypdfium2 page
-    """(right edge, vertical centre) of each small dot drawn on the page: a list's bullets."""
+@dataclass
+class _Open:
+    """The block being read: its lines so far, and for a list item where its marker and its text start."""
+
+    kind: str
+    lines: list[str]
+    level: int = 0
+    number: str = ""
+    mark_left: float = 0.0
+    text_left: float = 0.0
+
+
+def _refuse(what: str) -> FileError:
+    return FileError(f"{what}; a QA Panel letter has far fewer: check it is the letter, or copy the letter's text "
+                     "and import it with --from-stdin")
+
+
+def _bullets(page, number: int) -> tuple[list[tuple[float, float, float]], int]:  # type: ignore[no-untyped-def]
+    """(vertical centre, left, right) of each small dot drawn on the page, by centre: a list's bullets; and how
+    many objects the page is drawn with, those inside its forms (drawings it places) included."""
+    import ctypes
+
     import pypdfium2.raw as raw
 
+    left, bottom, right, top = (ctypes.c_float() for _ in range(4))
     found = []
-    for shape in itertools.islice(page.get_objects(filter=(raw.FPDF_PAGEOBJ_PATH,), max_depth=3), MAX_SHAPES):
-        left, bottom, right, top = shape.get_bounds()
-        if 1 < right - left < 7 and 1 < top - bottom < 7 and abs((right - left) - (top - bottom)) < 1.5:
-            found.append((right, (top + bottom) / 2))
-    return found
+    forms = []
+    count = max(raw.FPDFPage_CountObjects(page.raw), 0)
+    for index in range(count if count <= MAX_PAGE_OBJECTS else 0):
+        shape = raw.FPDFPage_GetObject(page.raw, index)
+        kind = raw.FPDFPageObj_GetType(shape)
+        if kind == raw.FPDF_PAGEOBJ_FORM:
+            forms.append(shape)
+        elif kind == raw.FPDF_PAGEOBJ_PATH and raw.FPDFPageObj_GetBounds(shape, left, bottom, right, top):
+            width, height = right.value - left.value, top.value - bottom.value
+            if 1 < width < 7 and 1 < height < 7 and abs(width - height) < 1.5:
+                found.append(((top.value + bottom.value) / 2, left.value, right.value))
+    while forms and count <= MAX_PAGE_OBJECTS:
+        form = forms.pop()
+        inside = raw.FPDFFormObj_CountObjects(form)
+        count += max(inside, 0)
+        for index in range(inside if count <= MAX_PAGE_OBJECTS else 0):
+            shape = raw.FPDFFormObj_GetObject(form, index)
+            if raw.FPDFPageObj_GetType(shape) == raw.FPDF_PAGEOBJ_FORM:
+                forms.append(shape)
+    if count > MAX_PAGE_OBJECTS:
+        raise _refuse(f"page {number + 1} is drawn with {count:,} shapes and pieces of text")
+    return sorted(found), count
 
 
-def _lines(data: bytes) -> tuple[list[Line], float]:
-    """Every line of text with its position, and the pages' height."""
+def _page_lines(text_page, number: int) -> list[Line]:  # type: ignore[no-untyped-def] - a PdfTextPage
+    """The page's lines, each character placed by its loose box (its advance and the font's height), so that
+    lines set at one indent start at one x whatever their first letters."""
+    import pypdfium2.raw as raw
+
+    count = raw.FPDFText_CountChars(text_page.raw)
+    if count > MAX_PAGE_CHARS:
+        raise _refuse(f"page {number + 1} holds {count:,} characters (a letter's page has about 4,000)")
+    box = raw.FS_RECTF()
+    lines: list[Line] = []
+    chars: list[str] = []
+    lefts: list[float] = []  # of each character in `chars`
+    rights: list[float] = []
+    top = bottom = 0.0
+    for index in range(count + 1):
+        code = raw.FPDFText_GetUnicode(text_page.raw, index) if index < count else 10
+        if code in (10, 13):
+            if chars:
+                lines.append(_line(chars, lefts, rights, number, top, bottom))
+                chars, lefts, rights = [], [], []
+            continue
+        if code in _SOFT_HYPHENS:
+            char = "\u00ad"
+        elif 0xE000 <= code <= 0xF8FF:  # a symbol font's character: at a line's start, Word's bullet
+            char = "\u2022" if not chars else " "
+        else:
+            char = chr(code) if code <= 0x10FFFF else " "
+            if char.isspace() or not char.isprintable():
+                char = " "
+        if char == " ":
+            if chars and chars[-1] != " ":
+                chars.append(" ")
+                lefts.append(rights[-1])
+                rights.append(rights[-1])
+            continue
+        raw.FPDFText_GetLooseCharBox(text_page.raw, index, box)
+        if not chars:
+            top, bottom = box.top, box.bottom
+        top, bottom = max(top, box.top), min(bottom, box.bottom)
+        chars.append(char)
+        lefts.append(box.left)
+        rights.append(box.right)
+    return lines
+
+
+def _line(chars: list[str], lefts: list[float], rights: list[float], page: int, top: float, bottom: float) -> Line:
+    """A line from its characters: its marker, if it starts with one, and where the text after it starts."""
+    while chars[-1] == " ":
+        chars.pop()
+    text = "".join(chars)
+    space = text.find(" ")
+    line = Line(_unhyphenated(text), page, lefts[0], max(rights), top, bottom, text_left=lefts[0],
+                first_word=rights[space - 1 if space > 0 else -1] - lefts[0])
+    found = BULLET.match(text) or _GLYPHS.match(text)
+    if found and found.end() < len(text):
+        mark = found.group().strip()
+        line.number = mark.strip("().") if mark[-1] in ".)" else ""
+        line.item = _unhyphenated(text[found.end():])
+        line.text_left = lefts[found.end()]
+        after = line.text_left - rights[len(mark) - 1]
+        spaces = sorted(lefts[n + 1] - rights[n - 1] for n in range(found.end(), len(text)) if text[n] == " ")
+        line.tabbed = after > (top - bottom) / 2 and (not spaces or after > spaces[len(spaces) // 2] * 1.4)
+    return line
+
+
+def _unhyphenated(text: str) -> str:
+    """A line's text without its soft hyphens, except one ending it (a word broken there): that is a hyphen."""
+    return text[:-1].replace("\u00ad", "") + ("-" if text[-1] == "\u00ad" else text[-1])
+
+
+def _mark_drawn(lines: list[Line], bullets: list[tuple[float, float, float]], number: int) -> None:
+    """Each line with a bullet drawn just left of it, level with it, is marked with the bullet's left edge."""
+    looked = 0
+    centres = [centre for centre, _, _ in bullets]
+    for line in lines:
+        for _, left, right in bullets[bisect.bisect_left(centres, line.bottom):
+                                      bisect.bisect_right(centres, line.top)]:
+            looked += 1
+            if 0 <= line.left - right < 25 and (line.drawn is None or left > line.drawn):
+                line.drawn = left
+        if looked > MAX_PAGE_OBJECTS:
+            raise _refuse(f"page {number + 1} is packed with shapes and lines of text set over each other")
+
+
+def _lines(data: bytes) -> tuple[list[Line], list[float]]:
+    """Every line of text with its position, and each page's height."""
     import pypdfium2 as pdfium  # imported here: `dhr build` never needs it
 
     if len(data) > MAX_BYTES:
@@ -57,39 +201,50 @@ def _lines(data: bytes) -> tuple[list[Line], float]:
             raise FileError("it is protected by a password; save a copy without the password (print it to PDF) "
                             "and import that") from None
         raise FileError(f"it is not a PDF, or it is damaged ({exc}); open it and save it again as PDF") from None
+    lines: list[Line] = []
+    heights: list[float] = []
     try:
+        if b"%%EOF" not in data[-8192:]:
+            raise FileError("it is damaged: its end is missing, as when a download stops early; download it or "
+                            "save it again as PDF")
         if len(document) > MAX_PAGES:
             raise FileError(f"it has {len(document)} pages; a QA Panel letter has a few: check it is the letter, "
                             "or save its pages as their own PDF")
-        lines: list[Line] = []
-        height = 842.0
+        characters = objects = 0
         for number in range(len(document)):
             page = document[number]
-            height = page.get_size()[1]
-            text_page = page.get_textpage()
-            text = text_page.get_text_range()
-            bullets = _bullets(page)
-            offset = 0
-            for raw in text.split("\r\n"):
-                boxes = [text_page.get_charbox(offset + n) for n, ch in enumerate(raw) if not ch.isspace()]
-                offset += len(raw) + 2
-                if boxes and clean(raw):
-                    left, top = min(b[0] for b in boxes), max(b[3] for b in boxes)
-                    bottom = min(b[1] for b in boxes)
-                    dotted = any(0 <= left - x < 25 and bottom - 2 <= y <= top + 2 for x, y in bullets)
-                    lines.append(Line(clean(raw), number, left, max(b[2] for b in boxes), top, top - bottom, dotted))
+            try:
+                heights.append(page.get_size()[1])
+                bullets, count = _bullets(page, number)
+                objects += count
+                if objects > MAX_OBJECTS:
+                    raise _refuse(f"it is drawn with more than {MAX_OBJECTS:,} shapes and pieces of text")
+                text_page = page.get_textpage()
+                found = _page_lines(text_page, number)
+                text_page.close()
+            finally:
+                page.close()
+            characters += sum(len(line.text) for line in found)
+            if characters > MAX_CHARS:
+                raise _refuse(f"it holds more than {MAX_CHARS:,} characters")
+            _mark_drawn(found, bullets, number)
+            lines += found
+    except pdfium.PdfiumError as exc:
+        raise FileError(f"it is damaged: page {len(heights) + 1} cannot be read ({exc}); open it and save it "
+                        "again as PDF") from None
     finally:
         document.close()
     if not lines:
         raise FileError("it has no text layer: it is a scanned image. Run it through OCR first (most scanners and "
                         "PDF editors can), or copy the letter's text and use --from-stdin")
-    return lines, height
+    return lines, heights
 
 
-def _furniture(lines: list[Line], height: float) -> set[int]:
+def _furniture(lines: list[Line], heights: list[float]) -> set[int]:
     """The lines that are running headers, footers or page numbers: in a page's top or bottom margin, and a page
     number or a line repeated on another page (its digits aside)."""
-    edge = [n for n, line in enumerate(lines) if line.top > height * (1 - MARGIN) or line.top < height * MARGIN]
+    edge = [n for n, line in enumerate(lines)
+            if line.top > heights[line.page] * (1 - MARGIN) or line.top < heights[line.page] * MARGIN]
     pages_of: dict[str, set[int]] = {}
     for n in edge:
         pages_of.setdefault(re.sub(r"\d+", "#", lines[n].text), set()).add(lines[n].page)
@@ -97,50 +252,131 @@ def _furniture(lines: list[Line], height: float) -> set[int]:
             or len(pages_of[re.sub(r"\d+", "#", lines[n].text)]) > 1}
 
 
-def _ends(previous: Line, line: Line) -> bool:
-    """Whether a paragraph ends at the foot of a page (where no gap shows it): its sentence ends there, and the
-    next page starts a new one."""
-    return previous.text[-1:] in ".:;!?" and line.text[:1].isupper()
+def _joined(lines: list[str]) -> str:
+    """A block's lines as one text: a word hyphenated at a line's end is mended."""
+    parts: list[str] = []
+    for n, line in enumerate(lines):
+        if n and _HYPHENATED.search(lines[n - 1]) and line[:1].islower():
+            parts[-1] = parts[-1][:-1]
+        elif n:
+            parts.append(" ")
+        parts.append(line)
+    return "".join(parts)
+
+
+class _Reader:
+    """The body's lines made into paragraphs and list items, one line at a time."""
+
+    def __init__(self, spacing: float, margin: float, full: float, right: float) -> None:
+        self.spacing, self.margin, self.full, self.right = spacing, margin, full, right
+        self.blocks: list[Block] = []
+        self.open: _Open | None = None
+        self.levels: list[tuple[float, float]] = []  # (marker's left, text's left) of each list level open
+        self.previous: Line | None = None
+
+    def read(self, line: Line) -> None:
+        """The next line: it starts an item, continues the block being read, or starts a paragraph."""
+        if self._starts_item(line):
+            self.close()
+            if line.drawn is None:
+                number, mark_left, text_left, text = line.number or "", line.left, line.text_left, line.item
+            else:
+                number, mark_left, text_left, text = "", line.drawn, line.left, line.text
+            self.open = _Open("li", [text], self._level(mark_left, text_left), number, mark_left, text_left)
+        elif self.open is not None and self._continues(self.open, line):
+            self.open.lines.append(line.text)
+        else:
+            self.close()
+            self.levels.clear()
+            self.open = _Open("p", [line.text], text_left=line.left)
+        self.previous = line
+
+    def _gap(self, line: Line) -> bool:
+        """Whether more than a line's space, or a move back up the page, lies between the line and the one above."""
+        previous = self.previous
+        return previous is not None and line.page == previous.page and not (
+            0 < previous.top - line.top <= self.spacing * 1.4)
+
+    def _wrapped(self, line: Line) -> bool:
+        """Whether the line above is full: it reaches the text's right side, or the line's first word would not
+        have fitted on it."""
+        previous = self.previous
+        return previous is not None and (previous.right >= self.full or previous.right + line.first_word
+                                         + (previous.top - previous.bottom) / 4 > self.right)
+
+    def _starts_item(self, line: Line) -> bool:
+        """At a bullet drawn beside it, or a marker written at its start; but not at a number that a sentence
+        wrapped onto its start: one where the block's lines start, with a space after it, below a full line
+        that ends mid-sentence."""
+        if line.drawn is not None:
+            return True
+        if line.number is None:
+            return False
+        current, previous = self.open, self.previous
+        return not (current is not None and previous is not None and not self._gap(line) and not line.tabbed
+                    and self._wrapped(line) and previous.text[-1] not in _SENTENCE_END
+                    and any(abs(line.left - x) <= TOLERANCE for x in (current.text_left, current.mark_left)))
+
+    def _continues(self, current: _Open, line: Line) -> bool:
+        """Whether the line continues the block: a list item's wrapped line starts where its text does (after a
+        gap too, where that is a hanging indent), or at its marker below a full line; a paragraph's at its
+        previous line's start, below a full one, on the same page or the next page where no new sentence
+        starts."""
+        previous = self.previous
+        assert previous is not None
+        gap = self._gap(line)
+        page_end = line.page != previous.page and previous.text[-1:] in _SENTENCE_END and line.text[:1].isupper()
+        if current.kind == "li":
+            if abs(line.left - current.text_left) <= TOLERANCE and (not gap or current.text_left > self.margin + 8):
+                return True
+            return not gap and not page_end and self._wrapped(line) and abs(line.left - current.mark_left) <= TOLERANCE
+        return not gap and not page_end and self._wrapped(line) and abs(line.left - previous.left) <= 6
+
+    def _level(self, mark_left: float, text_left: float) -> int:
+        """The item's nesting: deeper than the level above when both its marker and its text are further right,
+        back out to a level when both are further left than the deeper ones."""
+        levels = self.levels
+        while levels and mark_left < levels[-1][0] - TOLERANCE and text_left < levels[-1][1] - TOLERANCE:
+            levels.pop()
+        if not levels or (mark_left > levels[-1][0] + TOLERANCE and text_left > levels[-1][1] + TOLERANCE
+                          and len(levels) <= MAX_LEVEL):
+            levels.append((mark_left, text_left))
+        return len(levels) - 1
+
+    def close(self) -> None:
+        """The block being read is done."""
+        if self.open is not None:
+            current = self.open
+            self.blocks.append(Block(_joined(current.lines), current.kind, current.level, tuple(current.lines),
+                                     current.number))
+            self.open = None
 
 
 def read_pdf(data: bytes) -> list[Block]:
-    """The letter's paragraphs and list items, in reading order."""
-    lines, height = _lines(data)
-    dropped = _furniture(lines, height)
+    """The letter's paragraphs and list items, in reading order: before "Dear ...", its letterhead, address and
+    date as blocks of lines set close together."""
+    lines, heights = _lines(data)
+    dropped = _furniture(lines, heights)
     lines = [line for n, line in enumerate(lines) if n not in dropped]
+    if not lines:
+        raise FileError("it holds nothing but running headers, footers and page numbers; check it is the letter")
     spacing = statistics.median([a.top - b.top for a, b in itertools.pairwise(lines)
                                  if a.page == b.page and a.top > b.top] or [14.0])
     margin = min(line.left for line in lines)
-    width = max(line.right for line in lines) - margin
-    indents = sorted({round(line.left / 6) * 6 for line in lines if line.left > margin + 8})  # of list items
-    drawn = any(line.bulleted for line in lines)  # its lists' bullets are drawn: they alone start items
+    full = margin + (max(line.right for line in lines) - margin) * 0.85
+    start = next((n for n, line in enumerate(lines) if line.text.startswith("Dear ")), 0)
     blocks: list[Block] = []
-    body = False  # from "Dear ...": before it, the letterhead and address are blocks of lines set close together
-    previous: Line | None = None
-    current: Block | None = None
-    for line in lines:
-        body = body or line.text.startswith("Dear ")
-        indent = indents.index(round(line.left / 6) * 6) + 1 if body and line.left > margin + 8 else 0
-        item = marker(line.text) if body else None
-        continued = drawn and indent > 0 and not line.bulleted and current is not None and current.kind == "li"
-        new = (previous is None or (line.page != previous.page and (not body or _ends(previous, line)))
-               or (line.page == previous.page and previous.top - line.top > spacing * 1.4)
-               or line.text.startswith("Dear ") or item is not None or line.bulleted
-               or (body and not continued and (previous.right < margin + width * 0.85
-                                              or abs(line.left - previous.left) > 6)))
-        if new:
-            if current:
-                blocks.append(current)
-            if item:
-                current = Block(item[0], "li", max(item[1], indent - 1, 0), (item[0],))
-            elif indent > 0:
-                current = Block(line.text, "li", indent - 1, (line.text,))
-            else:
-                current = Block(line.text, "p", 0, (line.text,))
-        else:
-            current = Block(join(current.text, line.text), current.kind, current.level,  # type: ignore[union-attr]
-                            (*current.lines, line.text))  # type: ignore[union-attr]
-        previous = line
-    if current:
-        blocks.append(current)
-    return blocks
+    group: list[str] = []
+    for n, line in enumerate(lines[:start]):
+        before = lines[n - 1] if n else None
+        if group and before and (line.page != before.page or not 0 < before.top - line.top <= spacing * 1.4):
+            blocks.append(Block(_joined(group), lines=tuple(group)))
+            group = []
+        group.append(line.text)
+    if group:
+        blocks.append(Block(_joined(group), lines=tuple(group)))
+    reader = _Reader(spacing, margin, full, max(line.right for line in lines[start:]))
+    for line in lines[start:]:
+        reader.read(line)
+    reader.close()
+    return blocks + reader.blocks

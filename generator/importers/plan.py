@@ -1,51 +1,48 @@
-"""An action plan's table made into `action-plan.yaml`: its columns matched by their headings, its rows into
-recommendations, statuses and RAG colours mapped, agencies matched to site.yaml's list.
+"""An action plan's tables made into `action-plan.yaml`, every row an action with its own agency, lead, target,
+status, completion date, updates and evidence, as partnerships and the Home Office's template keep them.
 
-Nothing is dropped silently: columns it does not know and rows it cannot read are listed, and what a
-file does not say (a recommendation's scope, say) is left as a commented line to fill in.
+Rows of one recommendation (its cells merged over several rows, or its number and text left blank below it)
+are one recommendation with several actions; a value every action shares is written once, on the
+recommendation. Nothing is dropped silently: every cell is read into a field or named in a note with its row;
+a table or sheet that is not a plan is named with the reason; a mapping (a RAG colour to a status, a month to
+its last day, an agency to site.yaml's spelling) is noted. What the file does not say is left as a commented
+line to fill in, which `dhr check` then reports.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 from dataclasses import dataclass, field
 
-from ..kinds import nearest
-from .letter import MONTHS
-
-# Each field, and the headings that name it in the plans partnerships keep (compared in lower case, without
-# punctuation); the first column that matches wins.
-COLUMNS = {
-    "number": ("no", "number", "rec no", "recommendation no", "recommendation number", "ref", "reference", "#",
-               "rec", "item"),
-    "text": ("recommendation", "recommendations", "recommendation text", "the recommendation"),
-    "agency": ("agency", "agencies", "lead agency", "organisation", "organization", "responsible agency",
-               "partner agency"),
-    "actions": ("action", "actions", "action to take", "actions to take", "key actions", "action required",
-                "actions agreed", "specific action"),
-    "lead": ("lead", "lead officer", "responsible officer", "owner", "lead person", "lead role", "responsible"),
-    "target": ("target date", "target", "deadline", "due date", "date due", "timescale", "completion date",
-               "target completion date", "by when"),
-    "status": ("status", "rag", "rag status", "progress rag", "progressrag", "brag", "rag rating", "current status"),
-    "updates": ("progress", "update", "updates", "progress update", "progress to date", "comments", "progress notes"),
-    "evidence": ("evidence", "evidence of completion", "outcome", "outcomes", "impact"),
-    "completed": ("date completed", "completed", "completed date", "date of completion"),
-    "scope": ("scope", "local regional national", "level"),
-}
-STATUS_WORDS = (  # (what the cell says, the status) in the order they are tried
-    (r"\bnot accepted\b|\brejected\b|\bdeclined\b", "not-accepted"),
-    (r"\bnot (?:yet )?started\b|\bplanned\b|\bnot begun\b", "planned"),
-    (r"\bcomplete(?:d)?\b|\bdone\b|\bclosed\b|\bachieved\b|\bfinished\b|\bimplemented\b", "complete"),
-    (r"\bin progress\b|\bongoing\b|\bon track\b|\bstarted\b|\bunderway\b|\bunder way\b|\bpartially\b",
-     "in-progress"),
+from .plan_columns import (
+    colour_status,
+    columns,
+    header_row,
+    key,
+    opening_date,
+    read_agencies,
+    read_date,
+    read_scope,
+    read_status,
 )
-RAG = {"red": "planned", "r": "planned", "amber": "in-progress", "a": "in-progress", "green": "complete",
-       "g": "complete", "blue": "complete", "b": "complete"}
-SCOPES = ("local", "regional", "national")
-_DATE = re.compile(r"\b(\d{1,2})[/.-](\d{1,2})[/.-](\d{2,4})\b|\b(\d{4})-(\d{2})-(\d{2})\b|"
-                   r"\b(\d{1,2})(?:st|nd|rd|th)?\s+([A-Za-z]{3,9})\s+(\d{4})\b|\b([A-Za-z]{3,9})\s+(\d{4})\b")
+from .plan_yaml import Fields, Missing, plan_yaml
+from .tables import Table
+
+SHARED = ("agency", "lead", "target", "status", "completed", "updates", "evidence")  # an action's, or all its rec's
+_NUMBER = re.compile(r"^(?:rec(?:ommendation)?\.?\s*|r)?(\d{1,3}(?:\.\d{1,3})*[a-z]?)[.):]?$", re.IGNORECASE)
+_LEADING = re.compile(r"^(?:rec(?:ommendation)?\.?\s*)?(\d{1,3}(?:\.\d{1,3})*)(?:[.):]\s*|\s+(?=[A-Z]))(\S.*)$")
+_MARKER = re.compile(r"^(?:[-*\u2022\u25cf\u25aa\u2023\u2013\u00b7o](?=\s)|\(?(?:\d{1,2}|[a-z])[.)])\s*")
+_BREAKS = re.compile(r"\r\n|[\r\x0b\x0c\x85\u2028\u2029]")
+_HINTS = {
+    "scope": "local, regional or national (not in the file: fill it in)",
+    "agency": "(not in the file: fill it in, as site.yaml lists it)",
+    "target": "YYYY-MM-DD (not in the file: fill it in)",
+    "status": "planned, in-progress, complete or not-accepted (not in the file: fill it in)",
+    "completed": "YYYY-MM-DD (not in the file: fill it in)",
+    "text": "(not in the file: fill it in)",
+    "date": "YYYY-MM-DD (the plan gives none: when was this reported?)",
+}
 
 
 @dataclass
@@ -53,197 +50,335 @@ class Plan:
     """What was read: the YAML to write, and what the officer should know about it."""
 
     yaml: str = ""
-    notes: list[str] = field(default_factory=list)  # mappings made, columns left, rows not read
+    notes: list[str] = field(default_factory=list)  # mappings made, cells and tables not imported, and why
     recommendations: int = 0
+    actions: int = 0
 
 
-def _key(heading: str) -> str:
-    return re.sub(r"[^a-z0-9#]+", " ", heading.lower()).strip()
+@dataclass
+class _Row:
+    where: str
+    cells: dict[str, str]  # field: the cell's text
+    fill: str = ""  # the status cell's fill colour
 
 
-def columns(header: list[str]) -> tuple[dict[str, int], list[str]]:
-    """The field each known column holds, and the headings of the columns that match none."""
-    found: dict[str, int] = {}
-    unknown = []
-    for index, heading in enumerate(header):
-        key = _key(heading)
-        if not key:
-            continue
-        name = next((name for name, names in COLUMNS.items() if key in names and name not in found), None)
-        if name is None:
-            name = next((name for name, names in COLUMNS.items() if name not in found
-                         and any(key.startswith(n + " ") for n in names if len(n) > 3)), None)
-        if name is None:
-            unknown.append(heading)
-        else:
-            found[name] = index
-    return found, unknown
+@dataclass
+class _Recommendation:
+    number: str
+    text: str
+    where: str
+    rows: list[_Row] = field(default_factory=list)
 
 
-def header_row(table: list[list[str]]) -> int | None:
-    """The row of the table that holds its headings: the first of its first ten naming the recommendation and
-    two other fields."""
-    for number, row in enumerate(table[:10]):
-        found, _ = columns(row)
-        if "text" in found and len(found) >= 3:
-            return number
-    return None
-
-
-def parse_date(text: str) -> tuple[dt.date | None, str]:
-    """The first date in `text` (day first, as the UK writes them), and a note when a month was read as its last
-    day; (None, "") when there is none."""
-    found = _DATE.search(text)
-    if not found:
-        return None, ""
-    g = found.groups()
-    try:
-        if g[0]:
-            year = int(g[2]) + (2000 if len(g[2]) == 2 else 0)
-            return dt.date(year, int(g[1]), int(g[0])), ""
-        if g[3]:
-            return dt.date(int(g[3]), int(g[4]), int(g[5])), ""
-        if g[6] and (month := _month(g[7])):
-            return dt.date(int(g[8]), month, int(g[6])), ""
-        if g[9] and (month := _month(g[9])):
-            end = dt.date(int(g[10]) + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)
-            return end, f"'{found.group()}' read as its last day, {end.isoformat()}"
-    except ValueError:
-        return None, ""
-    return None, ""
-
-
-def _month(name: str) -> int | None:
-    return next((n for n, month in enumerate(MONTHS, 1) if month.startswith(name.lower()[:3])
-                 and len(name) >= 3), None)
-
-
-def status_of(text: str) -> tuple[str | None, str]:
-    """The status a cell's words or RAG colour give, and how it was read."""
-    words = text.lower().strip()
-    if words in RAG:
-        return RAG[words], f"'{text}' (RAG) read as {RAG[words]}"
-    colour = re.match(r"^(red|amber|green|blue)\b", words)
-    if colour:
-        return RAG[colour.group(1)], f"'{text}' (RAG) read as {RAG[colour.group(1)]}"
-    for pattern, status in STATUS_WORDS:
-        if re.search(pattern, words):
-            return status, f"'{text}' read as {status}"
-    return None, ""
-
-
-def _agency(name: str, agencies: tuple[str, ...], notes: list[str]) -> str:
-    """`name` as site.yaml's agencies spell it, where it is one of them in another case or spelling."""
-    match = next((a for a in agencies if _key(a) == _key(name)), None)
-    if match:
-        return match
-    if agencies:
-        guess = nearest(name, list(agencies))
-        notes.append(f"agency '{name}' is not in site.yaml's list of agencies" + (f": did you mean '{guess}'?"
-                                                                                   if guess else "; add it there"))
-    return name
-
-
-def _q(text: str) -> str:
-    return json.dumps(text, ensure_ascii=False)  # a JSON string is a YAML double-quoted scalar
-
-
-def make_plan(table: list[list[str]], agencies: tuple[str, ...], today: dt.date) -> Plan:
-    """The recommendations of the table's rows below its headings; rows of one recommendation (a merged cell
-    over several actions) are one recommendation with several actions."""
+def plan_from_tables(tables: list[Table], agencies: tuple[str, ...], today: dt.date) -> Plan:
+    """One plan from every table of a file that is a plan's (recommendations appended, numbers kept distinct);
+    the notes name each other table and why it was not imported."""
     plan = Plan()
-    start = header_row(table)
-    if start is None:
-        plan.notes.append("no row names the columns (a 'Recommendation' column and two others, such as Agency and "
-                          "Action, were looked for in the first ten rows)")
-        return plan
-    found, unknown = columns(table[start])
-    plan.notes += [f"column '{heading}' was not imported: its heading is not one dhr knows" for heading in unknown]
-    groups: list[tuple[int, list[list[str]]]] = []  # (first row's number, its rows)
-    for offset, row in enumerate(table[start + 1:], start + 2):
-        cell = {name: row[index].strip() if index < len(row) else "" for name, index in found.items()}
-        if not any(cell.values()):
-            continue
-        if not cell.get("text"):
-            plan.notes.append(f"row {offset} has no recommendation, so it was not imported: "
-                              + "; ".join(f"{k}: {v[:40]}" for k, v in cell.items() if v))
-            continue
-        previous = groups[-1][1][-1] if groups else None
-        same = previous is not None and previous[found["text"]].strip() == cell["text"] and (
-            "number" not in found or previous[found["number"]].strip() == cell.get("number", ""))
-        if same:
-            groups[-1][1].append(row)
-        else:
-            groups.append((offset, [row]))
-    lines = [f"# Imported by dhr import on {today.isoformat()}: check every value against the plan, then run "
-             "dhr check.", "recommendations:"]
-    for number, (row_number, rows) in enumerate(groups, 1):
-        lines += _recommendation(rows, found, number, row_number, agencies, today, plan.notes)
-    plan.recommendations = len(groups)
-    plan.yaml = "\n".join(lines) + "\n"
+    found: list[_Recommendation] = []
+    for table in tables:
+        plan.notes += table.notes
+        name = table.name or "the file"
+        start = header_row(table.rows)
+        if not table.rows:
+            plan.notes.append(f"{name} was not imported: it is empty")
+        elif start is None:
+            plan.notes.append(f"{name} was not imported: none of its first rows names the columns (a "
+                              "'Recommendation' column and two others, such as Agency and Action, were looked for)")
+        elif not _read_table(table, start, found, plan.notes):
+            plan.notes.append(f"{name} was not imported: it has headings but no recommendation below them")
+    _distinct(found, plan.notes)
+    written = [_recommendation(rec, counter, agencies, today, plan.notes) for counter, rec in enumerate(found, 1)]
+    plan.recommendations = len(written)
+    plan.actions = sum(len(value) for fields in written for name, value in fields if name == "actions")  # type: ignore[arg-type]
+    plan.yaml = plan_yaml(written, today) if written else ""
     return plan
 
 
-def _recommendation(rows: list[list[str]], found: dict[str, int], counter: int, row_number: int,
-                    agencies: tuple[str, ...], today: dt.date, notes: list[str]) -> list[str]:
-    def cells(name: str) -> list[str]:
-        index = found.get(name)
-        values = [row[index].strip() for row in rows if index is not None and index < len(row) and row[index].strip()]
-        return list(dict.fromkeys(values))  # a merged cell repeats: once each
+def _read_table(table: Table, start: int, found: list[_Recommendation], notes: list[str]) -> int:
+    """Add the table's recommendations (rows below its headings) to `found`; returns the rows read."""
+    header = table.rows[start]
+    known = columns(header)
+    unknown = {i: h for i, h in enumerate(header) if h and i not in known.values()}
+    for heading in unknown.values():
+        notes.append(f"column '{_one(heading)}'{_of(table)} was not imported: its heading is not one dhr knows")
+    for index in range(start):
+        title = _short(" ".join(table.rows[index]))
+        notes.append(f"{table.where(index)}, above the headings, was not imported: '{title}'")
+    read = 0
+    for index in range(start + 1, len(table.rows)):
+        row = table.rows[index]
+        where = table.where(index)
+        if all((index, c) in table.copies or not text for c, text in enumerate(row)):
+            continue  # only the merged cells above it: nothing of its own
+        if row == header:
+            notes.append(f"{where} repeats the headings: skipped")
+            continue
+        texts = [text for text in row if text]
+        if len(texts) == 1 and table.spans.get((index, row.index(texts[0])), 1) >= max(len(header), 2):
+            notes.append(f"{where}: '{_short(texts[0])}' spans the table, so it was read as a heading and not imported")
+            continue
+        for column, text in enumerate(row):
+            if text and column not in known.values() and (index, column) not in table.copies:
+                heading = f"'{_one(unknown[column])}'" if column in unknown else f"column {column + 1} (no heading)"
+                notes.append(f"{where}: {heading} was not imported: {_short(text)}")
+        for name, column in known.items():
+            span = table.spans.get((index, column), 1)
+            covered = [n for n, c in known.items() if column < c < column + span]
+            if covered and row[column]:
+                notes.append(f"{where}: the {name} cell spans the {', '.join(covered)} column(s) too; read as {name}")
+        cells = {name: "\n".join(_lines(row[c])) if c < len(row) else "" for name, c in known.items()}
+        before = len(found)
+        placed = _place(_Row(where, cells, table.fills.get((index, known.get("status", -1)), "")), found, notes)
+        if placed and not read and before and len(found) == before:
+            notes.append(f"{where} continues recommendation {found[-1].number} ({found[-1].where}): its rows were "
+                         "added to it")
+        read += placed
+    return read
 
-    first = {name: (cells(name) or [""])[0] for name in found}
-    number = re.sub(r"^(?:rec(?:ommendation)?\.?\s*)", "", first.get("number", ""), flags=re.IGNORECASE).rstrip(".")
-    text = first["text"]
-    if not number and (lead := re.match(r"^(\d{1,3}(?:\.\d{1,3})*)[.)]?\s+(.+)$", text, re.DOTALL)):
+
+def _place(row: _Row, found: list[_Recommendation], notes: list[str]) -> int:
+    """Put a row under the recommendation it belongs to (a new one, or the one above it it continues)."""
+    number, text = _number(row.cells.get("number", "")), _one(row.cells.get("text", ""))
+    if not number and (lead := _LEADING.match(text)):
         number, text = lead.group(1), lead.group(2)
-    out = [f"  - number: {_q(number or str(counter))}", f"    text: {_q(' '.join(text.split()))}"]
-    scope = first.get("scope", "").lower()
-    out.append(f"    scope: {scope}" if scope in SCOPES else "    # scope: local, regional or national (not in the "
-                                                                  "file: fill it in)")
-    if first.get("agency"):
-        out.append(f"    agency: {_q(_agency(' '.join(first['agency'].split()), agencies, notes))}")
-    else:
-        out.append("    # agency: (not in the file: fill it in, as site.yaml lists it)")
-    actions = [" ".join(line.split()) for cell in cells("actions") for line in re.split(r"\n+", cell)]
-    actions = [re.sub(r"^[-\u2022*]\s*|^\d{1,2}[.)]\s+", "", a) for a in actions if a.strip()]
-    if actions:
-        out += ["    actions:", *(f"      - {_q(a)}" for a in actions)]
-    if first.get("lead"):
-        out.append(f"    lead: {_q(' '.join(first['lead'].split()))}")
-    target, note = parse_date(first.get("target", ""))
-    if note:
-        notes.append(f"row {row_number}: target {note}")
-    status, how = status_of(first.get("status", "")) if first.get("status") else (None, "")
-    if how:
-        notes.append(f"row {row_number}: status {how}")
-    out.append(f"    target: {target.isoformat()}" if target else
-               "    # target: YYYY-MM-DD (not in the file" + (f", which says '{first['target']}'" if first.get("target")
-                                                               else "") + ": fill it in)")
-    out.append(f"    status: {status}" if status else "    # status: planned, in-progress, complete or not-accepted "
-               "(not in the file" + (f", which says '{first['status']}'" if first.get("status") else "") + ")")
-    completed, _ = parse_date(first.get("completed", ""))
-    if status == "complete":
-        out.append(f"    completed: {completed.isoformat()}" if completed else
-                   "    # completed: YYYY-MM-DD (not in the file: fill it in)")
-    if first.get("evidence"):
-        out.append(f"    evidence: {_q(' '.join(first['evidence'].split()))}")
-    updates, undated = [], []
-    for cell in cells("updates"):
-        for line in (" ".join(part.split()) for part in re.split(r"\n+", cell) if part.strip()):
-            date, rest = _update(line)
-            if date and date <= today and rest:
-                updates.append(f"      - date: {date.isoformat()}\n        text: {_q(rest)}")
-            else:
-                undated.append(line)
-    out += ["    updates:", *sorted(updates)] if updates else []
-    out += [f"    # progress, undated (give it a date to make it an update): {line}" for line in undated]
+    last = found[-1] if found else None
+    if not number and not text:
+        if last is None:
+            notes.append(f"{row.where} has no recommendation above it, so it was not imported: "
+                         + "; ".join(f"{k}: {_short(v)}" for k, v in row.cells.items() if v))
+            return 0
+        last.rows.append(row)
+        return 1
+    if last and ((number and number == last.number and text in ("", last.text)) or (not number and text == last.text)):
+        last.rows.append(row)
+        return 1
+    found.append(_Recommendation(number, text, row.where, [row]))
+    return 1
+
+
+def _number(cell: str) -> str:
+    """A recommendation's number as the content model writes it ('Rec 3.' is 3), or the cell as written."""
+    words = _one(cell)
+    number = _NUMBER.match(words)
+    return number.group(1).lower() if number else words
+
+
+def _distinct(found: list[_Recommendation], notes: list[str]) -> None:
+    """Join recommendations given twice (one number, one text: a plan kept by agency, or sheet by sheet), and
+    renumber one that reuses another's number for a different text."""
+    first: dict[str, _Recommendation] = {}
+    biggest = max((int(m.group()) for rec in found if (m := re.match(r"\d+", rec.number))), default=0)
+    for rec in list(found):
+        if not rec.number or rec.number not in first:
+            first.setdefault(rec.number, rec)
+            continue
+        earlier = first[rec.number]
+        if key(earlier.text) == key(rec.text) or not rec.text:
+            earlier.rows += rec.rows
+            found.remove(rec)
+            notes.append(f"{rec.where}: recommendation {rec.number} again; its rows were added to it ({earlier.where})")
+        else:
+            biggest += 1
+            notes.append(f"{rec.where}: recommendation {rec.number} is already a different recommendation "
+                         f"({earlier.where}), so this one was numbered {biggest}; correct it")
+            rec.number = str(biggest)
+            first[rec.number] = rec
+
+
+def _recommendation(rec: _Recommendation, counter: int, agencies: tuple[str, ...], today: dt.date,
+                    notes: list[str]) -> Fields:
+    """A recommendation's fields in the content model's order; values all its actions share written once."""
+    if not rec.number:
+        rec.number = str(counter)
+        notes.append(f"{rec.where}: the recommendation has no number, so it was numbered {counter} (its place in "
+                     "the plan); correct it")
+    elif not _NUMBER.match(rec.number):
+        notes.append(f"{rec.where}: '{_short(rec.number)}' is not a number dhr check accepts (3, 3.1 or 3a); correct "
+                     "it")
+    actions: list[dict[str, object]] = []
+    for row in rec.rows:
+        _action(row, actions, agencies, today, notes)
+    shared: dict[str, object] = {}
+    for name in SHARED:
+        values = [action.get(name) for action in actions]
+        if values and values[0] is not None and all(value == values[0] for value in values):
+            shared[name] = values[0]
+    if "status" in shared and "completed" not in shared and any("completed" in a for a in actions):
+        del shared["status"]  # complete, each on its own date: said on each action
+    for action in actions:
+        for name in shared:
+            action.pop(name, None)
+    out: Fields = [("number", rec.number), ("text", rec.text or Missing(_HINTS["text"]))]
+    scopes = {row.cells.get("scope", "") for row in rec.rows} - {""}
+    scope = read_scope(" ".join(scopes)) if scopes else None
+    if scopes and not scope:
+        notes.append(f"{rec.where}: scope '{_short(' / '.join(sorted(scopes)))}' is not one of local, regional or "
+                     "national; left for you to fill in")
+    out.append(("scope", scope or Missing(_HINTS["scope"])))
+    for name in ("agency", "status"):
+        if name not in shared and any(name not in action for action in actions):
+            shared[name] = Missing(_HINTS[name])
+    if "target" not in shared and any("target" not in action and action.get("status", shared.get("status"))
+                                      not in ("complete", "not-accepted") for action in actions):
+        shared["target"] = Missing(_HINTS["target"])
+    if "agency" in shared:
+        out.append(("agency", shared["agency"]))
+    written = [_action_fields(action) for action in actions if action]
+    if written:
+        out.append(("actions", written))
+    out += [(name, shared[name]) for name in ("lead", "target", "status", "completed", "updates", "evidence")
+            if name in shared]
+    if shared.get("status") == "complete" and "completed" not in shared:
+        out.insert(out.index(("status", "complete")) + 1, ("completed", Missing(_HINTS["completed"])))
     return out
 
 
-def _update(line: str) -> tuple[dt.date | None, str]:
-    """A progress note that opens with its date ('12/02/2025: training delivered'): its date and its text."""
-    found = _DATE.match(line.lstrip("(["))
-    if not found:
-        return None, line
-    date, _ = parse_date(found.group())
-    return date, line.lstrip("([")[found.end():].lstrip(" )]:-\u2013,")
+def _action_fields(action: dict[str, object]) -> object:
+    """An action as written: its text alone when it has nothing of its own, else a record in the model's order."""
+    if list(action) == ["text"]:
+        return action["text"]
+    fields: Fields = [(name, action[name]) for name in ("text", *SHARED) if name in action]
+    if "text" not in action:
+        fields.insert(0, ("text", Missing(_HINTS["text"])))
+    if action.get("status") == "complete" and "completed" not in action:
+        fields.append(("completed", Missing(_HINTS["completed"])))
+    return fields
+
+
+def _action(row: _Row, actions: list[dict[str, object]], agencies: tuple[str, ...], today: dt.date,
+            notes: list[str]) -> None:
+    """The row's actions (one, or one a line of its action cell), each with the row's other fields."""
+    cells, where = row.cells, row.where
+    values: dict[str, object] = {}
+    if cells.get("agency"):
+        names = read_agencies(cells["agency"], agencies, notes, where)
+        values["agency"] = names[0] if len(names) == 1 else names
+    if cells.get("lead"):
+        values["lead"] = _one(cells["lead"])
+    evidence = [_one(cells["evidence"])] if cells.get("evidence") else []
+    if cells.get("completed"):
+        date, how, rest = read_date(cells["completed"])
+        _noted(notes, where, "completion date", cells["completed"], date, how)
+        if date:
+            values["completed"] = date
+        rest = re.sub(r"^(?:date\s*)?(?:completed?|closed)\b\W*", "", _one(rest), flags=re.IGNORECASE)
+        if rest and date:
+            evidence.append(rest)
+            notes.append(f"{where}: '{_short(rest)}', beside the completion date, read as evidence")
+    if evidence:
+        values["evidence"] = " ".join(evidence)
+    if cells.get("target"):
+        date, how, rest = read_date(cells["target"])
+        _noted(notes, where, "target", cells["target"], date, how)
+        if date:
+            values["target"] = date
+    status = _status(row, notes)
+    if status is None and "completed" in values and "status" not in cells:
+        status = "complete"
+        notes.append(f"{where}: status read as complete from its completion date (the plan has no status column)")
+    if status:
+        values["status"] = status
+    if status == "complete" and "completed" not in values and cells.get("status"):
+        date, _, _ = read_date(cells["status"])
+        if date:
+            values["completed"] = date
+    updates = _updates(cells.get("updates", ""), today, notes, where)
+    if updates:
+        values["updates"] = updates
+    texts = _actions(cells.get("actions", ""))
+    if len(texts) > 1:
+        notes.append(f"{where}: the action cell's {len(texts)} lines read as {len(texts)} actions, each with the "
+                     "row's lead, target and status")
+    if not texts and actions and values and set(values) <= {"updates", "evidence", "completed"}:
+        previous = actions[-1]  # progress on the action above it
+        notes.append(f"{where} has no action of its own: its progress was added to the action above it")
+        if "updates" in values:
+            previous["updates"] = [*previous.get("updates", []), *values["updates"]]  # type: ignore[list-item]
+        if "evidence" in values:
+            previous["evidence"] = " ".join(filter(None, (previous.get("evidence"), values["evidence"])))  # type: ignore[arg-type]
+        if "completed" in values:
+            previous.setdefault("completed", values["completed"])
+        return
+    actions += [{"text": text, **values} for text in texts] or [dict(values)]
+
+
+def _status(row: _Row, notes: list[str]) -> str | None:
+    """The row's status from its words or RAG colour, or its cell's fill colour."""
+    text = row.cells.get("status", "")
+    if text:
+        status, how = read_status(text)
+        if how:
+            notes.append(f"{row.where}: status {how}" + ("" if status else "; left for you to fill in"))
+        return status
+    status = colour_status(row.fill) if row.fill else None
+    if status:
+        notes.append(f"{row.where}: the status cell, coloured #{row.fill} (RAG), read as {status}")
+    return status
+
+
+def _noted(notes: list[str], where: str, name: str, text: str, date: dt.date | None, how: str) -> None:
+    if not date:
+        notes.append(f"{where}: {name} '{_short(text)}' is not a date; left for you to fill in")
+    elif how:
+        notes.append(f"{where}: {name} {how}")
+
+
+def _updates(cell: str, today: dt.date, notes: list[str], where: str) -> list[Fields]:
+    """Progress notes as updates: a line opening with a date starts one, the lines after it continue it; lines
+    before any date are one update whose date is left to fill in."""
+    updates: list[tuple[dt.date | None, str]] = []
+    for line in _lines(cell):
+        date, rest = opening_date(line)
+        if date:
+            updates.append((date, rest))
+            if date > today:
+                notes.append(f"{where}: an update is dated {date.isoformat()}, after today; check its date")
+        elif updates:
+            updates[-1] = (updates[-1][0], f"{updates[-1][1]} {line}".strip())
+        else:
+            updates.append((None, line))
+    if updates and updates[0][0] is None:
+        notes.append(f"{where}: progress '{_short(updates[0][1])}' has no date; written as an update whose date "
+                     "is left for you to fill in")
+    return [[("date", date or Missing(_HINTS["date"])), ("text", text or Missing(_HINTS["text"]))]
+            for date, text in updates]
+
+
+def _actions(cell: str) -> list[str]:
+    """An action cell's actions: a line of its own each (its bullet or number dropped); a line that starts in
+    lower case continues the one above."""
+    actions: list[str] = []
+    for line in _lines(cell):
+        marked = _MARKER.match(line)
+        text = line[marked.end():] if marked else line
+        if actions and not marked and text[:1].islower():
+            actions[-1] += " " + text
+        elif text:
+            actions.append(text)
+    return actions
+
+
+def _lines(text: str) -> list[str]:
+    """A cell's lines, spaces collapsed; a control character is a space, other invisible ones (format marks,
+    private use) are left out; blank lines are dropped."""
+    lines = []
+    for line in _BREAKS.sub("\n", text).split("\n"):
+        if not line.isprintable():
+            line = "".join(ch if ch.isprintable() or ch.isspace() else " " if ch < "\xa0" else "" for ch in line)
+        if words := " ".join(line.split()):
+            lines.append(words)
+    return lines
+
+
+def _one(text: str) -> str:
+    return " ".join(_lines(text))
+
+
+def _short(text: str, limit: int = 60) -> str:
+    text = _one(text)
+    return text if len(text) <= limit else text[:limit - 3] + "..."
+
+
+def _of(table: Table) -> str:
+    return f" of {table.name}" if table.name else ""
+

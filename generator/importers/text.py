@@ -1,8 +1,67 @@
-"""Plain text, from a file or pasted (`--from-stdin`): an e-mail, or a letter saved as text."""
+"""Plain text, from a file or pasted (`--from-stdin`): an e-mail, a letter saved as text, or the text of a web
+page copied with its furniture (cookie banner, skip link, breadcrumbs, "page last updated", footer), which is
+left out."""
 
 from __future__ import annotations
 
-from .blocks import MAX_BYTES, Block, FileError, from_lines
+import re
+
+from .blocks import MAX_BYTES, Block, FileError, clean, from_lines
+from .letter import SIGN_OFF
+
+MAX_LINES = 100_000  # a long letter has a thousand
+# The lines a website puts around its pages' text, which no letter has in its header or after its signature
+# (breadcrumbs: "Home > ...", "A > B > C").
+FURNITURE = re.compile(
+    r"^(?:skip to (?:the )?(?:main )?(?:content|navigation)\b.*|.*\bcookies?\b.*|.*\blogo\b.*|.*©.*"
+    r"|(?:you are here:?\s*)?home\s*[>\u203a\u00bb/|]\s*.*|.*\S\s[>\u203a\u00bb]\s.*\S\s[>\u203a\u00bb]\s\S.*"
+    r"|(?:page\s+)?(?:last\s+)?(?:updated|reviewed|modified|published)\s*(?:on\b|:)?\s*\d.*"
+    r"|(?:page\s+)?last (?:updated|reviewed|modified)\b.*|(?:\(c\)|copyright)\s.*"
+    r"|share (?:this|on)\b.*|print(?: this)?(?: page)?|back to top|(?:go to )?top of (?:the )?page"
+    r"|(?:is|was) this (?:page|information) (?:useful|helpful)\b.*|report a problem\b.*|rate this page\b.*"
+    r"|(?:give|send|leave)(?: us)? (?:your )?feedback\b.*|help us improve\b.*|(?:sign|log) (?:in|out)"
+    r"|accessibility(?: statement)?|privacy(?: notice| policy)?|terms(?: and conditions| of use)?|contact us"
+    r"|site ?map|follow us\b.*|menu|search|home|contents|on this page|related (?:content|pages|links)|back"
+    r"|facebook|twitter|x|linkedin|instagram|youtube|close|hide(?: this message)?|dismiss"
+    r"|-{2,}\s*(?:forwarded|original) message\s*-{2,}|(?:from|sent):\s.*)$", re.IGNORECASE)
+_MAIL_HEADER = re.compile(r"^(?:from|sent|to|cc|subject|date):\s", re.IGNORECASE)
+# A web page's title above the letter ("Domestic Homicide Review: QA Panel letter"), after its breadcrumbs.
+_TITLE = re.compile(r"\bletter\b|\bdomestic homicide review\b|\bfeedback\b", re.IGNORECASE)
+DEAR = re.compile(r"^Dear\b")
+
+
+def _furniture(lines: list[str]) -> list[bool]:
+    """Which lines are a website's or a mail program's furniture (an e-mail's header lines: those after a
+    'From:' or 'Sent:' line)."""
+    found, header = [], False
+    for line in lines:
+        known = len(line) <= 400 and bool(FURNITURE.match(line))  # a longer line is never furniture
+        mail = bool(_MAIL_HEADER.match(line)) and (header or known)
+        header = mail or (header and not line)
+        found.append(known or mail)
+    return found
+
+
+def letter_part(texts: list[str]) -> tuple[int, int]:
+    """Where the letter is among a page's lines or paragraphs: from after the last line of furniture above 'Dear'
+    (and the page's title after it) to before the first one below the signature. With no 'Dear', only furniture
+    at the start and the end is left out."""
+    lines = [clean(text) for text in texts]
+    furniture = _furniture(lines)
+    dear = next((n for n, line in enumerate(lines) if DEAR.match(line)), None)
+    if dear is None:
+        start = next((n for n, f in enumerate(furniture) if not f and lines[n]), len(lines))
+        end = len(lines)
+        while end > start and (furniture[end - 1] or not lines[end - 1]):
+            end -= 1
+        return start, end
+    start = max((n + 1 for n in range(dear) if furniture[n]), default=0)
+    written = [n for n in range(start, dear) if lines[n]]
+    if len(written) > 1 and _TITLE.search(lines[written[0]]) and not re.search(r"[.,;]$", lines[written[0]]):
+        start = written[0] + 1  # the page's title, over the letterhead
+    signed = next((n for n in range(dear, len(lines)) if SIGN_OFF.match(lines[n])), dear)
+    end = next((n for n in range(signed + 1, len(lines)) if furniture[n]), len(lines))
+    return start, end
 
 
 def read_text(data: bytes) -> list[Block]:
@@ -15,6 +74,15 @@ def read_text(data: bytes) -> list[Block]:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         text = data.decode("cp1252", errors="replace")  # as Windows saves text
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    return from_lines([(line.expandtabs(4), len(line.expandtabs(4)) - len(line.expandtabs(4).lstrip()))
-                       for line in lines])
+    return text_blocks(text)
+
+
+def text_blocks(text: str) -> list[Block]:
+    """Blocks from text: the letter's lines only (see `letter_part`), each indented as it is."""
+    count = text.count("\n") + text.count("\r") - text.count("\r\n")
+    if count > MAX_LINES:
+        raise FileError(f"it has {count:,} lines, far more than a letter (a few hundred): check it is the right "
+                        "file, or paste only the letter")
+    lines = [line.expandtabs(4) for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+    start, end = letter_part(lines)
+    return from_lines([(line, len(line) - len(line.lstrip())) for line in lines[start:end]])

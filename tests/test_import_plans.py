@@ -1,0 +1,342 @@
+"""Importing action plans: the same plan as Excel, Word and CSV (as Excel saves it, in three locales) gives the
+same recommendations, every row an action and every cell read or named; hostile cells reach the YAML only as
+values; hostile files are refused with one line, in bounded time and memory."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import re
+import subprocess
+import sys
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import REPO
+from plan_files import AGENCIES, plan_csv, plan_document, plan_workbook
+
+from generator.importers.blocks import FileError
+from generator.importers.plan import Plan, plan_from_tables
+from generator.importers.plan_columns import read_date, read_status
+from generator.importers.spreadsheet import read_csv, read_workbook
+from generator.importers.tables import Table
+from generator.importers.word import read_word_tables
+
+TODAY = dt.date(2025, 10, 15)
+READERS: dict[str, Callable[[bytes], list[Table]]] = {"xlsx": read_workbook, "docx": read_word_tables,
+                                                       "csv": read_csv}
+FILES = {"xlsx": plan_workbook, "docx": plan_document, "csv": plan_csv, "csv-semicolon": lambda: plan_csv(";"),
+         "csv-tab": lambda: plan_csv("\t")}
+RECOMMENDATION_1 = {
+    "number": "1",
+    "text": "Review the MARAC referral pathway so that repeat victims are referred, and record each referral.",
+    "scope": "local",
+    "actions": [
+        {"text": "Audit referrals from 2023", "agency": "Test Police", "lead": "Head of Safeguarding",
+         "target": dt.date(2025, 3, 31), "status": "complete", "completed": dt.date(2025, 2, 12),
+         "updates": [{"date": dt.date(2025, 2, 12), "text": "Audit completed and reported to the board"}]},
+        {"text": "Train call handlers on repeat-victim flags", "agency": "Test County Council",
+         "lead": "Training Manager", "target": dt.date(2025, 9, 30), "status": "in-progress",
+         "updates": [{"date": dt.date(2025, 9, 1), "text": "two of five sessions held three more booked"}]},
+    ],
+}
+RECOMMENDATION_2 = {
+    "number": "2", "text": "Share safeguarding concerns with GPs within 48 hours.", "scope": "regional",
+    "agency": "Test Cownty Council",
+    "actions": ["Agree an information-sharing protocol", "Publish it to practitioners"],
+    "lead": "Director of Adult Services", "target": dt.date(2026, 6, 30), "status": "in-progress",
+    "updates": [{"text": "Draft protocol circulated"}],  # its date left as a commented line to fill in
+}
+
+
+def imported(kind: str, data: bytes) -> Plan:
+    return plan_from_tables(READERS[kind.split("-")[0]](data), AGENCIES, TODAY)
+
+
+@pytest.mark.parametrize("kind", list(FILES))
+def test_the_same_plan_as_excel_word_or_csv_gives_the_same_recommendations(kind: str) -> None:
+    plan = imported(kind, FILES[kind]())
+    recommendations = yaml.safe_load(plan.yaml)["recommendations"]
+    assert recommendations[:2] == [RECOMMENDATION_1, RECOMMENDATION_2]
+    third = recommendations[2]
+    assert third["actions"] == ["Write and circulate a briefing"] and third["completed"] == dt.date(2025, 1, 20)
+    assert third["updates"] == [{"date": dt.date(2025, 1, 20), "text": "briefing sent, 212 partners"}]
+    # the empty RAG cell is coloured green in Excel and Word; a CSV file has no colours, so it is left to fill in
+    assert third.get("status") == (None if kind.startswith("csv") else "complete")
+    said = "\n".join(plan.notes)
+    where = {"xlsx": "sheet 'Local plan' row", "docx": "table 1 row"}.get(kind, "row")
+    assert f"{where} 3: status 'Green' (RAG) read as complete" in said
+    assert f"{where} 5: target 'June 2026' read as its last day, 2026-06-30" in said
+    assert f"{where} 5: agency 'Test Cownty Council' is not in site.yaml's list of agencies: did you mean 'Test " \
+           "County Council'?" in said
+    assert f"{where} 3: 'Notes for the board' was not imported: Board in March, see the minutes" in said
+    assert f"{where} 1, above the headings, was not imported: 'Domestic Homicide Review 'Alice'" in said
+    assert f"{where} 5: the action cell's 2 lines read as 2 actions" in said
+    assert "# date: YYYY-MM-DD (the plan gives none: when was this reported?)\n      - text: Draft protocol" \
+           in plan.yaml
+    if not kind.startswith("csv"):
+        assert f"{where} 6: the status cell, coloured #00B050 (RAG), read as complete" in said
+
+
+def test_a_second_action_row_keeps_its_own_lead_target_and_status_so_the_recommendation_is_not_complete() -> None:
+    [first] = [r for r in yaml.safe_load(imported("xlsx", plan_workbook()).yaml)["recommendations"]
+               if r["number"] == "1"]
+    assert "status" not in first and [a["status"] for a in first["actions"]] == ["complete", "in-progress"]
+    assert [a["lead"] for a in first["actions"]] == ["Head of Safeguarding", "Training Manager"]
+
+
+def test_a_second_sheet_is_appended_with_a_number_of_its_own_and_a_sheet_that_is_no_plan_is_named() -> None:
+    plan = imported("xlsx", plan_workbook())
+    national = yaml.safe_load(plan.yaml)["recommendations"][3]
+    assert national == {"number": "4", "text": "The Home Office should update the statutory guidance on repeat "
+                        "victims.", "agency": "Home Office", "actions": ["Raise at the national DHR oversight board"],
+                        "target": dt.date(2026, 3, 31), "status": "planned"}
+    assert "# scope: local, regional or national (not in the file: fill it in)" in plan.yaml
+    assert "sheet 'National' row 2: recommendation 1 is already a different recommendation (sheet 'Local plan' " \
+           "row 3), so this one was numbered 4; correct it" in plan.notes
+    assert any(n.startswith("sheet 'Lists' was not imported: none of its first rows names the columns")
+               for n in plan.notes)
+    assert (plan.recommendations, plan.actions) == (4, 6)  # a cell of two lines is two actions
+
+
+def test_word_leaves_out_deleted_and_hidden_text_and_names_a_table_that_is_no_plan() -> None:
+    plan = imported("docx", plan_document())
+    assert "surgery" not in plan.yaml and "ICB" not in plan.yaml
+    assert any(n.startswith("table 2 was not imported: none of its first rows") for n in plan.notes)
+
+
+def test_a_recommendation_given_again_on_another_sheet_gains_the_rows_there() -> None:
+    header = ["No", "Recommendation", "Agency", "Action"]
+    tables = [Table("sheet 'Police'", [header, ["1", "Share records.", "Test Police", "Audit"]], [1, 2]),
+              Table("sheet 'Council'", [header, ["1", "Share records.", "Test County Council", "Train"]], [1, 2])]
+    plan = plan_from_tables(tables, AGENCIES, TODAY)
+    [only] = yaml.safe_load(plan.yaml)["recommendations"]
+    assert only["actions"] == [{"text": "Audit", "agency": "Test Police"},
+                               {"text": "Train", "agency": "Test County Council"}]
+    assert "sheet 'Council' row 2 continues recommendation 1 (sheet 'Police' row 2): its rows were added to it" \
+           in plan.notes
+
+
+HOSTILE = [
+    "Line one\nscope: national\nstatus: complete",
+    "# not a comment",
+    "'single' and \"double\" quotes",
+    "---",
+    "!!python/object/apply:os.system ['echo owned']",
+    "key: value",
+    "&anchor *alias",
+    "- item",
+    "{flow: map}",
+    "%YAML 1.2",
+    "...",
+    "null",
+    "2025-01-01",
+    "@at `back`",
+]
+
+
+def test_hostile_cells_reach_the_yaml_only_as_the_values_they_are() -> None:
+    rows = [["No", "Recommendation", "Agency", "Action", "Lead", "Progress"]]
+    for number, text in enumerate(HOSTILE, 1):
+        rows.append([str(number), f"Rec {text}", "Test Police\x00\x1b[31m", text, f"Lead {text}\x07",
+                     f"01/02/2025: {text}\u2028more"])
+    data = "\r\n".join(",".join('"' + cell.replace('"', '""') + '"' for cell in row) for row in rows).encode()
+    plan = imported("csv", data)
+    written = yaml.safe_load(plan.yaml)["recommendations"]
+    assert len(written) == len(HOSTILE)
+    for number, (recommendation, text) in enumerate(zip(written, HOSTILE, strict=True), 1):
+        one = " ".join(text.split())
+        assert recommendation == {  # scope, target and status: commented lines to fill in
+            "number": str(number), "text": f"Rec {one}", "agency": "Test Police [31m",
+            "actions": [one.removeprefix("- ")],  # an action's bullet is dropped
+            "lead": f"Lead {one}", "updates": [{"date": dt.date(2025, 2, 1), "text": f"{one} more"}]}
+    assert all(line.startswith(("#", "recommendations:", " ")) for line in plan.yaml.splitlines())
+    comments = [line.strip() for line in plan.yaml.splitlines() if line.strip().startswith("#")]
+    assert all(not any(text in comment for text in ("owned", "flow", "anchor")) for comment in comments)
+
+
+def test_a_csv_is_read_with_double_quotes_only_whatever_its_apostrophes() -> None:
+    data = ("\ufeffDHR 'Alice' - the partnership's plan, as agreed,,\r\n"
+            "No,Recommendation,Agency,Action\r\n"
+            "1,\"Review the family's contact, and the GP's, with 'care'\",Test Police,\"Audit it\nthen report\"\r\n"
+            "2,Train staff,Test Police,Train\r\n").encode()
+    plan = imported("csv", data)
+    written = yaml.safe_load(plan.yaml)["recommendations"]
+    assert [r["text"] for r in written] == ["Review the family's contact, and the GP's, with 'care'", "Train staff"]
+    assert written[0]["actions"] == ["Audit it then report"]
+
+
+@pytest.mark.parametrize("delimiter", [",", ";", "\t"])
+def test_the_delimiter_is_the_one_that_splits_the_rows_alike(delimiter: str) -> None:
+    rows = [["Title, with; a comma", "", ""], ["No", "Recommendation", "Action"],
+            ["1", "Share records; then review, yearly", "Audit\tit"], ["2", "Train", "Train, twice; yearly"]]
+    out = io.StringIO(newline="")
+    csv.writer(out, delimiter=delimiter, lineterminator="\r\n").writerows(rows)
+    written = yaml.safe_load(imported("csv", out.getvalue().encode()).yaml)["recommendations"]
+    assert [r["text"] for r in written] == ["Share records; then review, yearly", "Train"]
+
+
+def test_no_csv_row_is_dropped_and_too_many_are_refused_with_one_line() -> None:
+    body = "".join(f"{n},Recommendation {n},Audit {n}\r\n" for n in range(1, 2201))
+    plan = imported("csv", ("No,Recommendation,Action\r\n" + body).encode())
+    assert plan.recommendations == 2200
+    too_many = "".join(f"{n},R{n},A\r\n" for n in range(1, 20_002))
+    with pytest.raises(FileError, match=r"^it has more than 20,000 rows"):
+        imported("csv", ("No,Recommendation,Action\r\n" + too_many).encode())
+
+
+def test_a_cell_larger_than_the_csv_modules_default_limit_is_read_whole() -> None:
+    big = "word " * 60_000  # 300 KB, over csv's 128 KiB
+    plan = imported("csv", f'No,Recommendation,Action\r\n1,"{big}",Audit\r\n'.encode())
+    assert yaml.safe_load(plan.yaml)["recommendations"][0]["text"] == big.strip()
+
+
+def test_short_rows_and_extra_cells_are_reported_not_crashed_on() -> None:
+    data = b"No,Recommendation,Agency,Action\r\n1,Share records\r\n2,Train,Test Police,Train,extra cell\r\n" \
+           b"3,Review,Test Police,Audit\r\n"
+    plan = imported("csv", data)
+    assert plan.recommendations == 3
+    assert "row 2 has 2 cells where most rows have 4: the missing cells were read as empty" in plan.notes
+    assert "row 3: column 5 (no heading) was not imported: extra cell" in plan.notes
+
+
+def test_an_unclosed_quote_is_said() -> None:
+    plan = imported("csv", b'No,Recommendation,Action\r\n1,"Share records,Audit\r\n2,Train,Train\r\n')
+    assert any("double quote" in note and "never closed" in note for note in plan.notes)
+
+
+@pytest.mark.parametrize(("text", "date", "how"), [
+    ("2025-03-31", dt.date(2025, 3, 31), ""),
+    ("31/03/2025", dt.date(2025, 3, 31), ""),
+    ("03/04/2025", dt.date(2025, 4, 3), "'03/04/2025' read as 2025-04-03 (day first)"),
+    ("31.03.25", dt.date(2025, 3, 31), ""),
+    ("31st March 2025", dt.date(2025, 3, 31), ""),
+    ("31-Mar-25", dt.date(2025, 3, 31), ""),
+    ("March 2025", dt.date(2025, 3, 31), "'March 2025' read as its last day, 2025-03-31"),
+    ("Sept 2025", dt.date(2025, 9, 30), "'Sept 2025' read as its last day, 2025-09-30"),
+    ("Feb-24", dt.date(2024, 2, 29), "'Feb-24' read as its last day, 2024-02-29"),
+    ("45747", dt.date(2025, 3, 31), "the Excel date number 45747 read as 2025-03-31"),
+    ("By 30/06/2025 (revised)", dt.date(2025, 6, 30), "'30/06/2025' read as 2025-06-30"),
+    ("Ongoing", None, ""),
+    ("TBC", None, ""),
+    ("12345", None, ""),
+    ("31/02/2025", None, ""),
+])
+def test_dates_are_read_day_first_and_a_month_as_its_last_day(text: str, date: dt.date | None, how: str) -> None:
+    read, said, _ = read_date(text)
+    assert (read, said) == (date, how)
+
+
+@pytest.mark.parametrize(("text", "status"), [
+    ("Green", "complete"), ("G", "complete"), ("Blue - closed", "complete"), ("Amber", "in-progress"),
+    ("Red", "planned"), ("Complete", "complete"), ("Partially complete", "in-progress"),
+    ("Not yet complete", "in-progress"), ("Not started", "planned"), ("Not accepted", "not-accepted"),
+    ("Amber - complete", None), ("Training will be completed by June once the budget is agreed", None),
+    ("Unknown", None),
+])
+def test_statuses_and_rag_colours_never_read_complete_when_the_cell_does_not_say_so(text: str,
+                                                                                     status: str | None) -> None:
+    assert read_status(text)[0] == status
+
+
+def test_a_word_file_without_a_table_is_one_clear_line() -> None:
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("Our action plan is attached separately.")
+    out = io.BytesIO()
+    document.save(out)
+    with pytest.raises(FileError, match=r"^it has no table: an action plan is read from its table"):
+        read_word_tables(out.getvalue())
+
+
+# Hostile files: each read in a process of its own, its time and peak memory measured.
+
+MEASURE = """
+import json, sys, time
+from generator.importers.blocks import FileError
+from generator.importers.plan import plan_from_tables
+from generator.importers.spreadsheet import read_csv, read_workbook
+from generator.importers.word import read_word_tables
+data = open(sys.argv[1], "rb").read()
+reader = {"xlsx": read_workbook, "docx": read_word_tables, "csv": read_csv}[sys.argv[1].rsplit(".", 1)[1]]
+started = time.perf_counter()
+try:
+    plan = plan_from_tables(reader(data), (), __import__("datetime").date(2025, 10, 15))
+    said = {"recommendations": plan.recommendations, "notes": plan.notes[:5]}
+except FileError as exc:
+    said = {"error": str(exc)}
+peak = next(line for line in open("/proc/self/status") if line.startswith("VmHWM:"))  # this process's peak
+said |= {"seconds": time.perf_counter() - started, "peak_mb": int(peak.split()[1]) / 1024}
+print(json.dumps(said))
+"""
+
+
+def _zip_with(base: bytes, changes: dict[str, Callable[[bytes], bytes]]) -> bytes:
+    """A copy of a zip (an .xlsx or .docx) with some parts rewritten."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(base)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            data = source.read(info)
+            target.writestr(info.filename, changes[info.filename](data) if info.filename in changes else data)
+    return out.getvalue()
+
+
+def _sheet(change: Callable[[bytes], bytes]) -> bytes:
+    return _zip_with(plan_workbook(), {"xl/worksheets/sheet1.xml": change})
+
+
+def _body(change: Callable[[bytes], bytes]) -> bytes:
+    return _zip_with(plan_document(), {"word/document.xml": change})
+
+
+HOSTILE_FILES: dict[str, tuple[str, Callable[[], bytes], str]] = {
+    "merged A5:XFD1048576": ("xlsx", lambda: _sheet(lambda x: x.replace(
+        b'<mergeCell ref="A1:K1"/>', b'<mergeCell ref="A1:K1"/><mergeCell ref="A5:XFD1048576"/>').replace(
+        b'<mergeCells count="4">', b'<mergeCells count="5">')), "recommendations"),
+    "an absurd dimension and a cell at XFD1048576": ("xlsx", lambda: _sheet(lambda x: re.sub(
+        rb'<dimension ref="[^"]*"/>', b'<dimension ref="A1:XFD1048576"/>', x).replace(
+        b"</sheetData>", b'<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>far</t></is></c></row>'
+        b"</sheetData>")), "recommendations"),
+    "a row past Excel's last": ("xlsx", lambda: _sheet(lambda x: x.replace(
+        b"</sheetData>", b'<row r="2000000"><c t="inlineStr"><is><t>x</t></is></c></row></sheetData>')),
+        "past Excel's last row"),
+    "a row number hidden in character references": ("xlsx", lambda: _sheet(lambda x: x.replace(
+        b"</sheetData>", b'<row r="&#57;&#57;&#57;&#57;&#57;&#57;&#57;&#57;"><c t="inlineStr"><is><t>x</t></is></c>'
+        b"</row></sheetData>")), "a reference Excel never writes"),
+    "a million cell styles": ("xlsx", lambda: _zip_with(plan_workbook(), {"xl/styles.xml": lambda x: re.sub(
+        rb'<cellXfs count="\d+">', lambda m: m.group() + b'<xf numFmtId="0" fontId="0"/>' * 1_000_000, x)}),
+        "holds more than a plan's workbook could"),
+    "two million empty cells in a row": ("xlsx", lambda: _sheet(lambda x: x.replace(
+        b"</sheetData>", b'<row r="900">' + b"<c/>" * 2_000_000 + b"</row></sheetData>")), "cells"),
+    "a cell spanning 50 million columns": ("docx", lambda: _body(lambda x: x.replace(
+        b"<w:tcPr>", b'<w:tcPr><w:gridSpan w:val="50000000"/>', 1)), "recommendations"),
+    "a row of a million cells": ("docx", lambda: _body(lambda x: x.replace(
+        b"</w:tr>", b"<w:tc/>" * 1_000_000 + b"</w:tr>", 1)), "elements"),
+    "fifteen million empty paragraphs and the plan": ("docx", lambda: _body(lambda x: x.replace(
+        b"<w:body>", b"<w:body>" + b"<w:p/>" * 15_000_000)), "recommendations"),
+    "a Word file without a table": ("docx", lambda: _body(lambda x: re.sub(rb"<w:tbl>.*</w:tbl>", b"", x,
+                                                                          flags=re.DOTALL)), "it has no table"),
+    "short CSV rows": ("csv", lambda: b"No,Recommendation,Action\r\n1\r\n2,Train\r\n" * 2, "recommendations"),
+}
+
+
+@pytest.mark.parametrize("name", list(HOSTILE_FILES))
+def test_a_hostile_plan_is_refused_or_read_in_bounded_time_and_memory(name: str, tmp_path: Path) -> None:
+    kind, make, expected = HOSTILE_FILES[name]
+    path = tmp_path / f"plan.{kind}"
+    path.write_bytes(make())
+    result = subprocess.run([sys.executable, "-c", MEASURE, str(path)], cwd=REPO, capture_output=True, text=True,
+                            timeout=120)
+    assert result.returncode == 0 and not result.stderr, result.stderr
+    said = json.loads(result.stdout)
+    print(f"{name}: {path.stat().st_size // 1024} KB, {said['seconds']:.2f} s, {said['peak_mb']:.0f} MB peak: "
+          f"{said.get('error') or said['recommendations']}")
+    assert said["seconds"] < 20 and said["peak_mb"] < 600
+    assert expected in json.dumps(said), said
+    assert "error" not in said or "\n" not in said["error"]
