@@ -23,7 +23,7 @@ sys.path[:0] = [str(REPO), str(REPO / "tests")]
 
 from static_server import serve  # noqa: E402
 
-from generator.build import build  # noqa: E402
+from generator.build.pipeline import build  # noqa: E402
 
 PAGES = {"home": "", "all reviews": "reviews/", "a review": "reviews/diana/", "search": "search/?q=typeface",
          "a browse page": "themes/marac/", "accessibility": "accessibility/", "404": "no/such/page/"}

@@ -22,7 +22,7 @@ from pathlib import Path
 sys.path[:0] = [str(Path(__file__).resolve().parent.parent), str(Path(__file__).resolve().parent.parent / "tests")]
 from static_server import serve  # noqa: E402
 
-from generator.search_index import is_indexed  # noqa: E402
+from generator.output.search_index import is_indexed  # noqa: E402
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 SINGLE = "pagefind-single"

@@ -1,4 +1,6 @@
-"""The `dhr` command: build, check and fields."""
+"""The `dhr` command: serve, build, check, new, import and fields, each a `cmd_` function here that calls into the
+pipeline (build/), the authoring tools (authoring/) or the importers (importers/) and turns what they raise into
+one line and an exit code."""
 
 from __future__ import annotations
 
@@ -10,16 +12,18 @@ from pathlib import Path
 
 import jinja2
 
-from . import __version__, schema
-from .build import LOCAL_BASE_URL, Builder, build, build_date, check
-from .load import load_content
-from .outdir import check_cache, check_out, hold
+from . import __version__
+from .build.pipeline import LOCAL_BASE_URL, Builder, build, check
+from .clock import build_date
+from .content import schema
+from .content.load import load_content
+from .content.validate import validate
+from .output.outdir import check_cache, check_out, hold
+from .output.search_index import MIN_SHARD, REVIEW_SHARDS, SearchIndexError
 from .problems import ContentError, Problems, UsageError, display_path, summarised, visible
 from .progress import Progress
-from .render import REPO_TEMPLATES
-from .search_index import MIN_SHARD, REVIEW_SHARDS, SearchIndexError
-from .templating import template_error_place
-from .validate import validate
+from .site.render import REPO_TEMPLATES
+from .site.templating import template_error_place
 
 
 def _templates(value: str | None) -> Path:
@@ -101,8 +105,8 @@ def _cache_dir(args: argparse.Namespace) -> Path | None:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from .serve import CannotListenError
-    from .watch import serve_site
+    from .authoring.serve import CannotListenError
+    from .authoring.watch import serve_site
 
     try:
         check_out(Path(args.out), Path(args.content), _templates(args.templates))
@@ -117,7 +121,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_new(args: argparse.Namespace) -> int:
-    from . import scaffold
+    from .authoring import new as scaffold
 
     content = Path(args.content)
     try:
@@ -143,7 +147,7 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from .report import render_overdue, render_report
+    from .authoring.report import render_overdue, render_report
 
     if args.report:
         problems, today = Problems(), build_date()
@@ -305,7 +309,7 @@ def main(argv: list[str] | None = None) -> int:
     traceback, and leave the site as it was."""
     args = parser().parse_args(argv)
     try:
-        return args.run(args)  # type: ignore[no-any-return]
+        return args.run(args)
     except UsageError as exc:
         print(f"dhr: {visible(str(exc))}", file=sys.stderr)
         return 2

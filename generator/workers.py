@@ -58,7 +58,7 @@ def _prctl() -> Callable[..., int] | None:
         return None
     import ctypes
 
-    return ctypes.CDLL(None).prctl  # type: ignore[no-any-return]
+    return ctypes.CDLL(None).prctl
 
 
 def _die_with_parent(prctl: Callable[..., int] | None, parent: int) -> None:

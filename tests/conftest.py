@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.load import load_content
+from generator.content.load import load_content
+from generator.content.validate import ValidContent, validate
 from generator.problems import Problems
-from generator.validate import ValidContent, validate
 
 REPO = Path(__file__).resolve().parent.parent
 SHIPPED_CONTENT = REPO / "content"
@@ -121,3 +121,14 @@ def shipped_copy(tmp_path: Path) -> Callable[[], Path]:
         return target
 
     return copy
+
+
+BROWSER_FIXTURES = {"browser", "page", "pdfs", "chromium", "printed"}  # each launches Debian's Chromium
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test that drives Chromium, through any fixture that launches it, is a `browser` test, so that
+    `pytest -m "not browser and not slow"` leaves it out."""
+    for item in items:
+        if BROWSER_FIXTURES.intersection(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.browser)

@@ -144,6 +144,7 @@ def _with_empty_paragraphs(data: bytes, count: int) -> bytes:
 # --- the council's web page, and its text pasted ---
 
 PAGE_TITLE = "Domestic Homicide Review: Home Office QA Panel letter"
+INTRO = "This is the letter the Home Office sent us about the review."
 
 
 def _html_list() -> str:
@@ -185,6 +186,7 @@ def council_page() -> bytes:
 <li><a href="/community-safety">Community safety</a></li><li>Domestic homicide reviews</li></ol></nav>
 <main id="main-content" role="main">
 <h1 class="govuk-heading-xl">{PAGE_TITLE}</h1>
+<p class="summary">{INTRO}</p>
 <p class="js-only">Print this letter</p>
 <div class="letter">
 <p>{br.join(LETTERHEAD)}</p>
@@ -196,7 +198,8 @@ def council_page() -> bytes:
 <p>Areas for final development:<span aria-hidden="true"> &#9660;</span></p>
 {_html_list()}
 <p>{CLOSING} <span class="govuk-visually-hidden">(opens in a new tab)</span></p>
-<p>{SIGNATURE[0]}</p><p>{SIGNATURE[1]}<br>{SIGNATURE[2]}</p>
+<p>{SIGNATURE[0]}</p><p aria-hidden="true"><img src="sig.png" alt="signature"> ~~~</p>
+<p>{SIGNATURE[1]}<br>{SIGNATURE[2]}</p>
 </div>
 <p class="govuk-body-s">Page last updated: 2 November 2022</p>
 <div class="gem-c-feedback"><h2>Is this page useful?</h2><form><button>Yes</button><button>No</button></form></div>
@@ -210,7 +213,7 @@ def pasted_text() -> bytes:
     lines = ["Cookies on Exampleshire.gov.uk", "We use some essential cookies to make this website work.",
              "Accept additional cookies", "Reject additional cookies", "View cookies", "Skip to main content",
              "Home Office Logo", "Search", "Home", "Community safety", "Home > Community safety > Domestic homicide "
-             "reviews", "", PAGE_TITLE, "", *LETTERHEAD, "", *ADDRESS, "", DATE, "", "Dear Cllr Bloggs,", "",
+             "reviews", "", PAGE_TITLE, INTRO, "", *LETTERHEAD, "", *ADDRESS, "", DATE, "", "Dear Cllr Bloggs,", "",
              OPENING, "", "Areas for final development:", ""]
     for level, number, text in items():
         lines.append("    " * level + f"{number}{'.' if level != 1 else ')'} {text}")
@@ -220,11 +223,29 @@ def pasted_text() -> bytes:
     return "\r\n".join(lines).encode("utf-8")
 
 
+def browser_copy(letter_only: bool = False) -> str:
+    """What Chromium's select-all copy of the page gives (as `Selection.toString()`): the breadcrumbs one a line,
+    the page's title and introduction, a paragraph ended by a blank line, a list item by a line break only, and
+    the items' numbers left out; the signature image's aria-hidden stand-in ("~~~") copied too."""
+    top = ["Cookies on Exampleshire.gov.uk", "We use some essential cookies to make this website work.", "",
+           "Accept additional cookies Reject additional cookies View cookies", "Skip to main content", "", "Home",
+           "Community safety", "SearchSearch", "Home", "Community safety", "Domestic homicide reviews", PAGE_TITLE,
+           INTRO, "", ""]
+    letter = ["\n".join(LETTERHEAD), "\n".join(ADDRESS), DATE, "Dear Cllr Bloggs,", OPENING,
+              "Areas for final development:", "\n".join([*(text for _, _, text in items()), CLOSING]), SIGNATURE[0],
+              " ~~~", "\n".join(SIGNATURE[1:])]
+    bottom = ["Share this pageFacebook X", "Page last updated: 2 November 2022"]
+    text = "\n\n".join(letter)
+    return text if letter_only else "\n".join(top) + text + "\n\n" + "\n".join(bottom)
+
+
 # --- e-mail ---
 
 def letter_email(parts: str = "plain+html") -> bytes:
     """The letter e-mailed from the panel's mailbox: multipart/alternative, its text quoted-printable and its HTML
-    base64 (`parts`: "plain+html", "html", "attachment" for a letter only attached, "none" for no text)."""
+    base64 (`parts`: "plain+html", "plain", "html", "browser" for a copy of the page as its text beside its
+    HTML, "attachment" for a letter only attached, "covering" for one attached to a note starting 'Dear', "none"
+    for no text)."""
     message = EmailMessage()
     message["From"] = "DHR Enquiries <DHREnquiries@homeoffice.gov.uk>"
     message["To"] = "Jo Bloggs <jo.bloggs@exampleshire.gov.uk>"
@@ -235,14 +256,58 @@ def letter_email(parts: str = "plain+html") -> bytes:
                       *("    " * level + f"{number}. {text}" for level, number, text in items()), "", CLOSING, "",
                       *SIGNATURE, ""])
     page = council_page().decode()
-    if parts == "plain+html":
-        message.set_content(text, cte="quoted-printable")
-        message.add_alternative(page, subtype="html", cte="base64")
+    if parts in ("plain+html", "plain", "browser"):
+        message.set_content(browser_copy(letter_only=True) if parts == "browser" else text, cte="quoted-printable")
+        if parts != "plain":
+            message.add_alternative(page, subtype="html", cte="base64")
     elif parts == "html":
         message.set_content(page, subtype="html", cte="base64")
-    elif parts == "attachment":
-        message.set_content("Please find the panel's letter attached.\n\nDHR Enquiries")
+    elif parts in ("attachment", "covering"):
+        message.set_content("Dear colleague,\n\nPlease find attached the QA Panel's letter on the review.\n\n"
+                            "Kind regards,\nDHR Team\n" if parts == "covering" else
+                            "Please find the panel's letter attached.\n\nDHR Enquiries")
         message.add_attachment(b"%PDF-1.7 ...", maintype="application", subtype="pdf", filename="QA letter.pdf")
     else:
         message.set_content(b"\x89PNG...", maintype="image", subtype="png", filename="scan.png")
     return message.as_bytes()
+
+
+def word_table_letter() -> bytes:
+    """The letter as a council's own Word template sets it: the addressee and the sender side by side in a table
+    of two columns, one paragraph a line; the areas typed "1.<tab>" under a hanging indent and their points
+    "\u2022<tab>" under a deeper one (no Word list)."""
+    import docx
+    from docx.shared import Pt
+
+    document = docx.Document()
+    addressee, sender = document.add_table(rows=1, cols=2).rows[0].cells
+    for cell, lines in ((addressee, ADDRESS), (sender, LETTERHEAD)):
+        cell.paragraphs[0].text = lines[0]
+        for line in lines[1:]:
+            cell.add_paragraph(line)
+    for text in (DATE, "Dear Cllr Bloggs,", OPENING, "Areas for final development:"):
+        document.add_paragraph(text)
+    for n, (_, text, points) in enumerate(AREAS, 1):
+        area = document.add_paragraph(f"{n}.\t{text}").paragraph_format
+        area.left_indent, area.first_line_indent = Pt(28), Pt(-28)
+        for _, point, _ in points:
+            under = document.add_paragraph(f"\u2022\t{point}").paragraph_format
+            under.left_indent, under.first_line_indent = Pt(56), Pt(-14)
+    for text in (CLOSING, *SIGNATURE):
+        document.add_paragraph(text)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def png_named_html() -> bytes:
+    """A screenshot of the letter saved with the page's name (.html): a PNG's signature and chunks."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    pixels = zlib.compress(b"\0" + b"\xff" * 3 * 64)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 64, 1, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", pixels) + chunk(b"IEND", b""))

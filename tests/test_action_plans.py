@@ -18,11 +18,12 @@ import jsonschema
 import pytest
 from conftest import REPO, TEMPLATES, TODAY, ContentTree
 
-from generator import scaffold
-from generator.build import build, build_date
-from generator.export import SCHEMA_FILES, TABLES
-from generator.learning import Recommendation, Tally, make_plan
-from generator.plans import ValidPlan
+from generator.authoring import new as scaffold
+from generator.build.pipeline import build
+from generator.clock import build_date
+from generator.content.plans import ValidPlan
+from generator.site.export import SCHEMA_FILES, TABLES
+from generator.site.learning import Recommendation, Tally, make_plan
 
 SAMPLE = REPO / "tests/fixtures/sample"
 EXAMPLE = "reviews/example-action-plan"  # the fictional draft review that exercises every feature

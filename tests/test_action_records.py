@@ -20,14 +20,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_fuzz_build import VALUES, mutate
 
-from generator.build import build, check
-from generator.export import SCHEMA_FILES, TABLES
-from generator.load import load_content
-from generator.model import build_model
-from generator.plans import derived_status
+from generator.authoring.report import render_overdue, render_report
+from generator.build.pipeline import build, check
+from generator.content.load import load_content
+from generator.content.plans import derived_status
+from generator.content.validate import validate
 from generator.problems import ContentError, Problems
-from generator.report import render_overdue, render_report
-from generator.validate import validate
+from generator.site.export import SCHEMA_FILES, TABLES
+from generator.site.model import build_model
 
 PLAN = "reviews/alice/action-plan.yaml"
 
@@ -174,6 +174,7 @@ def test_a_malformed_action_is_reported_never_a_traceback(tree: ContentTree, act
     assert re.match(r"reviews/alice/action-plan\.yaml:[78]: recommendations\.actions[.:]", problem), problem
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                                   HealthCheck.too_slow])
 @given(changes=st.lists(st.tuples(st.sampled_from(["value", "nest", "insert", "truncate"]),

@@ -18,7 +18,7 @@ import pytest
 from conftest import REPO, SHIPPED_CONTENT, TEMPLATES
 from static_server import serve
 
-from generator.build import build
+from generator.build.pipeline import build
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page, Route

@@ -14,7 +14,7 @@ import pytest
 from conftest import REPO, SHIPPED_CONTENT, TEMPLATES, TODAY, ContentTree
 from sitecheck import all_text, broken_links, snapshot
 
-from generator.build import build
+from generator.build.pipeline import build
 from generator.problems import ContentError
 
 SEED_SENTENCES = {
@@ -157,11 +157,12 @@ def test_a_template_error_in_a_worker_process_names_the_template_and_line(
 
     import jinja2
 
-    from generator import render, workers
-    from generator.templating import template_error_place
+    from generator import workers
+    from generator.site import renderer
+    from generator.site.templating import template_error_place
 
     monkeypatch.setattr(workers, "PARALLEL_FROM", 1)  # even this small site's pages are made in workers
-    monkeypatch.setattr(render, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(renderer, "PARALLEL_FROM", 1)
     templates = tmp_path / "templates"
     shutil.copytree(TEMPLATES, templates)
     review = templates / "review.html"
@@ -222,7 +223,7 @@ def test_cli_build_and_help(tree: ContentTree, tmp_path: Path) -> None:
 
 
 def test_cli_fields_documents_every_field() -> None:
-    from generator import schema
+    from generator.content import schema
 
     text = _dhr("fields").stdout
     for spec in schema.SCHEMAS:
@@ -242,7 +243,7 @@ def test_cli_template_errors_name_the_template_and_line(tree: ContentTree, tmp_p
     review.write_text("".join(lines).replace("{{ review.title }}", "{{ review.titel }}", 1))
     result = _dhr("build", "--content", str(tree.root), "--out", str(tmp_path / "out"), "--templates", str(templates))
     assert result.returncode == 1
-    assert result.stderr.strip() == (f"{review}:{number}: template: 'generator.model.Review object' has no "
+    assert result.stderr.strip() == (f"{review}:{number}: template: 'generator.site.model.Review object' has no "
                                      "attribute 'titel'; fix the template")
     assert not (tmp_path / "out").exists()
 

@@ -9,8 +9,8 @@ from dataclasses import replace
 
 from conftest import TODAY, ContentTree
 
-from generator.export import TABLES, Parts, reviews_json, table_csv
-from generator.model import build_model
+from generator.site.export import TABLES, Parts, reviews_json, table_csv
+from generator.site.model import build_model
 
 
 def test_json_and_csv_describe_each_published_review(tree: ContentTree) -> None:

@@ -10,15 +10,18 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
 from conftest import TEMPLATES, TODAY, ContentTree
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.build import build, check
-from generator.load import load_content
+from generator.authoring.report import render_overdue, render_report
+from generator.build.pipeline import build, check
+from generator.content.load import load_content
+from generator.content.validate import validate
 from generator.problems import ContentError, Problems
-from generator.report import render_overdue, render_report
-from generator.validate import validate
+
+pytestmark = pytest.mark.slow
 
 PLAN_YAML = """\
 recommendations:

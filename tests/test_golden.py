@@ -12,7 +12,7 @@ from pathlib import Path
 
 from conftest import REPO, TEMPLATES, TODAY
 
-from generator.build import build
+from generator.build.pipeline import build
 
 SAMPLE = REPO / "tests/fixtures/sample"
 GOLDEN = REPO / "tests/golden/sample"

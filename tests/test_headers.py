@@ -8,7 +8,7 @@ import pytest
 from conftest import SHIPPED_CONTENT, TEMPLATES
 from static_server import matches, parse_headers
 
-from generator.build import build
+from generator.build.pipeline import build
 
 UNSAFE = ("'unsafe-inline'", "'unsafe-eval'", "'unsafe-hashes'", "*", "http:", "https:", "blob:", "filesystem:")
 

@@ -12,10 +12,10 @@ from conftest import REPO, SHIPPED_CONTENT, TEMPLATES, ContentTree
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.build import build
-from generator.load import parse_markdown_file
+from generator.build.pipeline import build
+from generator.content.load import parse_markdown_file
+from generator.content.validate import SLUG, slugify
 from generator.problems import Problems
-from generator.validate import SLUG, slugify
 
 HOSTILE_BODY = """\
 <script>alert(1)</script>

@@ -32,12 +32,12 @@ from letter_files import (
     seeds,
 )
 
-from generator import markup
+from generator.content.load import parse_markdown_file
 from generator.importers.blocks import FileError
 from generator.importers.pdf import read_pdf
 from generator.importers.word import read_word
-from generator.load import parse_markdown_file
 from generator.problems import Problems
+from generator.site import markup
 
 SEEDS = seeds()
 
@@ -97,7 +97,7 @@ FIELDS = ("date", "panel_date", "outcome", "resubmission")
 
 
 @pytest.mark.parametrize("seed", SEEDS, ids=[s.slug for s in SEEDS])
-@pytest.mark.parametrize("kind", ["pdf", "docx", "html", "txt"])
+@pytest.mark.parametrize("kind", [pytest.param("pdf", marks=pytest.mark.browser), "docx", "html", "txt"])
 def test_each_seed_letter_in_each_format_gives_the_shipped_dates_outcome_and_points(
         tmp_path: Path, seed: Seed, kind: str, request: pytest.FixtureRequest) -> None:
     if kind == "pdf":
@@ -218,6 +218,7 @@ def test_an_action_plan_table_becomes_action_plan_yaml(tree: ContentTree, name: 
     assert len([p for p in problems if ": recommendations.scope: " in p]) == 3
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("name", "data", "expected"), [
     ("bomb.docx", "zip-bomb", "would unpack to"),
     ("broken.docx", b"PK\x03\x04" + b"\x00" * 300, "is not a Word file, or it is damaged"),
@@ -292,7 +293,7 @@ def _plan_or_letter(tree: ContentTree, name: str, data: bytes) -> subprocess.Com
 def _built_pages(tree: ContentTree) -> list[str]:
     from conftest import TEMPLATES, TODAY
 
-    from generator.build import build
+    from generator.build.pipeline import build
 
     out = tree.root.parent / "site"
     build(tree.root, out, TEMPLATES, search=False, today=TODAY)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import textwrap
 import zipfile
 from pathlib import Path
 
@@ -14,13 +15,22 @@ import pytest
 from conftest import REPO
 from document_files import (
     ADDRESS,
+    AREAS,
+    CLOSING,
+    DATE,
+    INTRO,
     LETTERHEAD,
+    OPENING,
     PAGE_TITLE,
+    SIGNATURE,
+    browser_copy,
     council_page,
     items,
     letter_email,
     pasted_text,
+    png_named_html,
     word_letter,
+    word_table_letter,
 )
 
 from generator.importers.blocks import MAX_LEVEL, Block, FileError, from_lines
@@ -31,7 +41,8 @@ from generator.importers.webpage import read_webpage
 from generator.importers.word import read_word
 
 FURNITURE = ("cookie", "Skip to", "Logo", "Search", "Community safety", PAGE_TITLE, "Page last updated", "useful",
-             "Accessibility", "\u00a9", "Print this", "Draft", "earlier draft", "opens in a new tab", "\u25bc")
+             "Accessibility", "\u00a9", "Print this", "Draft", "earlier draft", "opens in a new tab", "\u25bc", INTRO,
+             "~~~", "Share this")
 
 
 def _listed(blocks: list[Block]) -> list[tuple[int, str, str]]:
@@ -77,7 +88,7 @@ def test_a_council_page_gives_the_letter_and_nothing_else(structure: str) -> Non
     text = _shown(blocks)
     assert not [word for word in FURNITURE if word in text], text
     assert blocks[0].lines == tuple(LETTERHEAD) and blocks[1].lines == tuple(ADDRESS)
-    assert blocks[-1].lines == ("A. Chairperson", "Chair of the Home Office DHR Quality Assurance Panel")
+    assert [b.lines for b in blocks[-2:]] == [(line,) for line in SIGNATURE[1:]]  # each line of the signature its own
     assert _listed(blocks) == items()
 
 
@@ -87,6 +98,47 @@ def test_text_pasted_from_the_page_gives_the_same_letter_as_the_page() -> None:
         [(b.kind, b.level, b.number, b.lines) for b in read_webpage(council_page())]
     letter = recognise(pasted)
     assert letter.fields["from"] == "\n".join(LETTERHEAD) and letter.fields["to"] == "\n".join(ADDRESS)
+
+
+def test_a_browser_copy_of_the_page_gives_the_letter_its_unmarked_list_as_items_and_no_page() -> None:
+    blocks = read_text(browser_copy().encode())
+    text = _shown(blocks)
+    assert not [word for word in FURNITURE if word in text], text
+    assert _listed(blocks) == [(0, "", text) for _, _, text in items()]  # the items each one, not one paragraph
+    assert [b.kind for b in blocks if b.text == CLOSING] == ["p"]  # the paragraph after the list
+    letter = recognise(blocks)
+    assert letter.fields["from"] == "\n".join(LETTERHEAD) and letter.fields["to"] == "\n".join(ADDRESS)
+    assert letter.fields["signed"] == "\n".join(SIGNATURE[1:]) or letter.fields["signed"] == ", ".join(SIGNATURE[1:])
+    assert "~~~" not in letter.body and letter.body.endswith(f"{SIGNATURE[1]}\n\n{SIGNATURE[2]}\n")
+
+
+def test_a_text_broken_into_lines_still_has_its_paragraphs_joined() -> None:
+    wrapped = "\n".join([*LETTERHEAD, "", DATE, "", "Dear Cllr Bloggs,", "", *textwrap.wrap(OPENING, 60),
+                         "", SIGNATURE[0], "~~~", SIGNATURE[1], SIGNATURE[2]])
+    assert [b.text for b in read_text(wrapped.encode())][-5:] == [  # and the signature kept one a line
+        "Dear Cllr Bloggs,", OPENING, SIGNATURE[0], SIGNATURE[1], SIGNATURE[2]]
+
+
+def test_a_word_letter_with_its_addresses_side_by_side_and_typed_indented_lists() -> None:
+    blocks = read_word(word_table_letter())
+    assert _listed(blocks) == [(level, number if level == 0 else "", text) for level, number, text in items()
+                               if level < 2]  # the typed bullets under their area, as the indent puts them
+    letter = recognise(blocks)
+    assert letter.fields["from"] == "\n".join(LETTERHEAD) and letter.fields["to"] == "\n".join(ADDRESS)
+    assert f"1. {AREAS[0][1]}\n    - {AREAS[0][2][0][1]}" in letter.body and SIGNATURE[2] in letter.body
+
+
+def test_a_list_typed_as_paragraphs_on_a_page_nests_by_their_indent() -> None:
+    page = ("<style>.n{padding-left:28pt;text-indent:-28pt} .b{padding-left:56pt;text-indent:-14pt}</style>"
+            "<p>Dear Chair,</p><p>Areas:</p><p class='n'>1.&nbsp;&nbsp;First</p><p class='b'>\u2022&nbsp;Under it</p>"
+            "<p class='b' style='margin-left:2em'>\u2022&nbsp;Deeper</p><p class='n'>2.&nbsp;Second</p><p>After.</p>")
+    assert _listed(read_webpage(page.encode())) == [(0, "1", "First"), (1, "", "Under it"), (2, "", "Deeper"),
+                                                    (0, "2", "Second")]
+
+
+def test_a_file_that_is_not_a_web_page_is_said_to_be_binary() -> None:
+    with pytest.raises(FileError, match="it is not a web page: it holds binary data"):
+        read_webpage(png_named_html())
 
 
 def test_hidden_and_numbered_html_lists() -> None:
@@ -108,17 +160,20 @@ def test_typed_lists_nest_by_their_indent_and_keep_their_numbers() -> None:
         ("li", 2, "", "deeper wrapped"), ("li", 0, "2", "Second"), ("p", 0, "", "After.")]
 
 
-@pytest.mark.parametrize("parts", ["plain+html", "html"])
+@pytest.mark.parametrize("parts", ["plain+html", "plain", "html", "browser"])
 def test_an_email_gives_its_decoded_text_never_its_headers(parts: str) -> None:
     blocks = read_email(letter_email(parts))
     text = _shown(blocks)
     assert "DHREnquiries" not in text and "Subject" not in text and "=E2=80" not in text and "Content-" not in text
     assert blocks[0].lines == tuple(LETTERHEAD) and [b[1:] for b in _listed(blocks)] == [i[1:] for i in items()]
-    if parts == "plain+html":
+    if parts == "plain":
         assert "\u2013 \u00a3" in text  # quoted-printable decoded in its character set
+    assert not [word for word in FURNITURE if word in text], text  # the HTML is read: "~~~" is aria-hidden there
 
 
 @pytest.mark.parametrize(("parts", "said"), [("attachment", "attached to it (QA letter.pdf)"),
+                                             ("covering", 'attached to it (QA letter.pdf); save the attachment and '
+                                                          'import it: dhr import letter "QA letter.pdf"'),
                                              ("none", "has no text part to read, only attachments (scan.png)")])
 def test_an_email_without_the_letter_in_its_text_is_refused_clearly(parts: str, said: str) -> None:
     with pytest.raises(FileError, match=said.replace("(", r"\(").replace(")", r"\)")):
@@ -187,6 +242,7 @@ def _hostile(name: str) -> bytes:
     return f'Content-Type: multipart/mixed; boundary="b0"\r\n\r\n{nested}'.encode()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("name", "expected"), [
     ("empty-paragraphs.docx", "holds 14,999,976 paragraphs"),
     ("level.docx", MAX_LEVEL), ("span.docx", 2), ("nested.docx", "could not be read (Excessive depth"),

@@ -18,11 +18,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_import import dhr
 
-from generator import markup
 from generator.importers.blocks import Block, FileError
 from generator.importers.command import letter_text
 from generator.importers.isolate import run_bounded
 from generator.importers.letter import recognise
+from generator.site import markup
 
 
 def _letter(*body: Block, date: str = "31 October 2022") -> list[Block]:
@@ -175,3 +175,10 @@ def test_a_written_letter_passes_check_whatever_its_lines_hold(tree: ContentTree
         "Cllr Jo: Bloggs #1" in front["to"]
     assert set(front) <= {"date", "panel_date", "outcome", "from", "to", "signed"}
     assert [p for p in tree.problems() if "error" in p] == []
+
+
+def test_the_signatory_keeps_their_lines_never_joined_with_a_comma() -> None:
+    letter = recognise([Block("Dear Chair,"), Block("The report may now be published."), Block("Yours sincerely,"),
+                        Block("Lynne Abrams Chair of the Home Office DHR Quality Assurance Panel",
+                              lines=("Lynne Abrams", "Chair of the Home Office DHR Quality Assurance Panel"))])
+    assert letter.fields["signed"] == "Lynne Abrams\nChair of the Home Office DHR Quality Assurance Panel"

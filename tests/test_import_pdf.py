@@ -20,6 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from letter_files import CSS, FOOTER
 from pdf_files import STYLES, Item, Paragraph, document, letter_pdf, many_characters, many_shapes
+from playwright.sync_api import Page
 
 from generator.importers.blocks import Block, FileError
 from generator.importers.pdf import read_pdf
@@ -148,6 +149,17 @@ def test_a_number_that_a_sentence_wraps_onto_a_line_start_starts_no_item(style: 
     assert body[0].text in [b.text for b in blocks if b.kind == "p"]
 
 
+@pytest.mark.parametrize("style", STYLES)
+def test_a_short_letter_of_one_line_paragraphs_keeps_the_paragraph_after_its_one_line_item_apart(style: str) -> None:
+    """Most of its lines are a paragraph gap apart: the line spacing is still its closest lines', so the gap below
+    the item (a long line) ends it."""
+    body = [INTRO[3], Item(0, "", "The report would benefit from a fuller analysis of contact with housing and "
+                                  "health services."), *CLOSING]
+    blocks = read_pdf(letter_pdf(body, style, justify=False))
+    assert _tree(blocks) == _expected(body)
+    assert CLOSING[0].text in [b.text for b in blocks if b.kind == "p"]
+
+
 # Words of letters; "section 2." and "option (a)" may wrap onto a line's start, where they look like markers.
 WORDS = ["the", "panel", "report", "review", "victim", "perpetrator", "agencies", "would", "benefit", "from", "a",
          "fuller", "analysis", "of", "contact", "with", "housing", "police", "health", "services", "including",
@@ -197,40 +209,46 @@ def _html_list(items: list[Item]) -> str:
     return f"<{tag}>{''.join(out)}</{tag.split()[0]}>"
 
 
-# A letter as Chromium prints a council's HTML: an ordered list of areas whose nested points are a bulleted list
-# (bullets drawn as shapes) and a lettered list (letters right-aligned before the text).
 @pytest.fixture(scope="module")
-def printed() -> Iterator[bytes]:
-    """The letter printed with as many sentences before its list as take one of its items over the page break."""
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    if not chromium:
+def chromium() -> Iterator[Page]:
+    """A page of Debian's Chromium, to print letters to PDF with."""
+    executable = shutil.which("chromium") or shutil.which("chromium-browser")
+    if not executable:
         if os.environ.get("CI"):
             pytest.fail("Debian's chromium is missing in CI: .ci/run should have installed it")
         pytest.skip("Debian's chromium is not installed (apt-get install chromium); the PDF fixtures need it")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
-        page = browser.new_page()
-        for sentences in range(1, 60):  # as many as take an item over the page break
-            filler = Paragraph(" ".join(["The panel also noted the review's careful chronology."] * sentences))
-            page.set_content(_html_letter([*INTRO[:3], filler, INTRO[3]]))
-            data = page.pdf(format="A4", margin={"top": "20mm", "bottom": "25mm", "left": "20mm", "right": "20mm"},
-                            display_header_footer=True, header_template="<span></span>", footer_template=FOOTER)
-            if _spans_pages(data, read_pdf(data)):
-                break
+        browser = playwright.chromium.launch(executable_path=executable, args=["--no-sandbox"])
+        yield browser.new_page()
         browser.close()
-    yield data
 
 
-def _html_letter(intro: list[Paragraph]) -> str:
+def _print(page: Page, body: list[Paragraph], items: list[Item], css: str = "") -> bytes:
+    """The letter as Chromium prints a council's HTML, with a running footer and page numbers: its body's paragraphs,
+    then its items as an ordered list of areas whose nested points are a bulleted list (bullets drawn as shapes)
+    and a lettered list (letters right-aligned before the text)."""
     parts = ["<div class='letterhead'><div class='crest'>Home Office</div><div>Public Protection Unit</div>",
              "<div>2 Marsham Street</div><div>London SW1P 4DF</div></div><div class='address'><div>Shafick Peerbux",
              "</div><div>Kent County Council</div></div><div class='date'>22 January 2020</div><p>Dear Shafick,</p>",
-             *(f"<p>{html.escape(p.text)}</p>" for p in intro), _html_list(AREAS),
+             *(f"<p>{html.escape(p.text)}</p>" for p in body), _html_list(items) if items else "",
              f"<p>{html.escape(CLOSING[0].text)}</p><p>Yours sincerely,</p>"]
-    return f"<!doctype html><html lang='en'><head><meta charset='utf-8'><style>{CSS}</style></head><body>" \
-           f"{''.join(parts)}</body></html>"
+    page.set_content(f"<!doctype html><html lang='en'><head><meta charset='utf-8'><style>{CSS}{css}</style></head>"
+                     f"<body>{''.join(parts)}</body></html>")
+    return page.pdf(format="A4", margin={"top": "20mm", "bottom": "25mm", "left": "20mm", "right": "20mm"},
+                    display_header_footer=True, header_template="<span></span>", footer_template=FOOTER)
+
+
+@pytest.fixture(scope="module")
+def printed(chromium: Page) -> bytes:
+    """The letter printed with as many sentences before its list as take one of its items over the page break."""
+    for sentences in range(1, 60):
+        filler = Paragraph(" ".join(["The panel also noted the review's careful chronology."] * sentences))
+        data = _print(chromium, [*INTRO[:3], filler, INTRO[3]], AREAS)
+        if _spans_pages(data, read_pdf(data)):
+            return data
+    raise AssertionError("no length of the letter takes a list item over the page break")
 
 
 def test_a_letter_chromium_printed_keeps_its_numbered_areas_and_nested_points(printed: bytes) -> None:
@@ -241,6 +259,46 @@ def test_a_letter_chromium_printed_keeps_its_numbered_areas_and_nested_points(pr
         ("Home Office", "Public Protection Unit", "2 Marsham Street", "London SW1P 4DF"),
         ("Shafick Peerbux", "Kent County Council"), ("22 January 2020",)]
     assert "Page 1 of" not in "\n".join(b.text for b in blocks)
+
+
+# A paragraph whose lines break in other places as more words come before it; among them, breaks at a hyphen typed
+# in a compound word (PDFium gives it as U+FFFE and leaves out the line break), at a Unicode hyphen typed in one, at
+# a soft hyphen (Chromium draws its own hyphen there, U+2010, a piece of text of its own), and after a sentence that
+# ends a line short only because the next word is long.
+_SENTENCE = ("it was felt that the work of the transforming health and social care on cross-training could usefully "
+             "be highlighted as good practice to be adopted more widely. Recommendations 8 and 11 were also flagged as "
+             "especially helpful to the multi-agency safe\u00adguarding respon\u00adsibilities of "
+             "well\u2010established partnerships.")
+_BREAKS = {"a hyphen typed": ("cross\ufffe",), "a sentence ending a short line": ("widely.\r\nRecommendations",),
+           "a soft hyphen": ("safe\u2010\r\n", "respon\u2010\r\n"), "a Unicode hyphen typed": ("well\u2010\r\n",)}
+
+
+def _paragraph(words: int) -> Paragraph:
+    return Paragraph(" ".join(part for part in ("At 16:17,", _filler(words), _SENTENCE) if part))
+
+
+def _pdf_text(data: bytes) -> str:
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument(data)
+    return "\r\n".join(document[n].get_textpage().get_text_range() for n in range(len(document)))
+
+
+@pytest.mark.parametrize("align", ["justify", "left"])
+def test_hyphens_and_short_lines_ending_sentences_in_a_chromium_printed_letter_keep_its_words_and_paragraphs(
+        chromium: Page, align: str) -> None:
+    """Printed once with the paragraph after 0 to 39 words, to find lengths that break its lines in each way; then
+    the letter with a paragraph of each of those lengths comes out word for word, a paragraph each."""
+    css = f" p {{ text-align: {align}; }}"
+    tried = _pdf_text(_print(chromium, [_paragraph(n) for n in range(40)], [], css)).split("At 16:17,")[1:]
+    lengths = sorted({next(n for n, text in enumerate(tried) if any(s in text for s in breaks))
+                      for breaks in _BREAKS.values()})
+    body = [*INTRO[:2], *(_paragraph(n) for n in lengths)]
+    data = _print(chromium, body, [], css)
+    assert all(any(s in _pdf_text(data) for s in breaks) for breaks in _BREAKS.values())
+    paragraphs = [b.text for b in read_pdf(data) if b.kind == "p"]
+    start = paragraphs.index("Dear Shafick,") + 1
+    assert paragraphs[start:start + len(body) + 1] == [p.text.replace("\u00ad", "") for p in [*body, *CLOSING]]
 
 
 def _letter() -> bytes:
@@ -260,6 +318,7 @@ HOSTILE = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(HOSTILE))
 def test_a_hostile_or_damaged_pdf_is_one_clear_line_quickly(name: str) -> None:
     make, expected = HOSTILE[name]
@@ -284,6 +343,7 @@ except FileError as exc:
 """
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["shapes.pdf", "shapes on every page.pdf", "characters.pdf",
                                   "characters on every page.pdf"])
 def test_the_worst_hostile_pdfs_are_refused_in_under_two_seconds_and_200_mb(tmp_path: Path, name: str) -> None:

@@ -11,10 +11,12 @@ from pathlib import Path
 import pytest
 from conftest import REPO, TEMPLATES
 
-from generator.build import build
+from generator.build.pipeline import build
 
 sys.path.insert(0, str(REPO / "benchmarks"))
 from corpus import generate
+
+pytestmark = pytest.mark.slow
 
 # Pagefind writes these, in each shard, in no fixed order, under names that hash their bytes.
 UNORDERED = re.compile(r"pagefind/[^/]+/(?:filter/|index/|pagefind-entry\.json|pagefind\.)")
@@ -65,7 +67,7 @@ def test_a_killed_build_leaves_a_complete_site(tmp_path: Path, delay: float) -> 
 
 def test_a_swap_interrupted_between_two_renames_is_repaired(tmp_path: Path) -> None:
     """Without the atomic exchange the swap is two renames; the next build repairs a kill between them."""
-    from generator.write import staged
+    from generator.output.write import staged
 
     out = tmp_path / "site"
     out.mkdir()

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from conftest import ContentTree
 
-from generator.load import parse_markdown_file, read_digest
-from generator.nodes import Map, Scalar, Seq, parse_yaml
+from generator.content.load import parse_markdown_file, read_digest
+from generator.content.nodes import Map, Scalar, Seq, parse_yaml
 from generator.problems import Problems
 
 

@@ -6,7 +6,7 @@ import datetime as dt
 
 from conftest import TODAY, ContentTree
 
-from generator.model import Site, build_model, month_name, slugify
+from generator.site.model import Site, build_model, month_name, slugify
 
 
 def _model(tree: ContentTree) -> Site:

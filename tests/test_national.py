@@ -9,7 +9,7 @@ from pathlib import Path
 
 from conftest import TEMPLATES, TODAY, ContentTree
 
-from generator.build import build
+from generator.build.pipeline import build
 
 
 def test_a_review_begun_under_the_new_name_says_so_everywhere(tree: ContentTree, tmp_path: Path) -> None:

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from conftest import TEMPLATES, TODAY, ContentTree
 
-from generator.build import build
-from generator.partnerships import plain
+from generator.build.pipeline import build
+from generator.content.partnerships import plain
 
 LETTER = "---\ndate: 2024-08-07\noutcome: publish\n---\nText.\n"
 

@@ -12,10 +12,12 @@ from pathlib import Path
 import pytest
 from conftest import TEMPLATES, TODAY, ContentTree
 
-from generator import build as build_module
-from generator import export, workers, write
-from generator.build import Builder
+from generator import workers
+from generator.build import pipeline as build_module
+from generator.build.pipeline import Builder
+from generator.output import write
 from generator.problems import ContentError
+from generator.site import export
 
 BOB = "title: Bob\ncsp: Other Community Safety Partnership\nstatus: published\npublished: 2023-05-01\n"
 

@@ -9,8 +9,8 @@ import jinja2
 import pytest
 from conftest import TEMPLATES, ContentTree
 
-from generator.build import Builder
-from generator.templating import environment, file_size, long_date
+from generator.build.pipeline import Builder
+from generator.site.templating import environment, file_size, long_date
 
 
 def test_filters() -> None:

@@ -8,7 +8,7 @@ import sys
 
 from conftest import REPO, ContentTree
 
-from generator.report import FAIL, PASS, WARN, checklist
+from generator.authoring.report import FAIL, PASS, WARN, checklist
 
 
 def _checks(tree: ContentTree, slug: str = "alice") -> dict[str, tuple[str, str]]:

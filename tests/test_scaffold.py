@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from conftest import REPO, ContentTree
 
-from generator import scaffold
+from generator.authoring import new as scaffold
 
 
 def test_a_new_review_and_letter_pass_validation(tree: ContentTree) -> None:

@@ -9,15 +9,15 @@ from pathlib import Path
 
 import pytest
 
-from generator import search_index
-from generator.search_index import (
+from generator.output import search_index
+from generator.output.search_index import (
     LISTS,
     bundles,
     index_shards,
-    is_indexed,
     pagefind_command,
     pagefind_version,
     plan,
+    searched,
     shard_count,
     shard_of,
     still_indexed,
@@ -37,7 +37,7 @@ def test_a_shard_indexes_only_its_pages_with_their_filters(tmp_path: Path) -> No
     for path, html in pages.items():
         (site / path).parent.mkdir(parents=True, exist_ok=True)
         (site / path).write_text(html)
-    wanted = plan({path: b"1" for path in pages if is_indexed(path)}, 1)
+    wanted = plan({path: b"1" for path in pages if searched(path, LISTS)}, 1)
     shards = index_shards(lambda path: site / path, site, wanted, site)
     bundle = site / "pagefind/0"
     assert (bundle / "pagefind-component-ui.js").is_file() and (bundle / "pagefind-entry.json").is_file()
@@ -90,10 +90,10 @@ def test_a_shard_is_keyed_by_the_pagefind_that_indexes_it(monkeypatch: pytest.Mo
 
 
 def test_which_outputs_are_indexed() -> None:
-    assert is_indexed("reviews/alice/index.html")
-    assert not is_indexed("reviews/index.html") and not is_indexed("reviews/alice/report.pdf")
-    assert not is_indexed("themes/marac/index.html")
-    assert not is_indexed("agencies/kent-police/index.html")
-    assert not is_indexed("recommendations/status/planned/index.html")
-    assert is_indexed("recommendations/index.html") and is_indexed("recommendations/page/3/index.html")
-    assert is_indexed("learning/index.html") and is_indexed("learning/page/12/index.html")
+    assert searched("reviews/alice/index.html", LISTS)
+    assert not searched("reviews/index.html", LISTS) and not searched("reviews/alice/report.pdf", LISTS)
+    assert not searched("themes/marac/index.html", LISTS)
+    assert not searched("agencies/kent-police/index.html", LISTS)
+    assert not searched("recommendations/status/planned/index.html", LISTS)
+    assert searched("recommendations/index.html", LISTS) and searched("recommendations/page/3/index.html", LISTS)
+    assert searched("learning/index.html", LISTS) and searched("learning/page/12/index.html", LISTS)

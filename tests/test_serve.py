@@ -21,10 +21,11 @@ import pytest
 from conftest import REPO, SHIPPED_CONTENT, TEMPLATES
 from sitecheck import snapshot
 
-from generator.build import build
-from generator.deploy import SECURITY_HEADERS
+from generator.build.pipeline import build
+from generator.site.deploy import SECURITY_HEADERS
 
 DEADLINE = 10.0
+pytestmark = pytest.mark.slow  # each test runs `dhr serve` in a process of its own
 
 
 class Server:
@@ -195,9 +196,9 @@ def test_after_a_series_of_edits_the_served_tree_equals_a_fresh_build(server: Se
 
 
 def test_an_unexpected_failure_is_shown_and_the_next_save_recovers(tmp_path: Path) -> None:
-    from generator.build import Builder
-    from generator.serve import LiveSite
-    from generator.watch import Rebuilder
+    from generator.authoring.serve import LiveSite
+    from generator.authoring.watch import Rebuilder
+    from generator.build.pipeline import Builder
 
     content = tmp_path / "content"
     shutil.copytree(SHIPPED_CONTENT, content)
@@ -289,5 +290,51 @@ def test_errors_and_warnings_are_counted_apart_and_alike_warnings_grouped(server
     server.wait_for(shown, "the error page with its warnings")
     assert re.search(r"Fix the (error|\d+ errors) below", page) and "problems" not in page
     assert re.search(r"<h2>\d+ warnings</h2>", page) and "more places alike" in page
-    said = "".join(server.output)
-    assert re.search(r"could not be built: \d+ errors? to fix, and \d+ warnings that do not stop it", said)
+    server.wait_for(lambda: bool(re.search(r"could not be built: \d+ errors? to fix, and \d+ warnings that do not "
+                                           r"stop it", "".join(server.output))), "the terminal's counts")
+
+
+def test_saves_and_indexing_at_once_leave_the_site_a_clean_build_makes(tmp_path: Path) -> None:
+    """`dhr serve`'s two threads on one Builder: rebuilds after saves (adding reviews, which grows what was
+    written) while the indexer re-indexes. Neither fails, and the site ends as a clean build makes it."""
+    from generator.build.pipeline import Builder
+
+    content = tmp_path / "content"
+    shutil.copytree(SHIPPED_CONTENT, content)
+    builder = Builder(content, TEMPLATES, tmp_path / "site", shard_size=2)
+    builder.run()
+    failures: list[BaseException] = []
+    saving = threading.Event()
+
+    def index() -> None:
+        while not saving.is_set():
+            try:
+                builder.update_index()
+            except BaseException as error:
+                failures.append(error)
+                return
+
+    indexer = threading.Thread(target=index)
+    indexer.start()
+    try:
+        for n in range(8):
+            shutil.copytree(content / "reviews/safta", content / f"reviews/safta-{n}")
+            _edit(content / f"reviews/safta-{n}/review.md", "title: Safta", f"title: Safta {n}")
+            _edit(content / "reviews/diana/letter-2023-10-18.md", "small typeface", f"small typeface {n}")
+            builder.run(staged=False)
+            builder.run(staged=False, edited={content / "reviews/diana/letter-2023-10-18.md"})
+    finally:
+        saving.set()
+        indexer.join(120)
+    assert not failures, failures
+    builder.update_index()
+    fresh = tmp_path / "fresh"
+    build(content, fresh, TEMPLATES, shard_size=2)
+    served = {k: v[0] for k, v in snapshot(tmp_path / "site").items() if not k.startswith("pagefind/")}
+    expected = {k: v[0] for k, v in snapshot(fresh).items() if not k.startswith("pagefind/")}
+    assert sorted(served) == sorted(expected)
+    assert all(served[name] == expected[name] for name in expected)
+    shards = sorted(p.name for p in (fresh / "pagefind").iterdir())
+    assert sorted(p.name for p in (tmp_path / "site/pagefind").iterdir()) == shards
+    for shard in shards:
+        assert _pagefind_summary(tmp_path / "site/pagefind" / shard) == _pagefind_summary(fresh / "pagefind" / shard)

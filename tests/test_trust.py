@@ -16,7 +16,7 @@ import pytest
 from conftest import REPO, SHIPPED_CONTENT, TEMPLATES, TODAY, ContentTree
 
 from generator import cli
-from generator.build import build
+from generator.build.pipeline import build
 from generator.problems import ContentError
 
 SAFE_SCHEMES = {"http", "https", "mailto", "tel"}  # tel: dials the support lines from a phone
@@ -82,7 +82,7 @@ def test_a_folder_a_build_made_is_replaced_and_a_fresh_one_is_made(project: Path
 
 
 def test_a_second_build_waits_for_the_first_and_serve_says_why_it_cannot(project: Path) -> None:
-    from generator.outdir import hold
+    from generator.output.outdir import hold
     from generator.problems import UsageError
 
     with hold(project / "site", "dhr serve"):
@@ -92,7 +92,7 @@ def test_a_second_build_waits_for_the_first_and_serve_says_why_it_cannot(project
         with pytest.raises(UsageError, match="in use by dhr serve"), hold(project / "site", "dhr build", wait=0.5):
             pass
     process = subprocess.Popen([sys.executable, "-c", "import time\nfrom pathlib import Path\n"
-                                "from generator.outdir import hold\nwith hold(Path('site'), 'dhr build'):\n"
+                                "from generator.output.outdir import hold\nwith hold(Path('site'), 'dhr build'):\n"
                                 "    print('held', flush=True); time.sleep(1.5)"],
                                cwd=project, stdout=subprocess.PIPE, text=True, env={**os.environ,
                                                                                     "PYTHONPATH": str(REPO)})

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from conftest import ContentTree
 
-from generator.kinds import nearest
+from generator.content.kinds import nearest
 from generator.problems import display_path
 
 BASE = """\
@@ -87,6 +87,15 @@ def test_month_of_death_out_of_range(tree: ContentTree) -> None:
     tree.review(BASE + "death: 2023-13\n")
     assert tree.problems() == ["reviews/alice/review.md:12: death: '2023-13' has no month 13; "
                                "use a month from 01 to 12"]
+
+
+def test_the_latest_year_follows_the_build_date_not_the_wall_clock(tree: ContentTree,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """A build as of 1 June 2020 (SOURCE_DATE_EPOCH) takes years up to 2021, whatever today is."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1590969600")
+    tree.review(BASE.replace("published: 2024-09-01", "published: 2019-09-01") + "death: 2022-05\n")
+    assert "reviews/alice/review.md:12: death: '2022-05' is not a year a review's dates can have; check the year: " \
+           "it must be from 1900 to 2021" in tree.problems()
 
 
 def test_unknown_theme_suggests_the_nearest(tree: ContentTree) -> None:

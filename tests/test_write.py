@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.write import SiteWriter, still_written
+from generator.output.write import SiteWriter, still_written
 
 
 def _build(out: Path, files: dict[str, bytes], written: dict | None = None, staged: bool = True) -> SiteWriter:

@@ -13,9 +13,9 @@ from typing import Any
 
 import yaml
 
-from ..load import PLAN_NAMES, FileCache, load_settings, walk_reviews
+from ..content.load import PLAN_NAMES, FileCache, load_settings, walk_reviews
+from ..content.validate import FieldCache, validate_settings, vocabulary_of
 from ..problems import Problems, display_path, visible
-from ..validate import FieldCache, validate_settings, vocabulary_of
 from .blocks import Block, FileError
 from .isolate import run_bounded
 from .letter import Letter, recognise

@@ -39,7 +39,7 @@ SIGN_OFF = re.compile(r"^(?:Yours (?:sincerely|faithfully)|(?:Kind|Best) regards
 _CONTACT = re.compile(r"\s+(?:Tel|T|Telephone|Phone|Email|E|Web|www\.|https?://)\b.*$", re.IGNORECASE)
 _CONTACT_LINE = re.compile(r"^(?:Tel|T|Telephone|Phone|Fax|Email|E-?mail|E|Web)\b\s*:|^(?:www\.|https?://)|^\S+@\S+$",
                            re.IGNORECASE)
-_LETTERHEAD_LINE = re.compile(r"Home Office|Marsham Street|homeoffice|\bgov\.uk\b|\bTel\b|^T:", re.IGNORECASE)
+LETTERHEAD_LINE = re.compile(r"Home Office|Marsham Street|homeoffice|\bgov\.uk\b|\bTel\b|^T:", re.IGNORECASE)
 _TAGS = re.compile(r"</?[A-Za-z][^<>]{0,200}>")
 _HEADING_MARKS = re.compile(r"^#{1,6}\s+")
 
@@ -142,7 +142,7 @@ def _header(header: list[Block], letter: Letter) -> None:
             letter.fields["date"], letter.found["date"] = value, _text(block)
             header = [b for b in header if b is not block]
             break
-    ends = [n for n, b in enumerate(header) if _LETTERHEAD_LINE.search(_text(b))]
+    ends = [n for n, b in enumerate(header) if LETTERHEAD_LINE.search(_text(b))]
     letterhead, address = (header[:ends[-1] + 1], header[ends[-1] + 1:]) if ends else ([], header)
     if sender := _lines(letterhead, contact=False):
         letter.fields["from"], letter.found["from"] = "\n".join(sender), " ".join(_text(b) for b in letterhead)
@@ -160,16 +160,16 @@ def _lines(blocks: list[Block], contact: bool) -> list[str]:
 
 
 def _signature(body: list[Block]) -> str | None:
-    """Who signed: the name and role after 'Yours sincerely' (the last two paragraphs there, where there are more:
-    a signature's image often leaves a stray word before them)."""
+    """Who signed: the name and role after 'Yours sincerely', on their own lines, never joined with a comma (the
+    last two lines there, where there are more: a signature's image often leaves a stray word before them)."""
     end = next((n for n, b in enumerate(body) if SIGN_OFF.match(_text(b))), None)
     if end is None:
         return None
-    after = [_text(b) for b in body[end + 1:] if _text(b)]
-    return ", ".join(after[-2:]) or None
+    after = [line for b in body[end + 1:] for line in _lines([b], contact=True)]
+    return "\n".join(after[-2:]) or None
 
 
-_INLINE = re.compile(r"([\\`*_\[\]])")
+_INLINE = re.compile(r"([\\`*_\[\]|])")  # (a pipe could make a table)
 _LINE_START = re.compile(r"^(?:([#>+*-])|(\d+)([.)]))")
 
 

@@ -16,7 +16,6 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
-import statistics
 from dataclasses import dataclass
 
 from .blocks import BULLET, MAX_BYTES, MAX_PAGES, Block, FileError
@@ -32,8 +31,13 @@ _PAGE_NUMBER = re.compile(r"^(?:.*\bpage\s+)?\d{1,3}(?:\s*(?:of|/)\s*\d{1,3})?$|
                           re.IGNORECASE)
 _GLYPHS = re.compile(r"^[\u25a0\u25a1\u25b6\u25ba\u25c6\u2666\u27a2\u27a4\u2713\u2714](?=\s)\s+")  # more bullets
 _SENTENCE_END = ".:;!?"
-_HYPHENATED = re.compile(r"[a-z]-$")
-_SOFT_HYPHENS = (0x02, 0xAD)  # PDFium's mark of a word broken at a line's end, and the soft hyphen
+# A hyphen ending a line: PDFium gives one typed ("-", or a soft hyphen it cannot tell from one) as 0x02 (U+FFFE in
+# its text) and leaves out the line break after it. Chromium, breaking a word at a soft hyphen, draws U+2010 just
+# after the soft hyphen's piece of text (marked /ActualText U+00AD). Only that, and a soft hyphen PDFium leaves, are
+# known to be a word's break: any other is kept, being maybe a compound's ("cross-training") or typed as U+2010.
+_TYPED_HYPHENS, _SOFT = (0x02, 0xFFFE), b"\xfe\xff\x00\xad"  # PDFium's mark; a soft hyphen as a PDF string
+_TYPED = re.compile(r"\w[-\u2010]$")  # a hyphen typed in a word, ending a line
+_BREAK = "\u00ad"  # a line's last character: the word is broken there, and its hyphen is none of the text
 
 
 @dataclass
@@ -71,9 +75,10 @@ def _refuse(what: str) -> FileError:
                      "and import it with --from-stdin")
 
 
-def _bullets(page, number: int) -> tuple[list[tuple[float, float, float]], int]:  # type: ignore[no-untyped-def]
-    """(vertical centre, left, right) of each small dot drawn on the page, by centre: a list's bullets; and how
-    many objects the page is drawn with, those inside its forms (drawings it places) included."""
+def _bullets(page, number: int) -> tuple[list[tuple[float, float, float]], int, set[int | None]]:
+    """(vertical centre, left, right) of each small dot drawn on the page, by centre: a list's bullets; how many
+    objects the page is drawn with, those inside its forms (drawings it places) included; and (their addresses) the
+    pieces of text drawn just after a soft hyphen's (Chromium marks it with an /ActualText of U+00AD)."""
     import ctypes
 
     import pypdfium2.raw as raw
@@ -81,11 +86,20 @@ def _bullets(page, number: int) -> tuple[list[tuple[float, float, float]], int]:
     left, bottom, right, top = (ctypes.c_float() for _ in range(4))
     found = []
     forms = []
+    after_soft: set[int | None] = set()
+    soft = False  # the piece of text before is a soft hyphen's
+    value, size = (ctypes.c_ubyte * 4)(), ctypes.c_ulong()
     count = max(raw.FPDFPage_CountObjects(page.raw), 0)
     for index in range(count if count <= MAX_PAGE_OBJECTS else 0):
         shape = raw.FPDFPage_GetObject(page.raw, index)
         kind = raw.FPDFPageObj_GetType(shape)
-        if kind == raw.FPDF_PAGEOBJ_FORM:
+        if kind == raw.FPDF_PAGEOBJ_TEXT:
+            if soft:
+                after_soft.add(ctypes.cast(shape, ctypes.c_void_p).value)
+            soft = any(raw.FPDFPageObjMark_GetParamBlobValue(raw.FPDFPageObj_GetMark(shape, mark), b"ActualText", value,
+                                                             4, size) and size.value == 4 and bytes(value) == _SOFT
+                       for mark in range(min(raw.FPDFPageObj_CountMarks(shape), 4)))
+        elif kind == raw.FPDF_PAGEOBJ_FORM:
             forms.append(shape)
         elif kind == raw.FPDF_PAGEOBJ_PATH and raw.FPDFPageObj_GetBounds(shape, left, bottom, right, top):
             width, height = right.value - left.value, top.value - bottom.value
@@ -101,12 +115,14 @@ def _bullets(page, number: int) -> tuple[list[tuple[float, float, float]], int]:
                 forms.append(shape)
     if count > MAX_PAGE_OBJECTS:
         raise _refuse(f"page {number + 1} is drawn with {count:,} shapes and pieces of text")
-    return sorted(found), count
+    return sorted(found), count, after_soft
 
 
-def _page_lines(text_page, number: int) -> list[Line]:  # type: ignore[no-untyped-def] - a PdfTextPage
-    """The page's lines, each character placed by its loose box (its advance and the font's height), so that
-    lines set at one indent start at one x whatever their first letters."""
+def _page_lines(text_page, number: int, after_soft: set[int | None]) -> list[Line]:
+    """The page's lines (of a PdfTextPage), each character placed by its loose box (its advance and the font's
+    height), so that lines set at one indent start at one x whatever their first letters."""
+    import ctypes
+
     import pypdfium2.raw as raw
 
     count = raw.FPDFText_CountChars(text_page.raw)
@@ -118,15 +134,22 @@ def _page_lines(text_page, number: int) -> list[Line]:  # type: ignore[no-untype
     lefts: list[float] = []  # of each character in `chars`
     rights: list[float] = []
     top = bottom = 0.0
+    added = False  # the last character is a hyphen Chromium added
     for index in range(count + 1):
         code = raw.FPDFText_GetUnicode(text_page.raw, index) if index < count else 10
         if code in (10, 13):
             if chars:
+                if added:
+                    chars[-1] = _BREAK
                 lines.append(_line(chars, lefts, rights, number, top, bottom))
                 chars, lefts, rights = [], [], []
             continue
-        if code in _SOFT_HYPHENS:
-            char = "\u00ad"
+        added = code == 0x2010 and ctypes.cast(raw.FPDFText_GetTextObject(text_page.raw, index),
+                                               ctypes.c_void_p).value in after_soft
+        if code in _TYPED_HYPHENS:
+            char = "-"
+        elif code == 0xAD:
+            char = _BREAK
         elif 0xE000 <= code <= 0xF8FF:  # a symbol font's character: at a line's start, Word's bullet
             char = "\u2022" if not chars else " "
         else:
@@ -146,6 +169,9 @@ def _page_lines(text_page, number: int) -> list[Line]:  # type: ignore[no-untype
         chars.append(char)
         lefts.append(box.left)
         rights.append(box.right)
+        if code in _TYPED_HYPHENS:  # the line ends here: the line break PDFium left out
+            lines.append(_line(chars, lefts, rights, number, top, bottom))
+            chars, lefts, rights = [], [], []
     return lines
 
 
@@ -155,23 +181,19 @@ def _line(chars: list[str], lefts: list[float], rights: list[float], page: int, 
         chars.pop()
     text = "".join(chars)
     space = text.find(" ")
-    line = Line(_unhyphenated(text), page, lefts[0], max(rights), top, bottom, text_left=lefts[0],
+    shown = text[:-1].replace(_BREAK, "") + text[-1]  # soft hyphens are unseen, but for one breaking a word at its end
+    line = Line(shown, page, lefts[0], max(rights), top, bottom, text_left=lefts[0],
                 first_word=rights[space - 1 if space > 0 else -1] - lefts[0])
     found = BULLET.match(text) or _GLYPHS.match(text)
     if found and found.end() < len(text):
         mark = found.group().strip()
         line.number = mark.strip("().") if mark[-1] in ".)" else ""
-        line.item = _unhyphenated(text[found.end():])
+        line.item = shown[found.end():]
         line.text_left = lefts[found.end()]
         after = line.text_left - rights[len(mark) - 1]
         spaces = sorted(lefts[n + 1] - rights[n - 1] for n in range(found.end(), len(text)) if text[n] == " ")
         line.tabbed = after > (top - bottom) / 2 and (not spaces or after > spaces[len(spaces) // 2] * 1.4)
     return line
-
-
-def _unhyphenated(text: str) -> str:
-    """A line's text without its soft hyphens, except one ending it (a word broken there): that is a hyphen."""
-    return text[:-1].replace("\u00ad", "") + ("-" if text[-1] == "\u00ad" else text[-1])
 
 
 def _mark_drawn(lines: list[Line], bullets: list[tuple[float, float, float]], number: int) -> None:
@@ -215,12 +237,12 @@ def _lines(data: bytes) -> tuple[list[Line], list[float]]:
             page = document[number]
             try:
                 heights.append(page.get_size()[1])
-                bullets, count = _bullets(page, number)
+                bullets, count, after_soft = _bullets(page, number)
                 objects += count
                 if objects > MAX_OBJECTS:
                     raise _refuse(f"it is drawn with more than {MAX_OBJECTS:,} shapes and pieces of text")
                 text_page = page.get_textpage()
-                found = _page_lines(text_page, number)
+                found = _page_lines(text_page, number, after_soft)
                 text_page.close()
             finally:
                 page.close()
@@ -252,16 +274,17 @@ def _furniture(lines: list[Line], heights: list[float]) -> set[int]:
             or len(pages_of[re.sub(r"\d+", "#", lines[n].text)]) > 1}
 
 
-def _joined(lines: list[str]) -> str:
-    """A block's lines as one text: a word hyphenated at a line's end is mended."""
+def _block(lines: list[str], kind: str = "p", level: int = 0, number: str = "") -> Block:
+    """A block of lines, as one text: a word broken at a line's end is mended; a typed hyphen there is kept."""
     parts: list[str] = []
     for n, line in enumerate(lines):
-        if n and _HYPHENATED.search(lines[n - 1]) and line[:1].islower():
+        if n and lines[n - 1][-1] == _BREAK and line[:1].isalpha():
             parts[-1] = parts[-1][:-1]
         elif n:
-            parts.append(" ")
+            parts.append("" if _TYPED.search(lines[n - 1]) else " ")
         parts.append(line)
-    return "".join(parts)
+    shown = tuple(line.replace(_BREAK, "-") for line in lines)  # as the page shows them
+    return Block("".join(parts).replace(_BREAK, "-"), kind, level, shown, number)
 
 
 class _Reader:
@@ -347,8 +370,7 @@ class _Reader:
         """The block being read is done."""
         if self.open is not None:
             current = self.open
-            self.blocks.append(Block(_joined(current.lines), current.kind, current.level, tuple(current.lines),
-                                     current.number))
+            self.blocks.append(_block(current.lines, current.kind, current.level, current.number))
             self.open = None
 
 
@@ -360,21 +382,16 @@ def read_pdf(data: bytes) -> list[Block]:
     lines = [line for n, line in enumerate(lines) if n not in dropped]
     if not lines:
         raise FileError("it holds nothing but running headers, footers and page numbers; check it is the letter")
-    spacing = statistics.median([a.top - b.top for a, b in itertools.pairwise(lines)
-                                 if a.page == b.page and a.top > b.top] or [14.0])
     margin = min(line.left for line in lines)
     full = margin + (max(line.right for line in lines) - margin) * 0.85
     start = next((n for n, line in enumerate(lines) if line.text.startswith("Dear ")), 0)
-    blocks: list[Block] = []
-    group: list[str] = []
-    for n, line in enumerate(lines[:start]):
-        before = lines[n - 1] if n else None
-        if group and before and (line.page != before.page or not 0 < before.top - line.top <= spacing * 1.4):
-            blocks.append(Block(_joined(group), lines=tuple(group)))
-            group = []
-        group.append(line.text)
-    if group:
-        blocks.append(Block(_joined(group), lines=tuple(group)))
+    # The line spacing: the body's closest lines, as most are (a paragraph's), but for a few set closer than that
+    steps = sorted(a.top - b.top for a, b in itertools.pairwise(lines[start:])
+                   if a.page == b.page and a.top - b.top > (a.top - a.bottom) / 2)
+    spacing = steps[len(steps) // 10] if steps else 14.0
+    cuts = [n for n in range(1, start) if lines[n].page != lines[n - 1].page
+            or not 0 < lines[n - 1].top - lines[n].top <= spacing * 1.4]  # blocks of lines set close together
+    blocks = [_block([line.text for line in lines[a:b]]) for a, b in itertools.pairwise([0, *cuts, start]) if a < b]
     reader = _Reader(spacing, margin, full, max(line.right for line in lines[start:]))
     for line in lines[start:]:
         reader.read(line)

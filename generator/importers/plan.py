@@ -27,12 +27,14 @@ from .plan_columns import (
     read_status,
 )
 from .plan_yaml import Fields, Missing, plan_yaml
-from .tables import Table
+from .tables import NOTES_OF_A_KIND, Table, capped, remove_invisible, said_removed
 
 SHARED = ("agency", "lead", "target", "status", "completed", "updates", "evidence")  # an action's, or all its rec's
 _NUMBER = re.compile(r"^(?:rec(?:ommendation)?\.?\s*|r)?(\d{1,3}(?:\.\d{1,3})*[a-z]?)[.):]?$", re.IGNORECASE)
-_LEADING = re.compile(r"^(?:rec(?:ommendation)?\.?\s*)?(\d{1,3}(?:\.\d{1,3})*)(?:[.):]\s*|\s+(?=[A-Z]))(\S.*)$")
+_LEADING = re.compile(r"^(?:rec(?:ommendation)?\.?\s*)?(\d{1,3}(?:\.\d{1,3})*)(?:[.):]\s*|\s+(?=[A-Z]))(\S.*)$",
+                      re.DOTALL)
 _MARKER = re.compile(r"^(?:[-*\u2022\u25cf\u25aa\u2023\u2013\u00b7o](?=\s)|\(?(?:\d{1,2}|[a-z])[.)])\s*")
+_ROW_NOTE = re.compile(r"^((?:sheet '[^\n]*' |table \d+ )?row \d+): ([^\n]*)$")
 _BREAKS = re.compile(r"\r\n|[\r\x0b\x0c\x85\u2028\u2029]")
 _HINTS = {
     "scope": "local, regional or national (not in the file: fill it in)",
@@ -76,9 +78,10 @@ def plan_from_tables(tables: list[Table], agencies: tuple[str, ...], today: dt.d
     plan = Plan()
     found: list[_Recommendation] = []
     for table in tables:
-        plan.notes += table.notes
-        name = table.name or "the file"
+        changed = remove_invisible(table)
         start = header_row(table.rows)
+        plan.notes += table.notes + said_removed(table, changed, table.rows[start] if start is not None else [])
+        name = table.name or "the file"
         if not table.rows:
             plan.notes.append(f"{name} was not imported: it is empty")
         elif start is None:
@@ -88,8 +91,10 @@ def plan_from_tables(tables: list[Table], agencies: tuple[str, ...], today: dt.d
             plan.notes.append(f"{name} was not imported: it has headings but no recommendation below them")
     _distinct(found, plan.notes)
     written = [_recommendation(rec, counter, agencies, today, plan.notes) for counter, rec in enumerate(found, 1)]
+    plan.notes = _grouped(plan.notes)
     plan.recommendations = len(written)
-    plan.actions = sum(len(value) for fields in written for name, value in fields if name == "actions")  # type: ignore[arg-type]
+    plan.actions = sum(len(value) for fields in written for name, value in fields
+                       if name == "actions" and isinstance(value, list))
     plan.yaml = plan_yaml(written, today) if written else ""
     return plan
 
@@ -99,8 +104,10 @@ def _read_table(table: Table, start: int, found: list[_Recommendation], notes: l
     header = table.rows[start]
     known = columns(header)
     unknown = {i: h for i, h in enumerate(header) if h and i not in known.values()}
-    for heading in unknown.values():
-        notes.append(f"column '{_one(heading)}'{_of(table)} was not imported: its heading is not one dhr knows")
+    notes += capped([f"{table.column(i, header)}{_of(table)} was not imported: its heading is not one dhr knows"
+                     for i in unknown], "columns not imported", [f"'{_short(h)}'" for h in unknown.values()])
+    left: list[str] = []  # cells not imported, and where each is
+    places: list[str] = []
     for index in range(start):
         title = _short(" ".join(table.rows[index]))
         notes.append(f"{table.where(index)}, above the headings, was not imported: '{title}'")
@@ -120,7 +127,8 @@ def _read_table(table: Table, start: int, found: list[_Recommendation], notes: l
         for column, text in enumerate(row):
             if text and column not in known.values() and (index, column) not in table.copies:
                 heading = f"'{_one(unknown[column])}'" if column in unknown else f"column {column + 1} (no heading)"
-                notes.append(f"{where}: {heading} was not imported: {_short(text)}")
+                left.append(f"{where}: {heading} was not imported: {_short(text)}")
+                places.append(f"{where} {table.column(column, header)}")
         for name, column in known.items():
             span = table.spans.get((index, column), 1)
             covered = [n for n, c in known.items() if column < c < column + span]
@@ -133,12 +141,13 @@ def _read_table(table: Table, start: int, found: list[_Recommendation], notes: l
             notes.append(f"{where} continues recommendation {found[-1].number} ({found[-1].where}): its rows were "
                          "added to it")
         read += placed
+    notes += capped(left, "cells not imported", places)
     return read
 
 
 def _place(row: _Row, found: list[_Recommendation], notes: list[str]) -> int:
     """Put a row under the recommendation it belongs to (a new one, or the one above it it continues)."""
-    number, text = _number(row.cells.get("number", "")), _one(row.cells.get("text", ""))
+    number, text = _number(row.cells.get("number", "")), row.cells.get("text", "")
     if not number and (lead := _LEADING.match(text)):
         number, text = lead.group(1), lead.group(2)
     last = found[-1] if found else None
@@ -255,7 +264,7 @@ def _action(row: _Row, actions: list[dict[str, object]], agencies: tuple[str, ..
         values["agency"] = names[0] if len(names) == 1 else names
     if cells.get("lead"):
         values["lead"] = _one(cells["lead"])
-    evidence = [_one(cells["evidence"])] if cells.get("evidence") else []
+    evidence = [cells["evidence"]] if cells.get("evidence") else []
     if cells.get("completed"):
         date, how, rest = read_date(cells["completed"])
         _noted(notes, where, "completion date", cells["completed"], date, how)
@@ -266,7 +275,7 @@ def _action(row: _Row, actions: list[dict[str, object]], agencies: tuple[str, ..
             evidence.append(rest)
             notes.append(f"{where}: '{_short(rest)}', beside the completion date, read as evidence")
     if evidence:
-        values["evidence"] = " ".join(evidence)
+        values["evidence"] = "\n".join(evidence)
     if cells.get("target"):
         date, how, rest = read_date(cells["target"])
         _noted(notes, where, "target", cells["target"], date, how)
@@ -293,9 +302,11 @@ def _action(row: _Row, actions: list[dict[str, object]], agencies: tuple[str, ..
         previous = actions[-1]  # progress on the action above it
         notes.append(f"{where} has no action of its own: its progress was added to the action above it")
         if "updates" in values:
-            previous["updates"] = [*previous.get("updates", []), *values["updates"]]  # type: ignore[list-item]
+            earlier, more = previous.get("updates"), values["updates"]
+            previous["updates"] = [*(earlier if isinstance(earlier, list) else []),
+                                   *(more if isinstance(more, list) else [])]
         if "evidence" in values:
-            previous["evidence"] = " ".join(filter(None, (previous.get("evidence"), values["evidence"])))  # type: ignore[arg-type]
+            previous["evidence"] = "\n".join(filter(None, (previous.get("evidence"), values["evidence"])))  # type: ignore[arg-type]
         if "completed" in values:
             previous.setdefault("completed", values["completed"])
         return
@@ -334,7 +345,7 @@ def _updates(cell: str, today: dt.date, notes: list[str], where: str) -> list[Fi
             if date > today:
                 notes.append(f"{where}: an update is dated {date.isoformat()}, after today; check its date")
         elif updates:
-            updates[-1] = (updates[-1][0], f"{updates[-1][1]} {line}".strip())
+            updates[-1] = (updates[-1][0], f"{updates[-1][1]}\n{line}".strip())
         else:
             updates.append((None, line))
     if updates and updates[0][0] is None:
@@ -352,22 +363,15 @@ def _actions(cell: str) -> list[str]:
         marked = _MARKER.match(line)
         text = line[marked.end():] if marked else line
         if actions and not marked and text[:1].islower():
-            actions[-1] += " " + text
+            actions[-1] += "\n" + text
         elif text:
             actions.append(text)
     return actions
 
 
 def _lines(text: str) -> list[str]:
-    """A cell's lines, spaces collapsed; a control character is a space, other invisible ones (format marks,
-    private use) are left out; blank lines are dropped."""
-    lines = []
-    for line in _BREAKS.sub("\n", text).split("\n"):
-        if not line.isprintable():
-            line = "".join(ch if ch.isprintable() or ch.isspace() else " " if ch < "\xa0" else "" for ch in line)
-        if words := " ".join(line.split()):
-            lines.append(words)
-    return lines
+    """A cell's lines (invisible characters already removed, and said), spaces collapsed; blank lines dropped."""
+    return [words for line in _BREAKS.sub("\n", text).split("\n") if (words := " ".join(line.split()))]
 
 
 def _one(text: str) -> str:
@@ -377,6 +381,20 @@ def _one(text: str) -> str:
 def _short(text: str, limit: int = 60) -> str:
     text = _one(text)
     return text if len(text) <= limit else text[:limit - 3] + "..."
+
+
+def _grouped(notes: list[str]) -> list[str]:
+    """The notes, one saying the same of many rows ('status 'Red' (RAG) read as planned') said in full for the
+    first rows only, then once for the rest."""
+    rows: dict[str, list[str]] = {}
+    for note in notes:
+        if said := _ROW_NOTE.match(note):
+            rows.setdefault(said.group(2), []).append(said.group(1))
+    many = {said: places for said, places in rows.items() if len(places) > NOTES_OF_A_KIND}
+    out = [n for n in notes if not ((said := _ROW_NOTE.match(n)) and said.group(2) in many)]
+    for text, places in many.items():
+        out += capped([f"{place}: {text}" for place in places], f"rows: {text}", places)
+    return out
 
 
 def _of(table: Table) -> str:

@@ -8,8 +8,8 @@ import colorsys
 import datetime as dt
 import re
 
-from ..kinds import nearest
-from ..schema import SCOPES
+from ..content.kinds import nearest
+from ..content.schema import SCOPES
 from .letter import MONTHS
 
 # Each field, and the headings that name it in the plans partnerships keep and in the Home Office's template

@@ -5,6 +5,7 @@ a line saying a field was not in the file, which never holds a cell's text."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 import yaml
@@ -29,7 +30,17 @@ def plan_yaml(recommendations: list[Fields], today: dt.date) -> str:
     for fields in recommendations:
         lines += _indented(_item(fields, values), "  ")
     written = _scalars(values)
-    return "\n".join(line if isinstance(line, str) else line[0] + written[line[1]] for line in lines) + "\n"
+    return "\n".join(line if isinstance(line, str) else _joined(line[0], written[line[1]]) for line in lines) + "\n"
+
+
+def _joined(prefix: str, value: str) -> str:
+    """A value after its field's name or its dash; a block of lines indented two past the field (or dash)."""
+    if "\n" not in value:
+        return prefix + value
+    named = prefix.lstrip(" -")
+    indent = " " * (len(prefix) - len(named) + 2 if named else len(prefix))
+    header, *body = value.split("\n")
+    return "\n".join([prefix + header, *(indent + line if line else "" for line in body)])
 
 
 Line = str | tuple[str, int]  # a line of its own, or one that ends with the index-th value written
@@ -42,7 +53,7 @@ def _item(value: object, values: list[object]) -> list[Line]:
         return [("- ", len(values) - 1)]
     body = _mapping(value, values)
     comments = 0
-    while comments < len(body) and isinstance(body[comments], str) and body[comments].startswith("#"):
+    while comments < len(body) and isinstance(line := body[comments], str) and line.startswith("#"):
         comments += 1
     if comments == len(body):
         return body
@@ -69,17 +80,31 @@ def _indented(lines: list[Line], indent: str) -> list[Line]:
 
 
 def _scalars(values: list[object]) -> list[str]:
-    """Each value as PyYAML writes it, on one line: all in one call (per value, the writer takes far longer
-    than the rest of an import). A value that would take several lines is written double-quoted, escaped."""
+    """Each value as PyYAML writes it: all in one call (per value, the writer takes far longer than the rest of
+    an import). A text of several lines is a literal block ("|-" then its lines, indented two spaces), or where
+    the writer cannot keep its lines so, one line double-quoted and escaped; any other value takes one line."""
+    blocks = [index for index, value in enumerate(values) if isinstance(value, str) and "\n" in value]
+    written = _dumped([value for value in values if not (isinstance(value, str) and "\n" in value)], None)
+    for index in blocks:
+        written.insert(index, "")
+    for index, block in zip(blocks, _dumped([values[index] for index in blocks], "|"), strict=True):
+        written[index] = block
+    return written
+
+
+def _dumped(values: list[object], style: str | None) -> list[str]:
+    """The values as PyYAML writes them in a list, each without its dash (its lines after the first indented by
+    two spaces, which the dash took); all double-quoted, each on one line, where one would take another shape."""
     if not values:
         return []
-    for style in (None, '"'):
+    for tried in (style, '"'):
         text = yaml.dump(values, Dumper=_DUMPER, allow_unicode=True, width=2**30, default_flow_style=False,
-                         default_style=style)
-        lines = text.rstrip("\n").split("\n")
-        if len(lines) == len(values) and all(line.startswith("- ") for line in lines):
+                         default_style=tried)
+        items = ("\n" + text.rstrip("\n")).split("\n- ")[1:]  # a block's lines are indented: never "- " first
+        shaped = all("\n" not in item or re.match(r"\|2?-?\n", item) for item in items)
+        if tried == '"' or (len(items) == len(values) and shaped):
             break
-    return [line[2:] for line in lines]
+    return [item.replace("\n  ", "\n") for item in items]
 
 
 _DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml's, where PyYAML was built with it

@@ -8,7 +8,8 @@ cell's text is in each row it spans (marked as a copy), and in its first column 
 
 A CSV file is read as Excel writes it: RFC 4180 quotes (`"`, never a guessed `'`), a byte order
 mark, comma, semicolon or tab (the one that splits its first rows most consistently, or Excel's
-`sep=` line), and cells as large as the file.
+`sep=` line), and cells as large as the file. A file that is not text (a workbook renamed .csv), a row of
+more than MAX_CSV_COLUMNS cells, or a quote never closed is refused with the reason.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ import re
 import zipfile
 
 from .blocks import MAX_BYTES, FileError
-from .tables import MAX_COLUMNS, MAX_TABLE_ROWS, Table
+from .tables import MAX_COLUMNS, MAX_TABLE_ROWS, Table, capped
 from .word import check_zip
 
 MAX_CELLS = 500_000  # cells of a workbook's sheets together: a plan of 20,000 rows of 15 columns has 300,000
@@ -38,6 +39,11 @@ _MERGE = re.compile(rb"<(?:[\w.-]+:)?mergeCell\s[^>]*?ref\s*=\s*[\"']"
                     rb"([A-Za-z]{1,3})(\d{1,7})(?::([A-Za-z]{1,3})(\d{1,7}))?")
 _STRING = re.compile(rb"<(?:[\w.-]+:)?si(?=[\s/>])")
 _DELIMITERS = (",", ";", "\t")
+MAX_CSV_COLUMNS = 1_000  # cells in a CSV row: more is refused (those right of MAX_COLUMNS are not read)
+_MAGIC = ((b"PK\x03\x04", "zip"), (b"%PDF", "a PDF (.pdf)"),
+          (b"\xd0\xcf\x11\xe0", "an old Excel or Word file (.xls or .doc)"), (b"{\\rtf", "a Word file (.rtf)"))
+_ZIPPED = ((b"xl/workbook", "an Excel workbook (.xlsx)"), (b"word/document", "a Word file (.docx)"),
+           (b"mimetypeapplication/vnd.oasis", "a LibreOffice file (.ods or .odt)"))
 
 
 def read_workbook(data: bytes) -> list[Table]:
@@ -138,9 +144,9 @@ def _column(letters: bytes) -> int:
     return number
 
 
-def _sheet(sheet, merges: list[tuple[int, int, int, int]], beyond: int) -> Table:  # type: ignore[no-untyped-def]
+def _sheet(sheet, merges: list[tuple[int, int, int, int]], beyond: int) -> Table:
     """One worksheet's rows of cell texts, its merged ranges applied (clipped to the rows it has)."""
-    table = Table(f"sheet '{sheet.title}'")
+    table = Table(f"sheet '{sheet.title}'", letters=True)
     sheet.reset_dimensions()  # its stated size may be absurd: read the rows it has
     for number, row in enumerate(sheet.iter_rows(), 1):
         if number > EXCEL_ROWS:  # measured before, so never; but openpyxl would go on for as long as a row says
@@ -208,7 +214,7 @@ def _text(value: object) -> str:
     return str(value).strip()
 
 
-def _fill(cell) -> str:  # type: ignore[no-untyped-def]
+def _fill(cell) -> str:
     """A cell's solid fill colour as RRGGBB, or "" (none, a pattern, or a theme colour)."""
     fill = cell.fill
     colour = getattr(fill, "fgColor", None)
@@ -226,6 +232,7 @@ def read_csv(data: bytes) -> list[Table]:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         text = data.decode("utf-16", errors="replace")  # Excel's "Unicode Text"
     else:
+        _not_binary(data)
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError:
@@ -236,24 +243,67 @@ def read_csv(data: bytes) -> list[Table]:
     if hint:
         text = text[hint.end():]
     csv.field_size_limit(MAX_BYTES)  # a cell may be as large as the file
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar='"', doublequote=True,
-                        strict=False)
+    lines = io.StringIO(text, newline="")
+    reader = csv.reader(lines, delimiter=delimiter, quotechar='"', doublequote=True, strict=False)
+    beyond, start, number = 0, 0, int(bool(hint))
     try:
-        for number, row in enumerate(reader, 1 + bool(hint)):
+        while True:
+            before = lines.tell()
+            row = next(reader, None)
+            if row is None:
+                break
+            start, number = before, number + 1
+            if len(row) > MAX_CSV_COLUMNS:
+                raise FileError(f"row {number} has {len(row):,} cells, far more than a plan's columns (at most "
+                                f"{MAX_CSV_COLUMNS:,} are read); check it is the right file, or delete the columns "
+                                "right of the plan and save it again")
             if not any(cell.strip() for cell in row):
                 continue
             if len(table.rows) >= MAX_TABLE_ROWS:
                 raise FileError(f"it has more than {MAX_TABLE_ROWS:,} rows, far more than a plan; split it, or "
                                 "check it is the right file")
-            table.rows.append([cell.strip() for cell in row])
+            beyond += sum(1 for cell in row[MAX_COLUMNS:] if cell.strip())
+            table.rows.append([cell.strip() for cell in row[:MAX_COLUMNS]])
             table.numbers.append(number)
     except csv.Error as exc:
         raise FileError(f"it could not be read as CSV ({exc}); open it in Excel and save it again as CSV") from None
+    if number and _unclosed(lines, start, delimiter):
+        raise FileError(f"row {number}: a quote opens here and is never closed, so the rest of the file would be "
+                        "read as one cell; check the file in a spreadsheet and save it again as CSV")
+    if beyond:
+        table.notes.append(f"{beyond} cells right of column {MAX_COLUMNS} were not read")
     table.notes += _ragged(table)
-    if text.count('"') % 2:
-        table.notes.append('the file has a double quote (") that is never closed: the rows after it may have been '
-                           "read as one cell; check the last rows read")
     return [table]
+
+
+def _not_binary(data: bytes) -> None:
+    """Refuse a file that is not text at all (a workbook, a PDF, a Word file renamed .csv), saying what it is."""
+    head = data[:65536]
+    kind = next((name for magic, name in _MAGIC if head.startswith(magic)), None)
+    if kind == "zip":
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:  # its list of parts only: nothing is unpacked
+                names = "\n".join(archive.namelist()[:1000]).encode() + head[:100]
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+            names = head[:100]
+        kind = next((name for part, name in _ZIPPED if part in names), "a zip archive")
+    elif kind is None and head.count(0) > max(2, len(head) // 100):
+        kind = "binary data, not text"
+    if kind:
+        raise FileError(f"it is not a CSV file: it looks like {kind}; import that file itself (named for what it "
+                        "is), or open it in its program and save it again as CSV")
+
+
+def _unclosed(lines: io.StringIO, start: int, delimiter: str) -> bool:
+    """Whether the file's last row (from `start`) has a quote never closed: read strictly, it ends inside a quoted
+    cell. Where the strict reading stops earlier (a quote closed in mid-cell), the lenient one is taken as right."""
+    lines.seek(start)
+    try:
+        for _ in csv.reader(lines, delimiter=delimiter, quotechar='"', strict=True):
+            pass
+    except csv.Error as exc:
+        return "unexpected end of data" in str(exc)
+    return False
 
 
 def _delimiter(text: str) -> str:
@@ -276,11 +326,14 @@ def _ragged(table: Table) -> list[str]:
     if len(widths) < 2:
         return []
     usual = widths.most_common(1)[0][0]
-    notes = []
+    notes, places = [], []
     for index, row in enumerate(table.rows):
         if len(row) < usual:
             notes.append(f"{table.where(index)} has {len(row)} cells where most rows have {usual}: the missing cells "
                          "were read as empty")
         elif len(row) > usual and any(row[usual:]):
             notes.append(f"{table.where(index)} has {len(row)} cells where most rows have {usual}")
-    return notes
+        else:
+            continue
+        places.append(table.where(index))
+    return capped(notes, f"rows have a number of cells other than {usual}", places)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import io
 import itertools
 import re
+import unicodedata
 import zipfile
 from dataclasses import dataclass, field
 
@@ -23,6 +24,7 @@ MAX_COLUMNS = 200  # columns of a table (Word allows 63): cells further right ar
 MAX_TABLES = 200  # tables of one document read
 MAX_ROW_TAGS = 100_000  # XML elements in one row (a row of 63 cells of 30 paragraphs has some 20,000)
 MAX_TAGS = 5_000_000  # XML elements in all the tables of a document
+NOTES_OF_A_KIND = 20  # notes of one kind said in full; the rest are counted in one line
 _TRANSITIONAL = b"http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _STRICT = b"http://purl.oclc.org/ooxml/wordprocessingml/main"
 W = "{" + _TRANSITIONAL.decode() + "}"
@@ -35,6 +37,10 @@ _SKIPPED = {W + name for name in ("del", "moveFrom", "rPr", "pPr", "tcPr", "trPr
 _SKIPPED.add(_FALLBACK)  # a drawing's older copy of what its Choice holds
 _CONTAINERS = {W + name for name in ("sdt", "sdtContent", "customXml", "smartTag", "ins", "moveTo")}
 _OFF = {"0", "false", "off"}
+# Characters that may be invisible: all but tab, line breaks, printable ASCII and the Latin, Greek, Cyrillic, Hebrew
+# ranges (less the soft hyphen); each found is removed if it is a control, format, private-use or surrogate one.
+_SUSPECT = re.compile("[^\t\n\r\x0b\x0c\x20-\x7e\x85\xa0-\xac\xae-\u05ff]")
+_INVISIBLE = {"Cc", "Cf", "Co", "Cs"}
 
 
 @dataclass
@@ -49,9 +55,80 @@ class Table:
     fills: dict[tuple[int, int], str] = field(default_factory=dict)  # (row, column): fill colour, RRGGBB
     notes: list[str] = field(default_factory=list)  # what was read in a way to know, or left unread
 
+    letters: bool = False  # its columns are named by letter, as Excel names them
+
     def where(self, row: int) -> str:
         """'sheet 'Plan' row 5': where row `row` (an index into rows) is, as the officer finds it."""
         return f"{self.name} row {self.numbers[row]}" if self.name else f"row {self.numbers[row]}"
+
+    def column(self, column: int, header: list[str]) -> str:
+        """"column C 'Action'": a column (an index) as the officer finds it, with its heading where it has one."""
+        name = _letters(column + 1) if self.letters else str(column + 1)
+        heading = " ".join(header[column].split()) if column < len(header) else ""
+        return f"column {name} '{heading}'" if heading else f"column {name}"
+
+
+def _letters(number: int) -> str:
+    """A column's number as Excel names it: 1 is A, 28 is AB."""
+    name = ""
+    while number:
+        number, rest = divmod(number - 1, 26)
+        name = chr(65 + rest) + name
+    return name
+
+
+def remove_invisible(table: Table) -> list[tuple[int, int, str]]:
+    """Remove from every cell the characters a reader cannot see and `dhr check` refuses or a terminal acts on
+    (controls, bidirectional overrides and other format marks, private-use characters, lone surrogates);
+    returns (row, column, the characters removed) of each cell changed, its merged copies left out."""
+    changed = []
+    for index, row in enumerate(table.rows):
+        for column, text in enumerate(row):
+            if not _SUSPECT.search(text):
+                continue
+            kept, removed = _visible(text)
+            if removed:
+                row[column] = kept.strip()
+                if (index, column) not in table.copies:
+                    changed.append((index, column, removed))
+    return changed
+
+
+def _visible(text: str) -> tuple[str, str]:
+    """`text` without its invisible characters, and those removed."""
+    removed: list[str] = []
+
+    def keep(found: re.Match[str]) -> str:
+        char = found.group()
+        if unicodedata.category(char) in _INVISIBLE or char in "\ufffe\uffff":
+            removed.append(char)
+            return ""
+        return char
+
+    return _SUSPECT.sub(keep, text), "".join(removed)
+
+
+def said_removed(table: Table, changed: list[tuple[int, int, str]], header: list[str]) -> list[str]:
+    """A note for each cell `remove_invisible` changed: where it is, what was removed, and its text now."""
+    notes = []
+    for index, column, removed in changed:
+        codes = ", ".join(f"U+{ord(char):04X}" + (f" x{removed.count(char)}" if removed.count(char) > 1 else "")
+                          for char in dict.fromkeys(removed))
+        text = " ".join(table.rows[index][column].split())
+        notes.append(f"{table.where(index)}, {table.column(column, header)}: {len(removed)} invisible character(s) "
+                     f"removed ({codes}); it now reads '{text if len(text) <= 60 else text[:57] + '...'}'")
+    return capped(notes, "cells had invisible characters removed", [
+        f"{table.where(index)} {table.column(column, header)}" for index, column, _ in changed])
+
+
+def capped(notes: list[str], more: str, places: list[str]) -> list[str]:
+    """Notes of one kind: the first NOTES_OF_A_KIND in full, the rest as one line naming where they are (the
+    first few of them)."""
+    if len(notes) <= NOTES_OF_A_KIND:
+        return notes
+    rest = places[NOTES_OF_A_KIND:]
+    named = "; ".join(rest[:NOTES_OF_A_KIND]) + ("; ..." if len(rest) > NOTES_OF_A_KIND else "")
+    return notes[:NOTES_OF_A_KIND] + [f"... and {len(rest):,} more {more}: {named}"]
 
 
 def word_tables(data: bytes) -> list[Table]:
@@ -155,7 +232,7 @@ def _table(xml: bytes, name: str, total: list[int]) -> Table:
     return table
 
 
-def _outer(row) -> bool:  # type: ignore[no-untyped-def] - lxml elements
+def _outer(row) -> bool:  # lxml elements
     """Whether a row is the outermost table's (through any content controls around it), not a nested one's."""
     parent = row.getparent()
     while parent is not None and parent.tag != W + "tbl":
@@ -163,7 +240,7 @@ def _outer(row) -> bool:  # type: ignore[no-untyped-def] - lxml elements
     return parent is not None and parent.getparent() is not None and parent.getparent().getparent() is None
 
 
-def _row(row, table: Table, above: dict[int, tuple[str, str]]) -> int:  # type: ignore[no-untyped-def]
+def _row(row, table: Table, above: dict[int, tuple[str, str]]) -> int:
     """Add one row to `table`; returns how many cells lay beyond MAX_COLUMNS."""
     index = len(table.rows)
     cells: list[str] = []
@@ -195,7 +272,7 @@ def _row(row, table: Table, above: dict[int, tuple[str, str]]) -> int:  # type: 
     return beyond
 
 
-def _cells(row):  # type: ignore[no-untyped-def] - lxml elements
+def _cells(row):  # lxml elements
     """A row's cells, in order, through any content controls or custom XML around them."""
     for child in row:
         if child.tag == W + "tc":
@@ -204,20 +281,20 @@ def _cells(row):  # type: ignore[no-untyped-def] - lxml elements
             yield from _cells(child)
 
 
-def _number(element, default: int) -> int:  # type: ignore[no-untyped-def]
+def _number(element, default: int) -> int:
     """An element's w:val as a whole number (a span, a count of grid columns), else `default`."""
     value = None if element is None else element.get(W + "val", "")
     return int(value) if value and value.isdigit() and len(value) < 7 else default
 
 
-def _text(element) -> str:  # type: ignore[no-untyped-def]
+def _text(element) -> str:
     """The text a reader sees in an element: its paragraphs as lines; deleted and hidden runs left out."""
     parts: list[str] = []
     _collect(element, parts)
     return "".join(parts)
 
 
-def _collect(element, parts: list[str]) -> None:  # type: ignore[no-untyped-def]
+def _collect(element, parts: list[str]) -> None:
     for child in element:
         tag = child.tag
         if not isinstance(tag, str) or tag in _SKIPPED:
@@ -238,7 +315,7 @@ def _collect(element, parts: list[str]) -> None:  # type: ignore[no-untyped-def]
                 parts.append("\n")
 
 
-def _hidden(run) -> bool:  # type: ignore[no-untyped-def]
+def _hidden(run) -> bool:
     """Whether a run is hidden text (w:vanish), which Word does not show or print."""
     vanish = run.find(f"{W}rPr/{W}vanish")
     return vanish is not None and vanish.get(W + "val", "true").lower() not in _OFF

@@ -28,6 +28,12 @@ _MAIL_HEADER = re.compile(r"^(?:from|sent|to|cc|subject|date):\s", re.IGNORECASE
 # A web page's title above the letter ("Domestic Homicide Review: QA Panel letter"), after its breadcrumbs.
 _TITLE = re.compile(r"\bletter\b|\bdomestic homicide review\b|\bfeedback\b", re.IGNORECASE)
 DEAR = re.compile(r"^Dear\b")
+# A sentence above the letterhead (a page's introduction: "This is the letter the Home Office sent us about ..."),
+# which no letterhead, address or date line is.
+_SENTENCE = re.compile(r"^(?:\S+\s+){5,}\S*[.!?]$")
+_WRITTEN = re.compile(r"\w")
+_ITEM_START = re.compile(r"^[\"'\u2018\u201c(]?[A-Z0-9]")
+UNWRAPPED = 100  # a sentence longer than this is not a line of a text broken into lines (at 72 or 80)
 
 
 def _furniture(lines: list[str]) -> list[bool]:
@@ -59,6 +65,7 @@ def letter_part(texts: list[str]) -> tuple[int, int]:
     written = [n for n in range(start, dear) if lines[n]]
     if len(written) > 1 and _TITLE.search(lines[written[0]]) and not re.search(r"[.,;]$", lines[written[0]]):
         start = written[0] + 1  # the page's title, over the letterhead
+    start = max((n + 1 for n in range(start, dear) if _SENTENCE.match(lines[n])), default=start)  # its introduction
     signed = next((n for n in range(dear, len(lines)) if SIGN_OFF.match(lines[n])), dear)
     end = next((n for n in range(signed + 1, len(lines)) if furniture[n]), len(lines))
     return start, end
@@ -85,4 +92,42 @@ def text_blocks(text: str) -> list[Block]:
                         "file, or paste only the letter")
     lines = [line.expandtabs(4) for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
     start, end = letter_part(lines)
-    return from_lines([(line, len(line) - len(line.lstrip())) for line in lines[start:end]])
+    lines = lines[start:end]
+    dear = next((n for n, line in enumerate(lines) if DEAR.match(clean(line))), 0)
+    if not any(len(line) > UNWRAPPED and line.count(" ") > 10 for line in lines[dear:]):  # broken into lines
+        return after_sign_off(from_lines([_indented(line) for line in lines]))
+    return after_sign_off(from_lines([_indented(line) for line in lines[:dear]]) + _unwrapped(lines[dear:]))
+
+
+def _indented(line: str) -> tuple[str, int]:
+    return line, len(line) - len(line.lstrip())
+
+
+def _unwrapped(lines: list[str]) -> list[Block]:
+    """The letter's body from text whose paragraphs are not broken into lines (pasted from a browser or a word
+    processor): each line is a paragraph or an item. A browser's copy leaves out a list's numbers and bullets and
+    ends a paragraph with a blank line, an item with a line break: so the lines after a paragraph ending in ':' and
+    up to the next blank line are that list's items, but for the last, the paragraph after the list."""
+    blocks: list[Block] = []
+    run: list[str] = []
+    for line in [*lines, ""]:
+        if line.strip():
+            run.append(line)
+            continue
+        found = from_lines([part for text in run for part in (_indented(text), ("", 0))])  # a block a line
+        run.clear()
+        lead = blocks and blocks[-1].kind == "p" and blocks[-1].text.endswith(":")
+        if lead and len(found) > 2 and all(b.kind == "p" and _ITEM_START.match(b.text) for b in found):
+            found[:-1] = [Block(b.text, "li", 0, b.lines) for b in found[:-1]]
+        blocks += found
+    return blocks
+
+
+def after_sign_off(blocks: list[Block]) -> list[Block]:
+    """The blocks with those after 'Yours sincerely' one a line (a name and a role are never one sentence), and
+    without the marks a signature's image leaves there ("~~~"), which hold no letter or digit."""
+    end = next((n for n, b in enumerate(blocks) if SIGN_OFF.match((b.lines or (b.text,))[0])), None)
+    if end is None:
+        return blocks
+    lines = [line for b in blocks[end:] for line in (b.lines or (b.text,)) if _WRITTEN.search(line)]
+    return [*blocks[:end], *(Block(line, lines=(line,)) for line in lines)]

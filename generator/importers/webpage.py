@@ -16,7 +16,7 @@ from html.parser import HTMLParser
 
 from .blocks import MAX_BYTES, MAX_LEVEL, Block, FileError, clean, marker, number, roman
 from .text import DEAR as _DEAR
-from .text import letter_part
+from .text import after_sign_off, letter_part
 
 MAX_ELEMENTS = 200_000  # a council's page has a few thousand
 SKIPPED = {"script", "style", "noscript", "template", "svg", "nav", "header", "footer", "aside", "form", "button",
@@ -38,6 +38,11 @@ HIDDEN_NAMES = {"hidden", "hide", "d-none", "invisible", "js-hidden", "is-hidden
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*(?:hidden|collapse)|content-visibility\s*:\s*"
                            r"hidden", re.IGNORECASE)
 _CSS_NAME = re.compile(r"^[a-z0-9]*([.#])([-\w]+)$", re.IGNORECASE)
+# What moves a paragraph's first line (a typed list marker) right: its left margin and padding, and its first
+# line's own indent (negative where it hangs).
+_INDENT = re.compile(r"(?:^|[;\s])(margin-left|padding-left|text-indent)\s*:\s*(-?[\d.]{1,12})(pt|px|em|rem|cm|mm|in)?",
+                     re.IGNORECASE)
+_UNITS = {"pt": 1.0, "px": 0.75, "em": 12.0, "rem": 12.0, "cm": 28.35, "mm": 2.835, "in": 72.0}
 
 
 @dataclass
@@ -51,6 +56,7 @@ class _Element:
     step: int = 1  # of a numbered list: -1 when it counts down (reversed)
     block: int = -1  # of a list item: the index of its block, once it has one
     depth: int = 0  # how many elements it is in
+    indent: float = 0.0  # where its first line starts, in points, as its styles and its parents' put it
     items: list[_Element] = field(default_factory=list)  # of a list counting down from its length: its items
 
 
@@ -80,6 +86,8 @@ class _Reader(HTMLParser):
         self._item: tuple[int, str] | None = None  # (level, number) of a list item that has no text yet
         self._css: list[str] = []  # the text of the <style> being read
         self._css_hidden: set[tuple[str, str]] = set()  # ("." or "#", name) the page's styles hide
+        self._css_indent: dict[tuple[str, str], float] = {}  # ("." or "#", name): the indent the page's styles give
+        self._typed: list[float] = []  # the indents of the items typed as paragraphs open ("1. ...", "\u2022 ...")
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = {name: value or "" for name, value in attrs}
@@ -96,7 +104,8 @@ class _Reader(HTMLParser):
             return
         role = values.get("role", "").lower()
         element = _Element(tag, hidden, parent.main or tag == "main" or role == "main",
-                           parent.article or tag == "article", depth=len(self._open))
+                           parent.article or tag == "article", depth=len(self._open),
+                           indent=parent.indent + self._indent(values))
         if tag in BLOCKS or tag == "li":
             self._flush()
         if tag in ("ul", "ol"):
@@ -185,13 +194,21 @@ class _Reader(HTMLParser):
             self._css_hidden
 
     def _read_css(self, css: str) -> None:
-        """The classes and ids the page's own styles hide (`.cookie-banner { display: none }`)."""
+        """The classes and ids the page's own styles hide (`.cookie-banner { display: none }`) or indent."""
         for rule in css.split("}"):
             selectors, _, declarations = rule.rpartition("{")
-            if _HIDDEN_STYLE.search(declarations):
-                for selector in selectors.split(","):
-                    if found := _CSS_NAME.match(selector.strip()):
+            hidden, indent = _HIDDEN_STYLE.search(declarations), _points(declarations)
+            for selector in selectors.split(",") if hidden or indent else ():
+                if found := _CSS_NAME.match(selector.strip()):
+                    if hidden:
                         self._css_hidden.add((found[1], found[2]))
+                    if indent:
+                        self._css_indent[(found[1], found[2])] = indent
+
+    def _indent(self, values: dict[str, str]) -> float:
+        """How far an element's styles (its own, and its classes' and id's in the page's) move its first line."""
+        names = [(".", name) for name in values.get("class", "").split()[:20]] + [("#", values.get("id", ""))]
+        return _points(values.get("style", "")) + sum(self._css_indent.get(name, 0.0) for name in names)
 
     def handle_data(self, data: str) -> None:
         top = self._open[-1]
@@ -229,9 +246,21 @@ class _Reader(HTMLParser):
         elif self._headings:
             self.blocks.append(_Block("h", 0, "", lines, top.main, top.article))
         elif len(lines) == 1 and (found := marker(lines[0])):  # a list typed as paragraphs: "- point", "1. point"
-            self.blocks.append(_Block("li", found[1], number(lines[0]), [found[0]], top.main, top.article))
+            while self._typed and self._typed[-1] > top.indent:
+                self._typed.pop()
+            if not self._typed or self._typed[-1] < top.indent:
+                self._typed.append(top.indent)  # nested as deep as it is indented under the items before it
+            level = min(max(len(self._typed) - 1, found[1]), MAX_LEVEL)
+            self.blocks.append(_Block("li", level, number(lines[0]), [found[0]], top.main, top.article))
         else:
+            self._typed.clear()
             self.blocks.append(_Block("p", 0, "", lines, top.main, top.article))
+
+
+def _points(style: str) -> float:
+    """The indent a style's declarations give (margin-left, padding-left and text-indent), in points."""
+    return sum(float(amount) * _UNITS.get(unit.lower(), 0.75) for _, amount, unit in _INDENT.findall(style[:2000])
+               if amount.count(".") <= 1 and amount.strip("-.")) if style else 0.0
 
 
 def _integer(value: str | None, default: int) -> int:
@@ -264,6 +293,9 @@ def read_webpage(data: bytes) -> list[Block]:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         text = data.decode("cp1252", errors="replace")  # a page saved in Windows' own encoding
+    if b"\0" in data[:4096] and not text.lstrip("\ufeff").startswith("<"):
+        raise FileError("it is not a web page: it holds binary data (an image, a PDF or a Word file renamed?); "
+                        "import the letter's own file, or save the page again from the browser")
     if (tags := text.count("<") - text.count("</")) > MAX_ELEMENTS:
         raise FileError(f"it has {tags:,} tags, far more than a web page with a letter (a few thousand): it may be "
                         "damaged or made to harm readers; save the page again, or paste the letter with "
@@ -275,7 +307,8 @@ def read_webpage(data: bytes) -> list[Block]:
     dear = next((n for n, b in enumerate(blocks) if _DEAR.match(b.lines[0])), len(blocks))
     blocks = [b for n, b in enumerate(blocks) if b.kind != "h" or n > dear]  # the page's title is not the letter's
     start, end = letter_part([b.lines[0] if len(b.lines) == 1 else " ".join(b.lines) for b in blocks])
-    return [Block(" ".join(b.lines), b.kind, b.level, tuple(b.lines), b.number) for b in blocks[start:end]]
+    return after_sign_off([Block(" ".join(b.lines), b.kind, b.level, tuple(b.lines), b.number)
+                           for b in blocks[start:end]])
 
 
 def _main(blocks: list[_Block]) -> list[_Block]:

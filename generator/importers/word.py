@@ -9,6 +9,7 @@ kept, deleted and hidden text left out, and lists numbered as Word numbers them.
 from __future__ import annotations
 
 import io
+import itertools
 import posixpath
 import re
 import zipfile
@@ -17,31 +18,33 @@ from typing import IO
 
 from lxml import etree
 
-from .blocks import (
-    MAX_BYTES,
-    MAX_LEVEL,
-    MAX_UNZIPPED,
-    Block,
-    FileError,
-    clean,
-    join_lines,
-    marker,
-    number,
-    roman,
-)
+from .blocks import MAX_BYTES, MAX_LEVEL, MAX_UNZIPPED, Block, FileError, clean, join_lines, marker, number
+from .letter import LETTERHEAD_LINE
 from .tables import Table, word_tables
+from .text import DEAR, after_sign_off
+from .word_styles import (
+    FALSE,
+    W_NAMESPACES,
+    Numbering,
+    Style,
+    child,
+    indent,
+    inherited,
+    integer,
+    read_numbering,
+    read_styles,
+    val,
+    vanished,
+)
 
 MAX_PARTS = 1_000_000  # elements of the document's XML; a long letter has tens of thousands
 MAX_PARAGRAPHS = 100_000  # a letter has a few hundred, an action plan's table a few tens of thousands
 MAX_SMALL_PART = 10_000_000  # styles, numbering, relationships
-W_NAMESPACES = ("http://schemas.openxmlformats.org/wordprocessingml/2006/main",
-                "http://purl.oclc.org/ooxml/wordprocessingml/main")  # Word's, and the strict form's
 MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
 _PARSER = {"resolve_entities": False, "no_network": True, "load_dtd": False, "huge_tree": False}
 # Parts of the text Word does not show in its accepted, printed view: deleted and moved-away text, field codes,
 # the fallback copy of a drawing's text, phonetic guides.
 _LEFT_OUT = {"del", "moveFrom", "delText", "delInstrText", "instrText", "rt", "Fallback"}
-_FALSE = ("0", "false", "off")
 # Parts read whole when they end, to be let go of then with the parts before them (never a paragraph's or a run's
 # properties, read by the paragraph or run they belong to).
 _DONE = {"r", "p", "tbl", "tr", "tc", "sdt", "ins", "moveTo", "moveFrom", "hyperlink", "smartTag", "customXml",
@@ -130,174 +133,20 @@ def _open_checked(archive: zipfile.ZipFile, name: str) -> IO[bytes]:
 
 
 @dataclass
-class _Style:
-    name: str = ""
-    based_on: str = ""
-    num_id: str | None = None
-    ilvl: str | None = None
-    hidden: bool | None = None  # its text hidden (w:vanish), or shown; None: as the style it is based on
-
-
-@dataclass
-class _Level:
-    start: int = 1
-    format: str = "decimal"
-    text: str = ""
-    style: str = ""  # the paragraph style this level belongs to, where one does
-
-
-@dataclass
-class _Numbering:
-    """The document's lists: each w:num's abstract list and overrides, and the counts so far, as Word keeps them
-    (one count for each abstract list, so lists that share one continue each other)."""
-
-    nums: dict[str, tuple[str, dict[int, int]]] = field(default_factory=dict)  # numId: (abstractNumId, starts)
-    levels: dict[str, dict[int, _Level]] = field(default_factory=dict)
-    links: dict[str, str] = field(default_factory=dict)  # abstract list: the numbering style it stands for
-    counts: dict[str, dict[int, int]] = field(default_factory=dict)
-    started: set[str] = field(default_factory=set)
-
-    def next(self, num_id: str, ilvl: int, styles: dict[str, _Style]) -> tuple[str, dict[int, _Level]] | None:
-        """The number Word shows for the next item of list `num_id` at level `ilvl` ("" for a bullet), counted."""
-        abstract, levels = self._abstract(num_id, styles)
-        if abstract is None:
-            return None
-        counts = self.counts.setdefault(abstract, {})
-        if num_id not in self.started:  # a list restarted (a w:num's start override) starts at its first item
-            self.started.add(num_id)
-            for level, start in self.nums[num_id][1].items():
-                counts[level] = start - 1
-        level = levels.get(ilvl, _Level())
-        counts[ilvl] = counts.get(ilvl, level.start - 1) + 1
-        for deeper in [n for n in counts if n > ilvl]:
-            del counts[deeper]
-        if level.format in ("bullet", "none"):
-            return "", levels
-
-        def shown(found: re.Match[str]) -> str:
-            n = int(found[1]) - 1
-            own = levels.get(n, _Level())
-            return _numeral(counts.get(n, own.start), own.format)
-
-        return re.sub(r"%([1-9])", shown, level.text).strip(" .():\t"), levels
-
-    def _abstract(self, num_id: str, styles: dict[str, _Style]) -> tuple[str | None, dict[int, _Level]]:
-        for _ in range(3):  # a list defined by a numbering style: its style's own list
-            if num_id not in self.nums:
-                return None, {}
-            abstract = self.nums[num_id][0]
-            link = self.links.get(abstract)
-            style = styles.get(link) if link else None
-            if not (style and style.num_id and style.num_id != num_id):
-                return abstract, self.levels.get(abstract, {})
-            num_id = style.num_id
-        return None, {}
-
-
-def _numeral(n: int, style: str) -> str:
-    """A number as Word shows it in a list of `style` (decimal, lower or upper letter or roman)."""
-    if style in ("lowerLetter", "upperLetter") and 0 < n <= 780:
-        text = chr(ord("a") + (n - 1) % 26) * ((n - 1) // 26 + 1)  # Word's way: y, z, aa, bb
-        return text.upper() if style == "upperLetter" else text
-    if style in ("lowerRoman", "upperRoman") and 0 < n < 4000:
-        return roman(n) if style == "upperRoman" else roman(n).lower()
-    if style == "decimalZero" and 0 <= n < 10:
-        return f"0{n}"
-    return str(n)
-
-
-def _int(value: str | None, default: int) -> int:
-    try:
-        return int(value or "")
-    except ValueError:
-        return default
-
-
-def _val(element: etree._Element | None) -> str | None:
-    """An element's w:val attribute (None where there is no element)."""
-    if element is None:
-        return None
-    return next((str(v) for k, v in element.attrib.items() if str(k).endswith("}val")), "")
-
-
-def _child(element: etree._Element | None, name: str) -> etree._Element | None:
-    """`element`'s first child in Word's namespace named `name`."""
-    if element is None:
-        return None
-    return next((c for c in element if isinstance(c.tag, str) and c.tag.rpartition("}")[2] == name
-                 and c.tag[1:].partition("}")[0] in W_NAMESPACES), None)
-
-
-def _shown(run_properties: etree._Element | None) -> bool | None:
-    """Whether properties hide their text (w:vanish): True hidden, False shown, None where they do not say."""
-    vanish = _child(run_properties, "vanish")
-    return None if vanish is None else _val(vanish) not in _FALSE
-
-
-def _attribute(element: etree._Element, name: str) -> str:
-    return next((str(v) for k, v in element.attrib.items() if str(k).rpartition("}")[2] == name), "")
-
-
-def _styles(root: etree._Element | None) -> dict[str, _Style]:
-    styles: dict[str, _Style] = {}
-    for element in root if root is not None else ():
-        if not isinstance(element.tag, str) or element.tag.rpartition("}")[2] != "style":
-            continue
-        numbering = _child(_child(element, "pPr"), "numPr")
-        styles[_attribute(element, "styleId")] = _Style(
-            _val(_child(element, "name")) or "", _val(_child(element, "basedOn")) or "",
-            _val(_child(numbering, "numId")), _val(_child(numbering, "ilvl")), _shown(_child(element, "rPr")))
-    return styles
-
-
-def _numbering(root: etree._Element | None) -> _Numbering:
-    numbering = _Numbering()
-    for element in root if root is not None else ():
-        name = element.tag.rpartition("}")[2] if isinstance(element.tag, str) else ""
-        if name == "abstractNum":
-            abstract = _attribute(element, "abstractNumId")
-            numbering.levels[abstract] = {
-                _int(_attribute(lvl, "ilvl"), 0): _Level(_int(_val(_child(lvl, "start")), 1),
-                                                         _val(_child(lvl, "numFmt")) or "decimal",
-                                                         _val(_child(lvl, "lvlText")) or "",
-                                                         _val(_child(lvl, "pStyle")) or "")
-                for lvl in element if isinstance(lvl.tag, str) and lvl.tag.endswith("}lvl")}
-            if link := _val(_child(element, "numStyleLink")):
-                numbering.links[abstract] = link
-        elif name == "num":
-            starts = {_int(_attribute(o, "ilvl"), 0): _int(_val(_child(o, "startOverride")), 1)
-                      for o in element if isinstance(o.tag, str) and o.tag.endswith("}lvlOverride")
-                      and _child(o, "startOverride") is not None}
-            numbering.nums[_attribute(element, "numId")] = (_val(_child(element, "abstractNumId")) or "", starts)
-    return numbering
-
-
-def _inherited(styles: dict[str, _Style], style_id: str, name: str) -> object:
-    """A style's property, or the one its style is based on gives (a chain of at most 20, cycles ignored)."""
-    for _ in range(20):
-        style = styles.get(style_id)
-        if style is None:
-            return None
-        if getattr(style, name) is not None:
-            return getattr(style, name)
-        style_id = style.based_on
-    return None
-
-
-@dataclass
 class _Paragraph:
     lines: list[list[str]] = field(default_factory=lambda: [[]])
     style: str = ""
     num_id: str | None = None
     ilvl: str | None = None
     hidden: bool = False  # its style hides its text
+    indent: int = 0  # where its first line starts, in twips
     mark_deleted: bool = False  # its paragraph mark is a tracked deletion: it runs on into the next one
 
 
 class _Reader:
     """The document's paragraphs as blocks, from the stream of its XML's start and end events."""
 
-    def __init__(self, styles: dict[str, _Style], numbering: _Numbering) -> None:
+    def __init__(self, styles: dict[str, Style], numbering: Numbering) -> None:
         self.styles, self.numbering = styles, numbering
         self.blocks: list[Block] = []
         self.paragraphs: list[_Paragraph] = []  # open (a text box's paragraphs are inside another's)
@@ -307,6 +156,9 @@ class _Reader:
         self.placeholder = False  # the content control open shows its placeholder, not text written
         self.properties = 0  # inside paragraph properties (whose w:tab elements are tab stops, not text)
         self.carried: list[list[str]] = []  # the lines of a paragraph whose mark was deleted
+        self.cells: list[list[int]] = []  # of each open table row: the index of each of its cells' first block
+        self.typed: list[int] = []  # the indents of the items typed by hand ("1.<tab>", "•<tab>") open
+        self.dear = False  # 'Dear ...' has been read
 
     def start(self, name: str) -> None:
         if self.left_out:
@@ -320,6 +172,9 @@ class _Reader:
             self.runs.append(bool(self.paragraphs and self.paragraphs[-1].hidden))
         elif name == "tr":
             self.rows.append(False)
+            self.cells.append([])
+        elif name == "tc" and self.cells:
+            self.cells[-1].append(len(self.blocks))
         elif name == "pPr":
             self.properties += 1
         if name == "sdtContent":
@@ -340,9 +195,9 @@ class _Reader:
             paragraph.lines[-1].append("-")
         elif name == "rPr" and self.runs and element.getparent() is not None and \
                 str(element.getparent().tag).endswith("}r"):
-            hidden = _shown(element)
+            hidden = vanished(element)
             if hidden is None:
-                hidden = _inherited(self.styles, _val(_child(element, "rStyle")) or "", "hidden")  # type: ignore
+                hidden = inherited(self.styles, val(child(element, "rStyle")) or "", "hidden")  # type: ignore
             if hidden is not None:
                 self.runs[-1] = bool(hidden)
         elif name == "r" and self.runs:
@@ -354,19 +209,24 @@ class _Reader:
             self.paragraphs.pop()
             self._paragraph(paragraph)
         elif name == "trPr" and self.rows:
-            self.rows[-1] = _child(element, "del") is not None
+            self.rows[-1] = child(element, "del") is not None
         elif name == "tr" and self.rows:
             self.rows.pop()
+            cells = self.cells.pop()
+            if not self.rows and not self.dear and cells:
+                self._letterhead_first(cells)
         elif name == "sdtPr":
-            shows = _child(element, "showingPlcHdr")
-            self.placeholder = shows is not None and _val(shows) not in _FALSE
+            shows = child(element, "showingPlcHdr")
+            self.placeholder = shows is not None and val(shows) not in FALSE
 
     def _properties(self, paragraph: _Paragraph, element: etree._Element) -> None:
-        numbering = _child(element, "numPr")
-        paragraph.style = _val(_child(element, "pStyle")) or ""
-        paragraph.num_id, paragraph.ilvl = _val(_child(numbering, "numId")), _val(_child(numbering, "ilvl"))
-        paragraph.hidden = _inherited(self.styles, paragraph.style, "hidden") is True
-        paragraph.mark_deleted = _child(_child(element, "rPr"), "del") is not None
+        numbering = child(element, "numPr")
+        paragraph.style = val(child(element, "pStyle")) or ""
+        paragraph.num_id, paragraph.ilvl = val(child(numbering, "numId")), val(child(numbering, "ilvl"))
+        paragraph.hidden = inherited(self.styles, paragraph.style, "hidden") is True
+        own = indent(element)
+        paragraph.indent = own if own is not None else inherited(self.styles, paragraph.style, "indent") or 0  # type: ignore
+        paragraph.mark_deleted = child(child(element, "rPr"), "del") is not None
 
     def _paragraph(self, paragraph: _Paragraph) -> None:
         parts = paragraph.lines
@@ -380,25 +240,43 @@ class _Reader:
         if not lines:
             return
         listed = self._list(paragraph)
+        self.dear = self.dear or bool(DEAR.match(lines[0]))
         if listed is not None:
             level, mark = listed
             self.blocks.append(Block(" ".join(lines), "li", level, tuple(lines), mark))
-        elif len(lines) == 1 and (item := marker(lines[0])):  # a list typed by hand
-            self.blocks.append(Block(item[0], "li", item[1], (item[0],), number(lines[0])))
+        elif len(lines) == 1 and (item := marker(lines[0])):  # a list typed by hand: nested as it is indented
+            while self.typed and self.typed[-1] > paragraph.indent:
+                self.typed.pop()
+            if not self.typed or self.typed[-1] < paragraph.indent:
+                self.typed.append(paragraph.indent)
+            level = min(max(len(self.typed) - 1, item[1]), MAX_LEVEL)
+            self.blocks.append(Block(item[0], "li", level, (item[0],), number(lines[0])))
+            return
         else:
             self.blocks.append(Block(join_lines(lines), lines=tuple(lines)))  # hyphenated breaks mended
+        self.typed.clear()
+
+    def _letterhead_first(self, cells: list[int]) -> None:
+        """A row of a table above 'Dear' that sets the addressee and the sender side by side: each cell a block
+        of its own, its paragraphs its lines, and the cell naming the sender (the Home Office, its address, a
+        phone) first, as a letterhead comes before the address."""
+        bounds = [*cells, len(self.blocks)]
+        parts = [self.blocks[a:b] for a, b in itertools.pairwise(bounds)]
+        parts.sort(key=lambda part: not any(LETTERHEAD_LINE.search(b.text) for b in part))
+        texts = [[line for b in part for line in b.lines] for part in parts if part]
+        self.blocks[cells[0]:] = [Block(" ".join(lines), lines=tuple(lines)) for lines in texts]
 
     def _list(self, paragraph: _Paragraph) -> tuple[int, str] | None:
         """(nesting, number as Word shows it) of a paragraph Word numbers or bullets, else None."""
-        style = self.styles.get(paragraph.style, _Style())
-        num_id = paragraph.num_id if paragraph.num_id is not None else _inherited(self.styles, paragraph.style,
+        style = self.styles.get(paragraph.style, Style())
+        num_id = paragraph.num_id if paragraph.num_id is not None else inherited(self.styles, paragraph.style,
                                                                                      "num_id")
-        ilvl = paragraph.ilvl if paragraph.ilvl is not None else _inherited(self.styles, paragraph.style, "ilvl")
+        ilvl = paragraph.ilvl if paragraph.ilvl is not None else inherited(self.styles, paragraph.style, "ilvl")
         digits = re.fullmatch(r"List (?:Bullet|Number|Continue) ?([2-9])", style.name)
         if not num_id or num_id == "0":  # no list, or its list taken away
             named = num_id is None and re.fullmatch(r"List (?:Bullet|Number)(?: [2-9])?", style.name)
             return (int(digits[1]) - 1 if digits else 0, "") if named else None
-        level = min(max(_int(str(ilvl) if ilvl is not None else None, 0), 0), MAX_LEVEL)
+        level = min(max(integer(str(ilvl) if ilvl is not None else None, 0), 0), MAX_LEVEL)
         shown = self.numbering.next(str(num_id), level, self.styles)
         if shown is None:
             return None
@@ -418,9 +296,9 @@ def read_word(data: bytes) -> list[Block]:
         main = _main_part(archive)
         related = dict(_relations(archive, posixpath.join(posixpath.dirname(main), "_rels",
                                                           posixpath.basename(main) + ".rels")))
-        styles = _styles(_small_part(archive, next((t for k, t in related.items() if k.endswith("/styles")),
+        styles = read_styles(_small_part(archive, next((t for k, t in related.items() if k.endswith("/styles")),
                                                    "word/styles.xml")))
-        numbering = _numbering(_small_part(archive, next((t for k, t in related.items()
+        numbering = read_numbering(_small_part(archive, next((t for k, t in related.items()
                                                           if k.endswith("/numbering")), "word/numbering.xml")))
         reader = _Reader(styles, numbering)
         with _open_checked(archive, main) as stream:
@@ -438,12 +316,12 @@ def read_word(data: bytes) -> list[Block]:
                         continue
                     element.clear()  # what has been read is let go: memory stays small, however long the file
                     while (before := element.getprevious()) is not None:
-                        element.getparent().remove(before)  # type: ignore[union-attr]
+                        element.getparent().remove(before)
             except etree.XMLSyntaxError as exc:
                 raise FileError(f"its text could not be read ({exc}); open it in Word and save it again") from None
             except (zipfile.BadZipFile, OSError, EOFError) as exc:
                 raise FileError(f"it is damaged ({exc}); open it in Word and save it again") from None
-    return reader.blocks
+    return after_sign_off(reader.blocks)
 
 
 def read_word_tables(data: bytes) -> list[Table]:

@@ -1,0 +1,245 @@
+"""Stage 6, index: the Pagefind search index, in shards.
+
+Indexed are the review pages (each carries its filters and sort keys) and the two lists across
+reviews named in `LISTS`: every recommendation, and every point of the panel's feedback (`searched`
+says which outputs); the lists of a theme, a partnership or an agency only repeat them.
+
+The shards: the review pages are split by a hash of their path into at most `REVIEW_SHARDS`
+shards (one for every `MIN_SHARD` pages, up to that), and each list is a shard of its own
+(made once the site is assembled); each shard is its own Pagefind bundle under /pagefind/NAME/.
+The search page merges them at query time (Pagefind's mergeIndex), and Pagefind merges their
+results and filter counts. A shard is keyed by its pages' digests, so editing a letter re-indexes
+its review's shard and the feedback list's, never the others. Why at most eight: a query fetches
+Pagefind's scripts and WebAssembly once (about 375 KB) and, from every shard, its entry, its
+metadata, its filters and the index chunk holding the word (about 20 to 30 KB), so eight shards keep a
+one-word search within 1.5 times the bytes of one index; and Pagefind takes about 20 ms a run and
+3 ms of CPU a review page, so a sixth of the review pages, at most, is what an edit re-indexes beside
+the list it changed (both measured in benchmarks/bench.py). Each shard is indexed from disk by Pagefind's own
+command, from the `pagefind` package's bundled binary, which exits only once every file is written.
+(Pagefind 1.5's Python API was tried first: it answers at most one call every 100 ms, and its
+close() can stop the indexer before its last files are flushed.)
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Container, Iterable
+from dataclasses import dataclass
+from fnmatch import fnmatch
+from pathlib import Path
+from typing import IO
+
+from .write import Stamp, stamp
+
+REVIEW_PAGES = "reviews/*/index.html"
+LISTS = ("recommendations", "learning")  # the lists across reviews that are searched, each its own shard
+REVIEW_SHARDS = 6
+MIN_SHARD = 15  # review pages
+PARALLEL = 2  # shards indexed at once; each Pagefind process uses more than one core as well
+
+Shards = dict[str, tuple[bytes, dict[str, Stamp]]]  # bundle folder (pagefind/N) -> (its key, its files' stamps)
+
+
+class SearchIndexError(RuntimeError):
+    """Pagefind could not index the site."""
+
+
+def is_review_page(path: str) -> bool:
+    return fnmatch(path, REVIEW_PAGES) and path.count("/") == 2
+
+
+def searched(path: str, lists: Container[str]) -> bool:
+    """Whether the page at `path` goes into the search index, given the `lists` with entries."""
+    return is_review_page(path) or list_of(path) in lists
+
+
+def list_of(path: str) -> str | None:
+    """The list across reviews whose page is at `path`, if it is one that is searched."""
+    top, _, rest = path.partition("/")
+    return top if top in LISTS and (rest == "index.html" or (fnmatch(rest, "page/*/index.html")
+                                    and rest.count("/") == 2)) else None
+
+
+def shard_count(reviews: int, shard_size: int | None = None) -> int:
+    """How many shards the review pages are split into: see the module's note; `shard_size` pages a shard, if set."""
+    if shard_size:
+        return max(1, -(-reviews // shard_size))
+    return min(REVIEW_SHARDS, max(1, reviews // MIN_SHARD))
+
+
+def shard_of(path: str, count: int) -> str:
+    """The shard an indexed page is in: its list's, or one of `count` picked by a hash of its path."""
+    if found := list_of(path):
+        return f"pagefind/{found}"
+    return f"pagefind/{int.from_bytes(hashlib.blake2b(path.encode(), digest_size=4).digest(), 'big') % count}"
+
+
+def bundles(review_pages: Iterable[str], count: int, lists: Iterable[str]) -> tuple[str, ...]:
+    """The URL of each shard's bundle: the review pages' shards that have pages, then those of the `lists`
+    that have entries (a shard with nothing to index cannot be made); the first also serves Pagefind's scripts."""
+    return (*sorted({f"/{shard_of(path, count)}/" for path in review_pages}), *(f"/pagefind/{n}/" for n in lists))
+
+
+def plan(pages: dict[str, bytes], count: int) -> dict[str, tuple[bytes, list[str]]]:
+    """Each shard's folder, key and pages, from the indexed pages' paths and digests (see `shard_of`); only
+    shards with pages are made."""
+    members: dict[str, list[str]] = {}
+    for path in sorted(pages):
+        members.setdefault(shard_of(path, count), []).append(path)
+    shards = {}
+    for name, paths in members.items():
+        key = hashlib.blake2b(f"pagefind {pagefind_version()}".encode(), digest_size=20)
+        for path in paths:
+            key.update(path.encode() + b"\0" + pages[path])
+        shards[name] = (key.digest(), paths)
+    return shards
+
+
+def stale(wanted: dict[str, tuple[bytes, list[str]]], shards: Shards) -> dict[str, tuple[bytes, list[str]]]:
+    """The wanted shards that the current index does not already hold as they are."""
+    return {name: entry for name, entry in wanted.items() if shards.get(name, (b"",))[0] != entry[0]}
+
+
+def still_indexed(site: Path, shards: Shards) -> Shards:
+    """The shards whose files are all still exactly as Pagefind wrote them."""
+    return {name: entry for name, entry in shards.items()
+            if entry[1] and all(stamp(f"{site}/{name}/{p}") == s for p, s in entry[1].items())}
+
+
+def stamps(bundle: Path) -> dict[str, Stamp]:
+    """The stamp of every file in a bundle Pagefind wrote, by its path in the bundle."""
+    found = {}
+    for folder, _, names in os.walk(bundle):
+        inside = os.path.relpath(folder, bundle)
+        for name in names:  # a file gone meanwhile gets a stamp no file has, so the shard is made again
+            found[name if inside == "." else f"{inside}/{name}"] = stamp(f"{folder}/{name}") or (0, 0, 0)
+    return found
+
+
+def index_shards(source: Callable[[str], Path], out_dir: Path, wanted: dict[str, tuple[bytes, list[str]]],
+                 place: Path, background: bool = False) -> Shards:
+    """Index each wanted shard's pages, each read from `source(path)`, and wait; returns their records."""
+    indexing = Indexing(source, out_dir, wanted, place, background)
+    try:
+        return indexing.finish()
+    finally:
+        indexing.stop()
+
+
+@functools.cache
+def pagefind_command() -> tuple[str, ...]:
+    """How to run Pagefind: the binary `pagefind[bin]` installs, run directly (`python -m pagefind` spends 0.2 s
+    starting Python only to find it), else through that wrapper."""
+    try:
+        from pagefind_bin import get_executable
+    except ImportError:
+        return (sys.executable, "-m", "pagefind")
+    binary = get_executable()
+    return (str(binary),) if os.access(binary, os.X_OK) else (sys.executable, "-m", "pagefind")
+
+
+@functools.cache
+def pagefind_version() -> str:
+    """Which Pagefind indexes, for the shards' keys: the binary run, by its path, size and modification time (an
+    upgrade installs a new file), else the wrapper package's version."""
+    command = pagefind_command()
+    if len(command) == 1:
+        info = os.stat(command[0])
+        return f"{command[0]} {info.st_size} {info.st_mtime_ns}"
+    from importlib.metadata import version
+    return version("pagefind")
+
+
+@dataclass
+class _Run:
+    name: str
+    key: bytes
+    process: subprocess.Popen[bytes]
+    scratch: Path
+    errors: IO[bytes]  # its standard error
+
+
+class Indexing:
+    """The wanted shards being indexed, by Pagefind processes that run while the caller goes on (rendering).
+
+    Each bundle is written to `place / name`, from a scratch folder of hard links to its pages
+    (`source(path)`), made beside `out_dir` and named so that the next build clears any a killed
+    build left. At most PARALLEL processes run at once: `finish` starts the others as those end.
+    `now`: start them now (else in `finish`). `background`: Pagefind runs at a low priority
+    (`nice`, where there is one), so that `dhr serve` stays quick to rebuild pages meanwhile.
+    """
+
+    def __init__(self, source: Callable[[str], Path], out_dir: Path, wanted: dict[str, tuple[bytes, list[str]]],
+                 place: Path, background: bool = False, now: bool = True) -> None:
+        self._source, self._out_dir, self._place = source, out_dir, place
+        self.names = sorted(wanted)
+        nice = shutil.which("nice") if background else None
+        self._prefix = [nice, "-n", "10"] if nice else []
+        self._waiting = list(wanted.items())
+        self._running: list[_Run] = []
+        self._done: Shards = {}
+        self._now = now
+        if now:
+            self._start()
+
+    def add(self, wanted: dict[str, tuple[bytes, list[str]]]) -> None:
+        """Index these shards too: now, if the others were started now and there is room, else as those end."""
+        self._waiting += list(wanted.items())
+        self.names = sorted(self.names + list(wanted))
+        if self._now:
+            self._start()
+
+    def finish(self) -> Shards:
+        """Wait for every shard; returns their records. Raises SearchIndexError."""
+        self._start()
+        while self._running:
+            for run in [run for run in self._running if run.process.poll() is not None]:
+                self._running.remove(run)
+                self._ended(run)
+            self._start()
+            time.sleep(0.002)  # a Pagefind run takes 50 ms or more
+        return self._done
+
+    def stop(self) -> None:
+        """Stop any Pagefind still running, and clear the scratch folders."""
+        for run in self._running:
+            run.process.kill()
+            run.process.wait()
+            self._clear(run)
+        self._running, self._waiting = [], []
+
+    def _start(self) -> None:
+        while self._waiting and len(self._running) < PARALLEL:
+            name, (key, pages) = self._waiting.pop(0)
+            scratch = Path(tempfile.mkdtemp(prefix=f".{self._out_dir.name}.index-", dir=self._out_dir.parent))
+            for page in pages:
+                (scratch / page).parent.mkdir(parents=True, exist_ok=True)
+                os.link(self._source(page), scratch / page)
+            bundle = self._place / name
+            shutil.rmtree(bundle, ignore_errors=True)  # never write into files shared with the previous site
+            command = [*self._prefix, *pagefind_command(), "--site", str(scratch), "--output-path", str(bundle),
+                       "--force-language", "en", "--quiet"]
+            errors = tempfile.TemporaryFile()  # noqa: SIM115 - closed by _clear
+            process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=errors)
+            self._running.append(_Run(name, key, process, scratch, errors))
+
+    def _ended(self, run: _Run) -> None:
+        run.errors.seek(0)
+        message = run.errors.read().decode(errors="replace").strip()
+        self._clear(run)
+        if run.process.returncode != 0:
+            self.stop()
+            raise SearchIndexError(f"pagefind failed ({run.process.returncode}): {message[-2000:]}")
+        self._done[run.name] = (run.key, stamps(self._place / run.name))
+
+    @staticmethod
+    def _clear(run: _Run) -> None:
+        run.errors.close()
+        shutil.rmtree(run.scratch, ignore_errors=True)
