@@ -27,7 +27,9 @@ def parse_headers(text: str) -> list[tuple[str, list[tuple[str, str]]]]:
 
 
 def matches(rule: str, path: str) -> bool:
-    return path.startswith(rule[:-1]) if rule.endswith("*") else path == rule
+    """As Netlify matches a `_headers` rule: `/name/*` is any path that starts with `/name` (so `/name.json` and
+    `/names/` too: its pattern is `^/name/?(.*)`), any other rule the path itself."""
+    return path.startswith(rule[:-2] if rule.endswith("/*") else rule[:-1]) if rule.endswith("*") else path == rule
 
 
 class StaticHandler(SimpleHTTPRequestHandler):

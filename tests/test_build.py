@@ -241,7 +241,8 @@ def test_cli_template_errors_name_the_template_and_line(tree: ContentTree, tmp_p
     lines = review.read_text().splitlines(keepends=True)
     number = next(i for i, line in enumerate(lines, 1) if "{{ review.title }}" in line)
     review.write_text("".join(lines).replace("{{ review.title }}", "{{ review.titel }}", 1))
-    result = _dhr("build", "--content", str(tree.root), "--out", str(tmp_path / "out"), "--templates", str(templates))
+    result = _dhr("build", "--content", str(tree.root), "--out", str(tmp_path / "out"), "--templates", str(templates),
+                  "--no-cache")
     assert result.returncode == 1
     assert result.stderr.strip() == (f"{review}:{number}: template: 'generator.site.model.Review object' has no "
                                      "attribute 'titel'; fix the template")

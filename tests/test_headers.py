@@ -9,6 +9,7 @@ from conftest import SHIPPED_CONTENT, TEMPLATES
 from static_server import matches, parse_headers
 
 from generator.build.pipeline import build
+from generator.cms import version
 
 UNSAFE = ("'unsafe-inline'", "'unsafe-eval'", "'unsafe-hashes'", "*", "http:", "https:", "blob:", "filesystem:")
 
@@ -21,9 +22,28 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _csp(site: Path) -> dict[str, list[str]]:
-    [(_, values)] = [r for r in parse_headers((site / "_headers").read_text()) if r[0] == "/*"]
-    policy = dict(values)["Content-Security-Policy"]
+    """The public pages' policy: the one every rule outside /admin/ sets, each the same."""
+    rules = parse_headers((site / "_headers").read_text())
+    policies = {dict(values).get("Content-Security-Policy") for rule, values in rules
+                if rule != "/*" and not rule.startswith("/admin/")}
+    [policy] = policies
+    assert policy is not None
     return {d.split()[0]: d.split()[1:] for d in policy.split(";") if d.strip()}
+
+
+def test_every_file_gets_exactly_one_policy_and_admin_its_own(site: Path) -> None:
+    """Netlify joins a header that several matching rules set: each path's policy comes from one rule alone."""
+    rules = parse_headers((site / "_headers").read_text())
+    for path in (p for p in site.rglob("*") if p.is_file() and not p.name.startswith("_")):
+        url = "/" + str(path.relative_to(site))
+        for address in (url, url.removesuffix("index.html")):
+            policies = [dict(v)["Content-Security-Policy"] for rule, v in rules
+                        if matches(rule, address) and "Content-Security-Policy" in dict(v)]
+            assert len(policies) == 1, (address, policies)
+            admin = address.startswith("/admin/")
+            assert ("'unsafe-inline'" in policies[0]) == admin, address  # the CMS sets styles inline
+            robots = [dict(v).get("X-Robots-Tag") for rule, v in rules if matches(rule, address)]
+            assert ("noindex" in robots) == admin, address
 
 
 def test_the_content_security_policy_allows_nothing_unsafe(site: Path) -> None:
@@ -57,6 +77,8 @@ def test_each_file_gets_one_cache_rule_long_only_for_fingerprinted_assets(site: 
         if url.startswith("/assets/"):
             assert caching == ["public, max-age=31536000, immutable"]
             assert len(path.stem.rsplit(".", 1)[-1]) == 10, f"{url} is not fingerprinted"
+        elif url.startswith("/admin/cms/"):  # the CMS's pinned bundle, in a folder named by its version
+            assert caching == ["public, max-age=31536000, immutable"] and version() in url
         else:
             assert "immutable" not in caching[0]
             assert "max-age=0" in caching[0] or (url.startswith("/pagefind/") and "max-age=300" in caching[0])

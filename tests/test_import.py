@@ -209,7 +209,8 @@ def test_an_action_plan_table_becomes_action_plan_yaml(tree: ContentTree, name: 
     assert texts == ["Audit referrals from 2023", "Train call handlers on repeat-victim flags"]
     assert recs[0]["actions"][0]["updates"] == [{"date": dt.date(2025, 2, 12),
                                                  "text": "Audit completed and reported to the board"}]
-    assert recs[1]["actions"] == ["Agree an information-sharing protocol", "Publish it to practitioners"]
+    assert recs[1]["actions"] == [{"text": "Agree an information-sharing protocol"},  # records, as the CMS edits
+                                  {"text": "Publish it to practitioners"}]
     assert recs[1]["updates"] == [{"text": "Draft protocol circulated"}]  # its date left to fill in
     problems = tree.problems()  # exactly what is left to fill in: nothing is guessed
     fields = sorted({p.split(": ", 2)[1] for p in problems})

@@ -49,7 +49,7 @@ RECOMMENDATION_1 = {
 RECOMMENDATION_2 = {
     "number": "2", "text": "Share safeguarding concerns with GPs within 48 hours.", "scope": "regional",
     "agency": "Test Cownty Council",
-    "actions": ["Agree an information-sharing protocol", "Publish it to practitioners"],
+    "actions": [{"text": "Agree an information-sharing protocol"}, {"text": "Publish it to practitioners"}],
     "lead": "Director of Adult Services", "target": dt.date(2026, 6, 30), "status": "in-progress",
     "updates": [{"text": "Draft protocol circulated"}],  # its date left as a commented line to fill in
 }
@@ -65,7 +65,8 @@ def test_the_same_plan_as_excel_word_or_csv_gives_the_same_recommendations(kind:
     recommendations = yaml.safe_load(plan.yaml)["recommendations"]
     assert recommendations[:2] == [RECOMMENDATION_1, RECOMMENDATION_2]
     third = recommendations[2]
-    assert third["actions"] == ["Write and circulate a briefing"] and third["completed"] == dt.date(2025, 1, 20)
+    assert third["actions"] == [{"text": "Write and circulate a briefing"}]
+    assert third["completed"] == dt.date(2025, 1, 20)
     assert third["updates"] == [{"date": dt.date(2025, 1, 20), "text": "briefing sent, 212 partners"}]
     # the empty RAG cell is coloured green in Excel and Word; a CSV file has no colours, so it is left to fill in
     assert third.get("status") == (None if kind.startswith("csv") else "complete")
@@ -95,7 +96,8 @@ def test_a_second_sheet_is_appended_with_a_number_of_its_own_and_a_sheet_that_is
     plan = imported("xlsx", plan_workbook())
     national = yaml.safe_load(plan.yaml)["recommendations"][3]
     assert national == {"number": "4", "text": "The Home Office should update the statutory guidance on repeat "
-                        "victims.", "agency": "Home Office", "actions": ["Raise at the national DHR oversight board"],
+                        "victims.", "agency": "Home Office",
+                        "actions": [{"text": "Raise at the national DHR oversight board"}],
                         "target": dt.date(2026, 3, 31), "status": "planned"}
     assert "# scope: local, regional or national (not in the file: fill it in)" in plan.yaml
     assert "sheet 'National' row 2: recommendation 1 is already a different recommendation (sheet 'Local plan' " \
@@ -154,7 +156,7 @@ def test_hostile_cells_reach_the_yaml_only_as_the_values_they_are() -> None:
         one = " ".join(text.split())
         assert recommendation == {  # scope, target and status: commented lines to fill in; texts keep their lines
             "number": str(number), "text": f"Rec {text}", "agency": "Test Police[31m",
-            "actions": [text.removeprefix("- ")],  # an action's bullet is dropped
+            "actions": [{"text": text.removeprefix("- ")}],  # an action's bullet is dropped
             "lead": f"Lead {one}", "updates": [{"date": dt.date(2025, 2, 1), "text": f"{text}\nmore"}]}
     assert all(line.startswith(("#", "recommendations:", " ")) for line in plan.yaml.splitlines())
     invisible = [note for note in plan.notes if "invisible" in note]
@@ -173,7 +175,7 @@ def test_a_csv_is_read_with_double_quotes_only_whatever_its_apostrophes() -> Non
     plan = imported("csv", data)
     written = yaml.safe_load(plan.yaml)["recommendations"]
     assert [r["text"] for r in written] == ["Review the family's contact, and the GP's, with 'care'", "Train staff"]
-    assert written[0]["actions"] == ["Audit it\nthen report"]  # a line starting in lower case: the same action
+    assert written[0]["actions"] == [{"text": "Audit it\nthen report"}]  # a lower-case line: the same action
 
 
 @pytest.mark.parametrize("delimiter", [",", ";", "\t"])
@@ -231,7 +233,7 @@ def test_invisible_characters_are_removed_and_each_cell_changed_is_named_with_it
     workbook.save(out)
     plan = imported("xlsx", out.getvalue())
     written = yaml.safe_load(plan.yaml)["recommendations"]
-    assert [written[0]["actions"], written[1]["text"]] == [["Auditevil"], "Train staff"]
+    assert [written[0]["actions"], written[1]["text"]] == [[{"text": "Auditevil"}], "Train staff"]
     assert plan.notes[:2] == [
         "sheet 'Plan' row 2, column D 'Action': 2 invisible character(s) removed (U+202E, U+202C); it now reads "
         "'Auditevil'",
@@ -250,7 +252,7 @@ def test_a_text_of_several_lines_keeps_them_as_a_block_and_reads_back_the_same()
     plan = imported("csv", data)
     [rec] = yaml.safe_load(plan.yaml)["recommendations"]
     assert rec["text"] == "Kent Police should:\n- review flags\nstatus: complete"
-    assert rec["actions"] == ["Audit\nthen report"] and rec["evidence"] == "Report\n---\n..."
+    assert rec["actions"] == [{"text": "Audit\nthen report"}] and rec["evidence"] == "Report\n---\n..."
     assert rec["updates"] == [{"date": dt.date(2025, 2, 1), "text": "Audit done\n# all of it"}]
     assert "    text: |-\n      Kent Police should:\n      - review flags\n      status: complete\n" in plan.yaml
     fields = [("number", "1"), ("text", " starts with a space\nand ends with one \nthen"),

@@ -15,9 +15,9 @@ LOWEST = {"problems", "progress", "workers", "clock"}  # used by all
 # joining the stages and the authoring tools beside them.
 ALLOWED = {
     "content": set(),
-    "site": {"content"},
+    "site": {"content", "cms"},
     "output": set(),
-    "build": {"content", "site", "output"},
+    "build": {"content", "site", "output", "cms"},
     "authoring": {"content", "site", "output", "build"},
     "importers": {"content"},
     "cms": {"content"},

@@ -21,7 +21,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
-from ..site.deploy import SECURITY_HEADERS
+from ..site.deploy import served_headers
 
 RELOAD_JS = b"""// Added by dhr serve only: reload this page when the site has been rebuilt.
 (function () {
@@ -151,7 +151,9 @@ class Handler(SimpleHTTPRequestHandler):
         if url.path == "/__dhr/status":
             state = {"generation": self.live.generation, "errors": self.live.errors, "indexing": self.live.indexing}
             return self._send(200, json.dumps(state).encode(), "application/json", body)
-        if self.live.errors is not None and self._is_page(url.path):
+        admin = url.path == "/admin" or url.path.startswith("/admin/")  # the content manager: never the error
+        # page (it is how an editor fixes the errors) nor the reload script (a reload would lose an edit)
+        if self.live.errors is not None and self._is_page(url.path) and not admin:
             return self._send(500, self._inject(self.live.error_page()), "text/html; charset=utf-8", body)
         target = Path(self.translate_path(url.path))
         if target.is_dir() and not url.path.endswith("/"):
@@ -168,7 +170,7 @@ class Handler(SimpleHTTPRequestHandler):
         data = target.read_bytes() if target.is_file() else b"Not found"
         kind = self.guess_type(str(target))
         if kind == "text/html":
-            data, kind = self._inject(data), "text/html; charset=utf-8"
+            data, kind = (data if admin else self._inject(data)), "text/html; charset=utf-8"
         return self._send(status, data, kind, body)
 
     @staticmethod
@@ -181,8 +183,10 @@ class Handler(SimpleHTTPRequestHandler):
         return page[:at] + script + page[at:] if at >= 0 else page + script
 
     def end_headers(self) -> None:
-        """Every response, redirects and events included, carries the production security headers."""
-        for name, value in SECURITY_HEADERS:
+        """Every response, redirects, events and answers to malformed requests included, carries the production
+        security headers (the public pages', or /admin/'s own)."""
+        path = urlsplit(getattr(self, "path", "") or "").path  # (none yet on a request that could not be parsed)
+        for name, value in served_headers(path):
             self.send_header(name, value)
         super().end_headers()
 

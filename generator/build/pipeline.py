@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from ..clock import build_date
+from ..cms import git_host
 from ..content.load import PLAN_NAMES, FileCache, load_content, read_digest
 from ..content.partnerships import Directory, partnership_list
 from ..content.validate import (
@@ -106,6 +107,10 @@ class Builder:
         self.say = say  # where a warning about the build cache is shown, once
         self._lock = threading.Lock()  # one run, or one look at what it wrote, at a time (dhr serve's threads)
         self._start(BuildState())
+        if self._cache and (others := cache.not_ours(self._cache)):
+            self.say(f"note: the build cache in {self._cache.parent} holds {others} state(s) of another version of "
+                     "dhr or its libraries, or of other folders or settings (a cache from another deploy, machine or "
+                     "folder); none is used, and this build is made from the content")
         try:
             with long_lived():
                 if self._cache and (saved := cache.load(self._cache)):
@@ -220,7 +225,7 @@ class Builder:
                 self._shards.drop_others(writer, set(wanted) | set(made))
             with long_lived():
                 shards = bundles((r.url[1:] + "index.html" for r in reviews), count, lists)
-                jobs, copies, _ = site_jobs(site, self.templates, MARK, shards, lists, across)
+                jobs, copies, _ = site_jobs(site, self.templates, MARK, shards, lists, across, git_host())
             rest = [job for job in jobs if not is_review_page(job.path) and list_of(job.path) not in lists]
             progress.stage("Rendering the other pages", len(rest))
             done |= self._renderer.render(rest, chrome, progress, writer)

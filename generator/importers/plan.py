@@ -243,9 +243,8 @@ def _recommendation(rec: _Recommendation, counter: int, agencies: tuple[str, ...
 
 
 def _action_fields(action: dict[str, object]) -> object:
-    """An action as written: its text alone when it has nothing of its own, else a record in the model's order."""
-    if list(action) == ["text"]:
-        return action["text"]
+    """An action as written: a record in the model's order, even with its text alone (the content manager at
+    /admin/ edits actions as records, so an imported plan opens there as it is)."""
     fields: Fields = [(name, action[name]) for name in ("text", *SHARED) if name in action]
     if "text" not in action:
         fields.insert(0, ("text", Missing(_HINTS["text"])))

@@ -59,6 +59,12 @@ def state_file(cache_dir: Path, settings: tuple[Any, ...]) -> Path:
     return cache_dir / f"build-{key.hexdigest()}.pickle"
 
 
+def not_ours(path: Path) -> int:
+    """How many states beside `path` were written by another version of the generator or its libraries, or for
+    other folders or settings (a cache brought from another deploy, machine or folder): none of them is read."""
+    return sum(1 for other in path.parent.glob("build-*.pickle") if other != path) if not path.exists() else 0
+
+
 class CacheError(Exception):
     """A cached file or value failed its digest, or could not be read: the cache is cleared and the build redone."""
 

@@ -101,9 +101,28 @@ def stamp(path: Path | str) -> Stamp | None:
 
 
 def still_written(folder: Path, written: Written) -> Written:
-    """The records whose files are still exactly as written: not edited, replaced or deleted since."""
+    """The records whose files are still exactly as written: not edited, replaced or deleted since.
+
+    A file whose stamp changed but whose bytes are still those written (a site folder copied back from a deploy
+    host's cache has new inodes and times) is verified by its digest, and kept with its new stamp.
+    """
     top = str(folder.resolve())
-    return {path: entry for path, entry in written.items() if stamp(f"{top}/{path}") == entry[1]}
+    still = {}
+    for path, entry in written.items():
+        now = stamp(f"{top}/{path}")
+        if now == entry[1]:
+            still[path] = entry
+        elif now is not None and now[0] == entry[1][0] and _digest_of(f"{top}/{path}") == entry[0]:
+            still[path] = (entry[0], now)
+    return still
+
+
+def _digest_of(path: str) -> bytes | None:
+    try:
+        with open(path, "rb") as file:
+            return hashlib.file_digest(file, lambda: hashlib.blake2b(digest_size=20)).digest()
+    except OSError:
+        return None
 
 
 OVERLAY_SHARE = 0.1  # of the outputs changed, up to which a staged build moves new files over old ones

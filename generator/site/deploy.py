@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+from ..cms import admin_headers, admin_policy
 from .model import Chrome
 
 CSP = "; ".join((
@@ -42,6 +43,9 @@ SECURITY_HEADERS = (
     ("Cross-Origin-Resource-Policy", "same-origin"),
     ("X-Frame-Options", "DENY"),
 )
+POLICY = ("Content-Security-Policy", "Cross-Origin-Opener-Policy")  # set path by path: /admin/ has its own
+EVERYWHERE = tuple(h for h in SECURITY_HEADERS if h[0] not in POLICY)
+PUBLIC = tuple(h for h in SECURITY_HEADERS if h[0] in POLICY)
 IMMUTABLE = "public, max-age=31536000, immutable"
 SHORT = "public, max-age=0, must-revalidate"
 SEARCH_INDEX = "public, max-age=300, must-revalidate"
@@ -53,19 +57,41 @@ def fingerprinted(path: Path) -> str:
     return f"{path.stem}.{digest}{path.suffix}"
 
 
-def headers(site: Chrome, paths: tuple[str, ...], mark: str) -> bytes:
-    """Netlify's `_headers` for a site made of these output paths, opening with the output folder's `mark`."""
+def headers(site: Chrome, paths: tuple[str, ...], mark: str, repository: str | None) -> bytes:
+    """Netlify's `_headers` for a site made of these output paths, opening with the output folder's `mark`.
+
+    Netlify applies every rule that matches a path and joins a header two rules set, so the page policy
+    and Cache-Control are set path by path, in rules that never overlap (`/reviews/*` matches
+    `/reviews.json` too: one rule covers both); `/admin/` has its own (cms.admin_headers, for the
+    `repository` the CMS commits to).
+    """
     preview = site.preview
-    rules = [("/*", [*SECURITY_HEADERS, *((("X-Robots-Tag", "noindex"),) if preview else ())])]
-    rules += [("/assets/*", [("Cache-Control", IMMUTABLE)]), ("/pagefind/*", [("Cache-Control", SEARCH_INDEX)])]
-    rules.append(("/", [("Cache-Control", SHORT)]))
-    for top in sorted({p.split("/", 1)[0] for p in paths} - {"assets", "pagefind", "_headers", "_redirects"}):
-        rule = f"/{top}/*" if any(p.startswith(top + "/") for p in paths) else f"/{top}"
-        rules.append((rule, [("Cache-Control", SHORT)]))
-    text = f"{mark} Security headers for every path; caching by path, in rules that never overlap.\n"
+    rules = [("/*", [*EVERYWHERE, *((("X-Robots-Tag", "noindex"),) if preview else ())])]
+    rules += [("/assets/*", [*PUBLIC, ("Cache-Control", IMMUTABLE)]),
+              ("/pagefind/*", [*PUBLIC, ("Cache-Control", SEARCH_INDEX)]), ("/", [*PUBLIC, ("Cache-Control", SHORT)])]
+    tops = {p.split("/", 1)[0] for p in paths}
+    folders: list[str] = []
+    for top in sorted(tops - {"assets", "pagefind", "_headers", "_redirects", "admin"}):
+        if any(top.lower().startswith(folder) for folder in folders):
+            continue  # its rule is the folder's before it
+        if any(p.startswith(top + "/") for p in paths):
+            folders.append(top.lower())
+            rules.append((f"/{top}/*", [*PUBLIC, ("Cache-Control", SHORT)]))
+        else:
+            rules.append((f"/{top}", [*PUBLIC, ("Cache-Control", SHORT)]))
+    text = f"{mark} Security headers for every path; the page policy and caching by path, in rules apart.\n"
     for rule, values in rules:
         text += rule + "\n" + "".join(f"  {name}: {value}\n" for name, value in values)
+    if "admin" in tops:
+        text += admin_headers(repository, SHORT, IMMUTABLE)
     return text.encode()
+
+
+def served_headers(path: str) -> tuple[tuple[str, str], ...]:
+    """The security headers `dhr serve` sends with `path`: the public pages', or the content manager's."""
+    if path == "/admin" or path.startswith("/admin/"):
+        return (*EVERYWHERE, *admin_policy(None))  # no git host in the preview: the local repository
+    return SECURITY_HEADERS
 
 
 def redirects(site: Chrome, moves: tuple[tuple[str, str], ...], withdrawn: tuple[str, ...], mark: str) -> bytes:

@@ -300,6 +300,7 @@ class Site:
     today: dt.date  # the build date: what is overdue is counted on it
     withdrawn: tuple[str, ...] = ()  # slugs of withdrawn reviews: their addresses answer 410 Gone
     directory: Directory = field(default_factory=Directory)  # the partnership each review is filed under
+    settings: dict[str, Any] = field(default_factory=dict)  # site.yaml's values: the content manager is made of them
 
     def groups(self, kind: str) -> tuple[Group, ...]:
         return next(b.groups for b in self.browse if b.kind == kind)
@@ -341,7 +342,7 @@ def assemble(values: dict[str, Any], page_files: list[tuple[SourceFile, dict[str
               tuple(sorted(spellings[name] - {name})) if kind == "partnerships" else ())
         for name in order[kind])) for kind in BROWSE)
     return Site(chrome, tuple(reviews), entries, pages, browse, gather(reviews, entries, values["themes"], today),
-                today, tuple(sorted(withdrawn)), directory)
+                today, tuple(sorted(withdrawn)), directory, values)
 
 
 def make_chrome(values: dict[str, Any], page_files: list[tuple[SourceFile, dict[str, Any]]], base_url: str,

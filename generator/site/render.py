@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from ..cms import admin_pages, bundle_files
 from ..content.partnerships import Partnership
 from . import deploy, export
 from .deploy import fingerprinted
@@ -55,12 +56,14 @@ def page(path: str, template: str, crumbs: Crumbs = (), **context: Any) -> Job:
 
 
 def site_jobs(site: Site, templates: Path, mark: str, bundles: tuple[str, ...] = (), lists: tuple[str, ...] = (),
-              across: list[Job] | None = None) -> tuple[list[Job], list[Copy], Chrome]:
+              across: list[Job] | None = None,
+              git: tuple[str | None, str | None] = (None, None)) -> tuple[list[Job], list[Copy], Chrome]:
     """Every page and data file of the site as jobs, the files copied as they are, and the page chrome.
 
     `mark` opens `_headers` and `_redirects` (the output folder's, see output/outdir.py). `bundles` are the
     search index's shards (see output/search_index.py), which the search page merges, and `lists` the
     lists across reviews among them. `across`: the site's `learning_jobs`, if the caller made them already.
+    `git`: the repository and branch the content manager at /admin/ commits to (cms.git_host).
     """
     chrome, copies = dressed(site.chrome, templates)
     choices = list_choices(site)
@@ -104,14 +107,23 @@ def site_jobs(site: Site, templates: Path, mark: str, bundles: tuple[str, ...] =
           for name in export.TABLES),
         *(Job(path, None, (), produce=export.schema_file(name)) for name, path in export.SCHEMA_FILES.items()),
     ]
+    repository, branch = git  # the content manager: after the sitemap's addresses, so in no sitemap (nor feed)
+    jobs += [Job(path, None, (("data", data),), produce=_as_is)
+             for path, data in admin_pages(site.settings, repository, branch, site.chrome.base_url).items()]
+    copies += [Copy(path, source) for path, source in bundle_files()]
     moves = tuple((alias, r.url) for r in site.reviews for alias in r.aliases)
     paths = tuple(sorted([j.path for j in jobs] + [c.path for c in copies]))
     jobs += [
         Job("_redirects", None, (("mark", mark), ("moves", moves), ("withdrawn", site.withdrawn)),
             produce=deploy.redirects),
-        Job("_headers", None, (("mark", mark), ("paths", paths)), produce=deploy.headers),
+        Job("_headers", None, (("mark", mark), ("paths", paths), ("repository", repository)), produce=deploy.headers),
     ]
     return jobs, copies, chrome
+
+
+def _as_is(site: Chrome, data: bytes) -> bytes:
+    """A file made whole before rendering (the content manager's page and configuration)."""
+    return data
 
 
 def searched_lists(site: Site, lists: tuple[str, ...]) -> tuple[str, ...]:

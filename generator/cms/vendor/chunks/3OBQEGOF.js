@@ -1,0 +1,1 @@
+import{a}from"./XV6NBYQU.js";export{a as default};

@@ -1,0 +1,1 @@
+import{a}from"./HPVKM6BQ.js";export{a as default};

@@ -1,0 +1,1 @@
+import{a}from"./TALAHWOZ.js";export{a as default};

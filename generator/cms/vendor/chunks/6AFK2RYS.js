@@ -1,0 +1,1 @@
+import{a}from"./UXOUMUEV.js";export{a as default};

@@ -1,0 +1,1 @@
+import{a}from"./SUKGYUJL.js";export{a as default};

@@ -1,0 +1,1 @@
+import{a}from"./6QFQRVWK.js";export{a as default};

@@ -1,0 +1,1 @@
+import{a}from"./DE3NWUDT.js";export{a as default};

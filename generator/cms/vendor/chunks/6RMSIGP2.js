@@ -1,0 +1,1 @@
+import{a}from"./KDQJVZPA.js";export{a as default};

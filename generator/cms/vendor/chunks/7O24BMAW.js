@@ -1,0 +1,1 @@
+import{a}from"./ORWKWD33.js";export{a as default};

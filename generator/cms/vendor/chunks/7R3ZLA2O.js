@@ -1,0 +1,1 @@
+import{a}from"./DBH2WKL3.js";export{a as default};

@@ -1,0 +1,1 @@
+import{a}from"./KSAKGC3N.js";export{a as default};

@@ -1,0 +1,1 @@
+import{a}from"./NBK2XDNU.js";import"./J4CB7FS4.js";import"./BD27WTPE.js";import"./WOZT2IGZ.js";import"./ZG4C46KX.js";import"./6QFQRVWK.js";import"./2QFIGRQD.js";import"./SUKGYUJL.js";import"./YMD7XGK6.js";export{a as default};

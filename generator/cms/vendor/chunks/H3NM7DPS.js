@@ -1,0 +1,1 @@
+import{a}from"./L5NLDP4B.js";export{a as default};

@@ -1,0 +1,1 @@
+import{a}from"./264Y5SQJ.js";import"./D7W7KP3N.js";import"./BD4T7HXR.js";export{a as default};

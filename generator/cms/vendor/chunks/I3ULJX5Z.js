@@ -1,0 +1,1 @@
+import{a}from"./J7UJZIUK.js";export{a as default};

@@ -1,0 +1,1 @@
+import{a}from"./TR6SQJWT.js";export{a as default};

@@ -1,0 +1,1 @@
+import{a}from"./HR36K5U7.js";import"./SUKGYUJL.js";import"./QXI3HO5J.js";import"./3OXUA6BV.js";import"./D7W7KP3N.js";import"./BD4T7HXR.js";import"./YMD7XGK6.js";import"./TBLGHJ5H.js";export{a as default};

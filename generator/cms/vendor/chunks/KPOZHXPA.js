@@ -1,0 +1,1 @@
+import{a}from"./55BEVFH2.js";export{a as default};

@@ -1,0 +1,1 @@
+import{a}from"./AMAMSJWB.js";export{a as default};

@@ -1,0 +1,1 @@
+import{a}from"./FR5X6AOQ.js";export{a as default};

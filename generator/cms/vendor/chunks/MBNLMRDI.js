@@ -1,0 +1,1 @@
+import{a}from"./ZETGMITE.js";export{a as default};

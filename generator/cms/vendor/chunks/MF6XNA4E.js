@@ -1,0 +1,1 @@
+import{a}from"./N24RQ6OV.js";export{a as default};

@@ -1,0 +1,1 @@
+import{a}from"./GRQFVS32.js";export{a as default};

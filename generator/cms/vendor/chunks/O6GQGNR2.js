@@ -1,0 +1,1 @@
+import{a}from"./65VA3V2R.js";export{a as default};

@@ -1,0 +1,1 @@
+import{a}from"./LSOVCIHG.js";export{a as default};

@@ -1,0 +1,1 @@
+import{a}from"./KRTPMXKO.js";export{a as default};

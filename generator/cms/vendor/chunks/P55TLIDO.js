@@ -1,0 +1,1 @@
+import{a}from"./XCULYLKI.js";export{a as default};

@@ -1,0 +1,1 @@
+import{a}from"./SXJCFV2T.js";export{a as default};

@@ -1,0 +1,1 @@
+import{a}from"./PEKJQVKB.js";export{a as default};

@@ -1,0 +1,1 @@
+import{a}from"./NXUXAZH4.js";export{a as default};

@@ -1,0 +1,1 @@
+import{a}from"./WV4AGCKP.js";export{a as default};

@@ -1,0 +1,1 @@
+import{a}from"./2QFIGRQD.js";export{a as default};

@@ -1,0 +1,1 @@
+import{a}from"./RZEQ22ZE.js";export{a as default};

@@ -1,0 +1,1 @@
+import{a}from"./5V36HCZ3.js";export{a as default};

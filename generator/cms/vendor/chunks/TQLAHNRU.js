@@ -1,0 +1,1 @@
+import{a}from"./P2LOYCYT.js";export{a as default};

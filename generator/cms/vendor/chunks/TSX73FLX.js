@@ -1,0 +1,1 @@
+import{a}from"./742H7ISB.js";export{a as default};

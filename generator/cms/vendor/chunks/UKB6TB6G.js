@@ -1,0 +1,1 @@
+import{a}from"./YLSIFZ5G.js";export{a as default};

@@ -1,0 +1,1 @@
+import{a}from"./SQFHLAAU.js";export{a as default};

@@ -1,0 +1,1 @@
+import{a}from"./TBLGHJ5H.js";export{a as default};

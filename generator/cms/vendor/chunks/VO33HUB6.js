@@ -1,0 +1,1 @@
+import{a}from"./AOCOXV7I.js";export{a as default};

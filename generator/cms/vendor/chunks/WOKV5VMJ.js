@@ -1,0 +1,1 @@
+import{a}from"./WOZT2IGZ.js";export{a as default};

@@ -1,0 +1,1 @@
+import{a}from"./S36REHFR.js";export{a as default};

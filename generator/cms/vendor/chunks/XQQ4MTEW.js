@@ -1,0 +1,1 @@
+import{a}from"./LCGRIWCV.js";export{a as default};

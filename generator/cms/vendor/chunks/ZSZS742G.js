@@ -1,0 +1,1 @@
+import{a}from"./L7PGOWTJ.js";import"./J7UJZIUK.js";import"./ZG4C46KX.js";import"./6QFQRVWK.js";import"./3OXUA6BV.js";import"./D7W7KP3N.js";import"./BD4T7HXR.js";import"./YMD7XGK6.js";import"./TBLGHJ5H.js";export{a as default};

@@ -1,0 +1,1 @@
+import{a}from"./BD4T7HXR.js";export{a as default};
