@@ -107,10 +107,8 @@ class Builder:
         self.say = say  # where a warning about the build cache is shown, once
         self._lock = threading.Lock()  # one run, or one look at what it wrote, at a time (dhr serve's threads)
         self._start(BuildState())
-        if self._cache and (others := cache.not_ours(self._cache)):
-            self.say(f"note: the build cache in {self._cache.parent} holds {others} state(s) of another version of "
-                     "dhr or its libraries, or of other folders or settings (a cache from another deploy, machine or "
-                     "folder); none is used, and this build is made from the content")
+        if self._cache and (unused := cache.not_ours(self._cache)):
+            self.say(unused)
         try:
             with long_lived():
                 if self._cache and (saved := cache.load(self._cache)):

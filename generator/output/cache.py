@@ -59,10 +59,14 @@ def state_file(cache_dir: Path, settings: tuple[Any, ...]) -> Path:
     return cache_dir / f"build-{key.hexdigest()}.pickle"
 
 
-def not_ours(path: Path) -> int:
-    """How many states beside `path` were written by another version of the generator or its libraries, or for
-    other folders or settings (a cache brought from another deploy, machine or folder): none of them is read."""
-    return sum(1 for other in path.parent.glob("build-*.pickle") if other != path) if not path.exists() else 0
+def not_ours(path: Path) -> str:
+    """Where there is no state at `path` but others beside it (written by another version of the generator or its
+    libraries, or for other folders or settings: a cache brought from another deploy, machine or folder), the
+    line that says none of them is used; else ""."""
+    others = sum(1 for other in path.parent.glob("build-*.pickle") if other != path) if not path.exists() else 0
+    return (f"note: the build cache in {path.parent} holds {others} state(s) of another version of dhr or its "
+            "libraries, or of other folders or settings (a cache from another deploy, machine or folder); none is "
+            "used, and this build is made from the content") if others else ""
 
 
 class CacheError(Exception):
