@@ -302,3 +302,13 @@ def test_a_site_with_nothing_published_builds_with_search_and_says_so(tree: Cont
     search = (out / "search/index.html").read_text()
     assert "Nothing has been published to search yet." in search and "pagefind-config" not in search
     assert not (out / "pagefind").exists()
+
+
+def test_a_build_run_from_another_folder_uses_the_templates_shipped_beside_the_package(tmp_path: Path) -> None:
+    """With no ./templates where it runs, `dhr build` takes the project's own (found from the package, which
+    moved into sub-packages: once it looked in the wrong folder)."""
+    result = subprocess.run([sys.executable, "-m", "generator", "build", "--content", str(SHIPPED_CONTENT), "--out",
+                             str(tmp_path / "site"), "--no-cache"], cwd=tmp_path, capture_output=True, text=True,
+                            timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "site/reviews/salome/index.html").is_file()

@@ -21,7 +21,7 @@ from .deploy import fingerprinted
 from .learning import Action, Facet, Item, Tally
 from .model import Browse, Chrome, GroupLink, Review, Site
 
-REPO_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+REPO_TEMPLATES = Path(__file__).resolve().parents[2] / "templates"  # beside the package
 Crumbs = tuple[tuple[str, str], ...]
 HOME: Crumbs = (("Home", "/"),)
 REVIEW_CRUMBS: Crumbs = (*HOME, ("All reviews", "/reviews/"))  # one tuple for every review page: digested once
