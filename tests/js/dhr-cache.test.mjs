@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 
-import { onPostBuild, onPreBuild } from '../../netlify/plugins/dhr-cache/index.js';
+import { onPostBuild, onPreBuild, onSuccess } from '../../netlify/plugins/dhr-cache/index.js';
 
 // What Netlify's utils.cache does, on the local disk: save copies a path away, restore copies it back;
 // both say whether there was anything to copy.
@@ -80,8 +80,8 @@ test('keeps the site Netlify publishes beside the cache, so that the next build 
     await mkdir('.dhr-cache');
     await mkdir('site');
     await writeFile(join('site', 'index.html'), 'home');
-    assert.deepEqual(await logged(onPostBuild, { utils, constants }),
-      ['dhr-cache: saved .dhr-cache/ for the next deploy', 'dhr-cache: saved site/ for the next deploy']);
+    assert.deepEqual(await logged(onPostBuild, { utils, constants }), ['dhr-cache: saved .dhr-cache/ for the next deploy']);
+    assert.deepEqual(await logged(onSuccess, { utils, constants }), ['dhr-cache: saved site/ for the next deploy']);
     await rm('site', { recursive: true });
     await rm('.dhr-cache', { recursive: true });
     assert.deepEqual(await logged(onPreBuild, { utils, constants }), [
