@@ -32,8 +32,24 @@ class Update:
     text: str
 
 
+class _Work:
+    """What an action and a recommendation show alike: their status in words, their agencies' pages."""
+
+    __slots__ = ()
+    status: str
+    agencies: tuple[str, ...]
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS[self.status]
+
+    @property
+    def agency_links(self) -> tuple[tuple[str, str], ...]:
+        return tuple((name, agency_url(name)) for name in self.agencies)
+
+
 @dataclass(frozen=True, slots=True)
-class Action:
+class Action(_Work):
     """An action agreed: its own values, or its recommendation's where it gives none (see plans.work)."""
 
     text: str
@@ -46,20 +62,12 @@ class Action:
     updates: tuple[Update, ...]  # its own, oldest first
     evidence: str | None
 
-    @property
-    def status_label(self) -> str:
-        return STATUS_LABELS[self.status]
-
-    @property
-    def agency_links(self) -> tuple[tuple[str, str], ...]:
-        return tuple((name, agency_url(name)) for name in self.agencies)
-
     def overdue(self, today: dt.date) -> bool:
         return is_overdue(self.status, self.target, today)
 
 
 @dataclass(frozen=True, slots=True)
-class Recommendation:
+class Recommendation(_Work):
     number: str
     text: str
     scope: str
@@ -80,14 +88,6 @@ class Recommendation:
     def with_actions(self) -> tuple[Recommendation | Action, ...]:
         """Itself, then each of its actions: each has its own updates and completion."""
         return (self, *self.actions)
-
-    @property
-    def status_label(self) -> str:
-        return STATUS_LABELS[self.status]
-
-    @property
-    def agency_links(self) -> tuple[tuple[str, str], ...]:
-        return tuple((name, agency_url(name)) for name in self.agencies)
 
     @property
     def latest(self) -> Update | None:
