@@ -45,8 +45,8 @@ const checkout = () => {
 const build = () => {
   const started = performance.now();
   const run = spawnSync('python3', ['-m', 'generator', 'build', '--content', 'content', '--out', 'site'],
-    { cwd: work, encoding: 'utf8' });
-  if (run.status) throw new Error(run.stderr);
+    { cwd: work, encoding: 'utf8', maxBuffer: 1 << 30 });  // (past the default 1 MB the build would be killed)
+  if (run.status !== 0) throw new Error(run.error ? String(run.error) : run.stderr);
   return seconds(started);
 };
 const edit = (n) => {
