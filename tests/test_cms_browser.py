@@ -49,8 +49,8 @@ sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not 
 
 STATUS = "https://www.githubstatus.com/api/v2/status.json"  # polled by the CMS for the git host's outages
 TODAY = dt.date.today()
-# A review's plan; its first recommendation's actions as the CMS writes them (records), or as
-# `dhr import action-plan` writes an action with nothing of its own (its text alone).
+# A review's plan; its first recommendation's actions as the CMS (and `dhr import action-plan`) writes them, records,
+# or as a plan written by hand may give an action with nothing of its own: its text alone.
 DIANA_PLAN = """\
 recommendations:
   - number: 1
@@ -78,7 +78,7 @@ SUMMARY = "Salome's review looks at how agencies heard her."
 UPDATE = "Pathway redrafted; consultation with MARAC chairs under way"
 TEXT_ALONE_ACTIONS = (
     "generator/cms/config.py makes a recommendation's actions a list of records, so an action written as its "
-    "text alone (as `dhr import action-plan` writes one) shows as an empty record and the CMS refuses to save "
+    "text alone (as a plan written by hand may have it) shows as an empty record and the CMS refuses to save "
     "the plan: '2 fields have errors'")
 
 
