@@ -5,14 +5,19 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from generator.content.load import load_content
 from generator.content.validate import ValidContent, validate
 from generator.problems import Problems
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
 
 REPO = Path(__file__).resolve().parent.parent
 SHIPPED_CONTENT = REPO / "content"
@@ -132,3 +137,32 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if BROWSER_FIXTURES.intersection(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.browser)
+
+
+CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-sync",
+                  "--disable-background-networking", "--disable-component-update"]
+
+
+def chromium_path() -> str:
+    """Debian's Chromium, never a downloaded browser: skipped with the reason where it is missing (failed in CI)."""
+    found = shutil.which("chromium") or shutil.which("chromium-browser")
+    if found:
+        return found
+    if os.environ.get("CI"):
+        pytest.fail("Debian's chromium is missing in CI: .ci/run should have installed it")
+    pytest.skip("Debian's chromium is not installed (apt-get install chromium); the browser tests and the PDF "
+                "fixtures need it")
+
+
+@contextmanager
+def chromium_page() -> Iterator[Page]:
+    """A page of Debian's Chromium (to print letters to PDF with, say)."""
+    executable = chromium_path()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
+        try:
+            yield browser.new_page()
+        finally:
+            browser.close()

@@ -7,7 +7,6 @@ skip with the reason, except under CI, which must run them (`.ci/run` installs t
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 import shutil
 import sys
@@ -15,7 +14,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 import pytest
-from conftest import REPO, SHIPPED_CONTENT, TEMPLATES
+from conftest import CHROMIUM_FLAGS, REPO, SHIPPED_CONTENT, TEMPLATES, chromium_path
 from static_server import serve
 
 from generator.build.pipeline import build
@@ -28,17 +27,6 @@ sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not 
 EXIT_URL = "https://www.bbc.co.uk/weather"
 SCREENSHOTS = REPO / "test-artifacts" / "screenshots"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
-CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-sync",
-                  "--disable-background-networking", "--disable-component-update"]
-
-
-def chromium_path() -> str:
-    found = shutil.which("chromium") or shutil.which("chromium-browser")
-    if found:
-        return found
-    if os.environ.get("CI"):
-        pytest.fail("Debian's chromium is missing in CI: .ci/run should have installed it")
-    pytest.skip("Debian's chromium is not installed (apt-get install chromium); the browser tests need it")
 
 
 @pytest.fixture(scope="module")

@@ -35,9 +35,8 @@ from cms_flows import (
     set_slug,
     text,
 )
-from conftest import REPO, SHIPPED_CONTENT, TEMPLATES
+from conftest import CHROMIUM_FLAGS, REPO, SHIPPED_CONTENT, TEMPLATES, chromium_path
 from static_server import serve
-from test_browser import CHROMIUM_FLAGS, chromium_path
 
 from generator.build.pipeline import build
 from generator.cms import admin_csp

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import REPO, SHIPPED_CONTENT, ContentTree
+from conftest import REPO, SHIPPED_CONTENT, ContentTree, chromium_page
 from letter_files import (
     PLAN_ROWS,
     Seed,
@@ -50,20 +50,10 @@ def dhr(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[s
 @pytest.fixture(scope="module")
 def pdfs() -> Iterator[dict[str, bytes]]:
     """Each seed letter printed to PDF by Debian's Chromium (skipped, with the reason, where it is missing)."""
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    if not chromium:
-        if os.environ.get("CI"):
-            pytest.fail("Debian's chromium is missing in CI: .ci/run should have installed it")
-        pytest.skip("Debian's chromium is not installed (apt-get install chromium); the PDF fixtures need it")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
-        page = browser.new_page()
+    with chromium_page() as page:
         made = {seed.slug: letter_pdf(seed, page) for seed in SEEDS}
         made["mary, numbered"] = letter_pdf(SEEDS[4], page, numbered=True)
-        yield made
-        browser.close()
+    yield made
 
 
 def _shipped(slug: str) -> tuple[dict[str, str], list[str]]:

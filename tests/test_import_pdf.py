@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import html
 import itertools
-import os
-import shutil
 import subprocess
 import sys
 import time
@@ -15,7 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import REPO
+from conftest import REPO, chromium_page
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from letter_files import CSS, FOOTER
@@ -212,17 +210,8 @@ def _html_list(items: list[Item]) -> str:
 @pytest.fixture(scope="module")
 def chromium() -> Iterator[Page]:
     """A page of Debian's Chromium, to print letters to PDF with."""
-    executable = shutil.which("chromium") or shutil.which("chromium-browser")
-    if not executable:
-        if os.environ.get("CI"):
-            pytest.fail("Debian's chromium is missing in CI: .ci/run should have installed it")
-        pytest.skip("Debian's chromium is not installed (apt-get install chromium); the PDF fixtures need it")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=["--no-sandbox"])
-        yield browser.new_page()
-        browser.close()
+    with chromium_page() as page:
+        yield page
 
 
 def _print(page: Page, body: list[Paragraph], items: list[Item], css: str = "") -> bytes:
