@@ -112,15 +112,20 @@ def still_written(folder: Path, written: Written) -> Written:
         now = stamp(f"{top}/{path}")
         if now == entry[1]:
             still[path] = entry
-        elif now is not None and now[0] == entry[1][0] and _digest_of(f"{top}/{path}") == entry[0]:
+        elif now is not None and now[0] == entry[1][0] and _readable_digest(f"{top}/{path}") == entry[0]:
             still[path] = (entry[0], now)
     return still
 
 
-def _digest_of(path: str) -> bytes | None:
+def file_digest(path: Path | str) -> bytes:
+    """`digest` of a file's bytes, read in pieces; raises OSError when it cannot be read."""
+    with open(path, "rb") as file:
+        return hashlib.file_digest(file, lambda: hashlib.blake2b(digest_size=20)).digest()
+
+
+def _readable_digest(path: str) -> bytes | None:
     try:
-        with open(path, "rb") as file:
-            return hashlib.file_digest(file, lambda: hashlib.blake2b(digest_size=20)).digest()
+        return file_digest(path)
     except OSError:
         return None
 
@@ -199,8 +204,7 @@ class SiteWriter:
 
     def copy(self, path: str, source: Path) -> None:
         """A file copied as it is (kept while its bytes are unchanged)."""
-        with source.open("rb") as file:
-            token = hashlib.file_digest(file, lambda: hashlib.blake2b(digest_size=20)).digest()
+        token = file_digest(source)
         wrote = not (path in self.written and self.written[path][0] == token)
         if wrote:
             self._write(path, lambda target: shutil.copyfile(source, target))
