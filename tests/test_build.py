@@ -58,7 +58,9 @@ def test_every_internal_link_and_anchor_resolves(shipped_site: Path) -> None:
 def test_the_site_has_every_spec_page(shipped_site: Path) -> None:
     for path in ("index.html", "reviews/index.html", "search/index.html", "404.html", "about/index.html",
                  "support/index.html", "accessibility/index.html", "themes/index.html", "themes/marac/index.html",
-                 "years/2023/index.html", "partnerships/kent-community-safety-partnership/index.html",
+                 "counties/kent/index.html", "partnerships/most-reviews/index.html",
+                     "partnerships/kent-community-safety-partnership/index.html",
+                     "reviews/mary/documents/sample-overview-report/index.html",
                  "sitemap.xml", "robots.txt", "feed.xml", "reviews.json", "reviews.csv",
                  "pagefind/0/pagefind-component-ui.js", "pagefind/0/pagefind-entry.json"):
         assert (shipped_site / path).is_file(), path
@@ -178,9 +180,10 @@ def test_a_template_error_in_a_worker_process_names_the_template_and_line(
 def test_local_documents_are_copied_and_sized(tree: ContentTree, tmp_path: Path) -> None:
     out = tmp_path / "site"
     build(tree.root, out, TEMPLATES)
-    assert (out / "reviews/alice/report.pdf").read_bytes() == b"%PDF-1.4 a small test report"
+    assert (out / "reviews/alice/report.pdf").read_bytes() == (REPO / "tests/fixtures/report.pdf").read_bytes()
     html = (out / "reviews/alice/index.html").read_text()
-    assert '<a href="report.pdf">Overview report</a>' in html and "Report, PDF, 1 KB" in html
+    assert '<a href="report.pdf">Overview report</a>' in html and "Report, PDF, 2 KB, 1 page</span>" in html
+    assert '<span class="documents__meta">Accessible text, no warnings</span>' in html
 
 
 def _dhr(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
@@ -266,12 +269,12 @@ def test_the_all_reviews_list_is_paginated_and_grouped(tree: ContentTree, tmp_pa
     assert '<h2 id="year-2019">2019 <span class="count">(10 reviews)</span></h2>' in first
     assert broken_links(out) == []
     listed = json.loads((out / "reviews/list.json").read_text())["reviews"]
-    assert len(listed) == 206 and listed[0].keys() == {"url", "title", "csp", "region", "year", "date", "death",
-                                                      "dates", "outcome", "themes"}
+    assert len(listed) == 206 and listed[0].keys() == {"url", "title", "csp", "region", "county", "year",
+                                                      "date", "death", "dates", "outcome", "themes"}
     # every list is paged alike: a partnership's, and a year's
     group = [(out / "partnerships/test" / page / "index.html").read_text() for page in ("", "page/2", "page/3")]
     assert [g.count('class="review-list__title"') for g in group] == [100, 100, 6]
-    assert "<p>101&ndash;200 of 206 published reviews, newest first.</p>" in group[1]
+    assert '<p id="list-intro">101&ndash;200 of 206 published reviews, newest first.</p>' in group[1]
     assert 'href="/partnerships/test/page/3/" rel="next">' in group[1]
     assert "<title>Test (page 2 of 3) - " in group[1]
     assert not (out / "partnerships/test/page/4").exists()

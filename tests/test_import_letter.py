@@ -20,8 +20,8 @@ from test_import import dhr
 
 from generator.importers.blocks import Block, FileError
 from generator.importers.command import letter_text
-from generator.importers.isolate import run_bounded
 from generator.importers.letter import recognise
+from generator.isolate import run_bounded
 from generator.site import markup
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import re
 
 import markdown
 import pytest
@@ -138,3 +139,28 @@ def test_plain_text_is_offered_few_patterns_and_every_pruned_name_is_python_mark
     assert len(markup._offer(markup._all_blocks, markup.BLOCK_NEEDS, none)) == len(markup._all_blocks) - 3
     older = {"em_strong2", "not_strong"}  # names older Python-Markdown releases gave its emphasis patterns
     assert all(name in markup._all_patterns for name in markup.INLINE_NEEDS if name not in older)
+
+
+@pytest.mark.parametrize("raw", [
+    '<ul><li id="letter-2024-01-01-point-1">A copied anchor</li></ul>',
+    '- <li id="letter-2024-01-01-point-2">nested raw item</li>',
+    '<ol><li id="action-plan">Takes the site\'s own anchor</li></ol>',
+    '<ul><li id="' + markup.OWN_ID.replace("dhr", "dhr0") + 'x">Guesses the mark</li></ul>',
+])
+def test_an_id_written_in_the_content_never_reaches_the_page(raw: str) -> None:
+    """Only the anchors this module makes survive: a raw `id` could duplicate or take the site's own."""
+    rendered = render(f"- First point.\n- Second point.\n\n{raw}\n", 4, "letter-2024-01-01")
+    ids = re.findall(r' id="([^"]*)"', rendered.html)
+    assert ids == [p.anchor for p in rendered.points] and len(set(ids)) == len(ids)
+    assert ids[:2] == ["letter-2024-01-01-point-1", "letter-2024-01-01-point-2"] and "action-plan" not in ids
+    assert markup.OWN_ID not in rendered.html
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["- item\n", "  - nested\n", "\n", "<li id=\"l-point-1\">x</li>\n",
+                                 "<ul><li id=\"l-point-2\">y</li></ul>\n", "1. one\n", "text\n"]), max_size=8)
+       .map("".join))
+def test_every_id_on_a_page_is_a_points_anchor_once(text: str) -> None:
+    rendered = render(text, 2, "l")
+    ids = re.findall(r' id="([^"]*)"', rendered.html)
+    assert ids == [p.anchor for p in rendered.points] and len(set(ids)) == len(ids)

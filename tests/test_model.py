@@ -21,18 +21,21 @@ def test_only_published_reviews_enter_the_model(tree: ContentTree) -> None:
     site = _model(tree)
     assert [r.slug for r in site.reviews] == ["alice"]
     assert [g.name for g in site.groups("partnerships")] == ["Test Community Safety Partnership"]
-    assert [b.kind for b in site.browse] == ["themes", "partnerships", "regions", "years", "death-years"]
+    assert [b.kind for b in site.browse] == ["themes", "partnerships", "regions", "counties", "years", "death-years"]
     assert [g.name for g in site.groups("themes")] == ["coercive control"]  # only groups with reviews
     assert site.groups("regions") == site.groups("death-years") == ()
 
 
-def test_reviews_are_newest_first_and_dated_by_publication_or_latest_letter(tree: ContentTree) -> None:
+def test_a_review_whose_publication_is_not_recorded_has_no_year_and_comes_last(tree: ContentTree) -> None:
+    """Its latest letter dates it for sorting among its like, never as a year published."""
     tree.review("title: Bob\ncsp: Test Community Safety Partnership\nstatus: published\n", slug="bob")
     tree.write("reviews/bob/letter-2025-02-01.md", "---\ndate: 2025-02-01\noutcome: publish\n---\n")
     site = _model(tree)
     assert [(r.slug, r.date, r.year) for r in site.reviews] == [
-        ("bob", dt.date(2025, 2, 1), 2025), ("alice", dt.date(2024, 9, 1), 2024)]
-    assert [g.name for g in site.groups("years")] == ["2025", "2024"]
+        ("alice", dt.date(2024, 9, 1), 2024), ("bob", dt.date(2025, 2, 1), None)]
+    assert [g.name for g in site.groups("years")] == ["2024"]
+    assert [e.year for e in site.entries] == [2024, None]
+    assert site.entries[1].dates == "Publication date not recorded (panel's latest letter 1 February 2025)"
 
 
 def test_letter_details_and_feedback_points(tree: ContentTree) -> None:
@@ -49,7 +52,7 @@ def test_letter_details_and_feedback_points(tree: ContentTree) -> None:
 def test_documents_have_links_and_sizes(tree: ContentTree) -> None:
     [review] = _model(tree).reviews
     report, plan = review.documents
-    assert (report.href, report.size, report.kind_label) == ("report.pdf", 28, "Report")
+    assert (report.href, report.size, report.kind_label) == ("report.pdf", 1517, "Report")
     assert (plan.href, plan.file, plan.size) == ("https://example.org/action-plan.pdf", None, None)
 
 

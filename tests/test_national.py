@@ -30,8 +30,7 @@ def test_a_review_begun_under_the_new_name_says_so_everywhere(tree: ContentTree,
     with (out / "reviews.csv").open(newline="") as file:
         assert {row["slug"]: row["type"] for row in csv.DictReader(file)} == types
     assert '"type"' in (out / "schemas/reviews.json.schema.json").read_text()
-    [script] = (out / "assets").glob("search.*.js")
-    assert '"outcome", "type"]' in script.read_text()  # a filter on the search page, kept in its address
+    assert "Type of review" in (out / "search/index.html").read_text()  # a filter on the search page
 
 
 def test_a_misspelt_type_is_an_error_with_the_choices(tree: ContentTree) -> None:
@@ -82,3 +81,34 @@ def test_a_list_entry_labels_the_outcome_as_the_panels(tree: ContentTree, tmp_pa
         assert '<span class="review-list__meta">QA Panel: May now be published</span>' in text, page
     [script] = (out / "assets").glob("reviews.*.js")
     assert '"QA Panel: " + review.outcome' in script.read_text()
+
+
+def test_a_review_whose_publication_is_not_recorded_is_never_dated_by_its_letter(tree: ContentTree,
+                                                                               tmp_path: Path) -> None:
+    """Its letter's year is said to be the letter's, or left out: in lists, browse pages, the feed and the data."""
+    tree.review("title: Bob\ncsp: Test Community Safety Partnership\nstatus: published\n", slug="bob")
+    tree.write("reviews/bob/letter-2025-02-01.md", "---\ndate: 2025-02-01\noutcome: publish\n---\nText.\n")
+    out = tmp_path / "site"
+    build(tree.root, out, TEMPLATES, search=False, today=TODAY)
+    bob = (out / "reviews/bob/index.html").read_text()
+    assert "<dt>Published</dt><dd>Date not recorded</dd>" in bob
+    assert "Year published" not in bob and 'data-pagefind-filter="year"' not in bob
+    assert "data-pagefind-meta=\"dates:Panel's letter 2025 (publication date not recorded)\"" in bob
+    assert 'data-pagefind-sort="date:0-2025-02-01"' in bob  # after every review with a date, newest first
+    assert 'data-pagefind-meta="dates:Published 2024"' in (out / "reviews/alice/index.html").read_text()
+    assert not (out / "years/2025").exists()
+    assert "/reviews/bob/" not in (out / "years/index.html").read_text()
+    listing = (out / "reviews/index.html").read_text()
+    assert listing.index('<h2 id="year-2024">') < listing.index('<h2 id="year-not-recorded">Publication date not '
+                                                                'recorded <span class="count">(1 review)</span>')
+    assert "the 1 review whose publication date is not recorded comes last" in listing
+    assert 'id="list-year"' in listing  # one year recorded, but not for every review: still a choice
+    assert "2025" not in (out / "index.html").read_text().split("browse-years")[1].split("</section>")[0]
+    feed = (out / "feed.xml").read_text()
+    entry = next(e for e in feed.split("<entry>") if "/reviews/bob/" in e)
+    assert "<published>" not in entry and "Its publication date is not recorded" in entry
+    assert "<published>2024-09-01T00:00:00Z</published>" in feed  # alice's, recorded
+    [data] = (r for r in json.loads((out / "reviews.json").read_text())["reviews"] if r["slug"] == "bob")
+    assert data["published"] is None and data["year"] is None
+    listed = {r["url"]: r for r in json.loads((out / "reviews/list.json").read_text())["reviews"]}
+    assert listed["/reviews/bob/"]["year"] is None and listed["/reviews/bob/"]["date"] == "2025-02-01"

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -96,9 +98,13 @@ def test_a_listed_partnership_gathers_its_former_names_and_variants_with_its_reg
     assert ("<dt>Formerly, or merged into it</dt><dd>Aylesbury Vale Community Safety Partnership; Wycombe "
             "Community Safety Partnership</dd>") in bucks
     assert 'href="https://www.buckinghamshire.gov.uk/" rel="noreferrer"' in bucks
+    assert "<dt>Also written as</dt><dd>Safer Bucks</dd>" in bucks  # its former names once, above, never again
+    assert bucks.count("Aylesbury Vale") == 1
+    assert 'id="list-region"' not in bucks and 'id="list-partnership"' not in bucks  # one region: nothing to choose
     assert sorted(p.name for p in (out / "partnerships").iterdir()) == [
         "buckinghamshire-community-safety-partnership", "gloucester-city-safe",
-        "gloucestershire-community-safety-partnership", "index.html", "test-community-safety-partnership"]
+        "gloucestershire-community-safety-partnership", "index.html", "most-reviews",
+        "test-community-safety-partnership"]
     south_west = (out / "regions/south-west/index.html").read_text()
     assert "/reviews/erin/" in south_west and "/reviews/fay/" in south_west and "/reviews/bob/" not in south_west
     regions = (out / "regions/index.html").read_text()
@@ -132,3 +138,104 @@ partnerships:
         "site.yaml:16: partnerships: '!!!' has no letter A to Z or digit, so it cannot make a web address; add the "
         "name as it is written in English letters too, e.g. 'Cymraeg (Welsh)'",
     ]
+
+
+COUNTY_LIST = """\
+partnerships:
+  - name: Preston Community Safety Partnership
+    region: North West
+    county: Lancashire
+  - name: South Ribble Community Safety Partnership
+    region: North West
+    county: Lancashire
+  - name: Blackpool Community Safety Partnership
+    region: North West
+  - name: Kent Community Safety Partnership
+    region: South East
+    county: Kent
+"""
+
+
+def test_a_county_finds_its_districts_reviews_and_region_pages_offer_only_their_partnerships(
+        tree: ContentTree, tmp_path: Path) -> None:
+    tree.write("site.yaml", (tree.root / "site.yaml").read_text() + COUNTY_LIST)
+    for slug, csp in (("bob", "Preston CSP"), ("carol", "South Ribble"), ("dan", "South Ribble"),
+                      ("erin", "Blackpool"), ("fay", "Kent")):
+        _published(tree, slug, csp)
+    assert tree.problems() == []
+    out = tmp_path / "site"
+    build(tree.root, out, TEMPLATES, search=False, today=TODAY)
+    lancashire = (out / "counties/lancashire/index.html").read_text()
+    assert [u for u in ("bob", "carol", "dan", "erin", "fay") if f"/reviews/{u}/" in lancashire] == ["bob", "carol",
+                                                                                                   "dan"]
+    assert '<a href="/counties/lancashire/">Lancashire</a> <span class="count">(3)</span>' in \
+        (out / "counties/index.html").read_text()
+    bob = (out / "reviews/bob/index.html").read_text()
+    assert '<dt>County</dt><dd><a href="/counties/lancashire/" data-pagefind-filter="county">Lancashire</a>' in bob
+    assert "<dt>County</dt>" not in (out / "reviews/erin/index.html").read_text()
+    preston = (out / "partnerships/preston-community-safety-partnership/index.html").read_text()
+    assert '<dt>County</dt><dd><a href="/counties/lancashire/">Lancashire</a></dd>' in preston
+    north_west = (out / "regions/north-west/index.html").read_text()
+    choices = north_west.split('id="list-partnership"')[1].split("</select>")[0]
+    assert choices.count("<option>") == 3 and "Kent" not in choices and "Test Community" not in choices
+    assert 'id="list-region"' not in north_west
+    assert 'id="list-county"' in north_west  # Blackpool has none: choosing Lancashire narrows the list
+    listed = {r["url"]: r for r in json.loads((out / "reviews/list.json").read_text())["reviews"]}
+    assert listed["/reviews/carol/"]["county"] == "Lancashire" and listed["/reviews/erin/"]["county"] is None
+    data = {r["slug"]: r for r in json.loads((out / "reviews.json").read_text())["reviews"]}
+    assert {k: data["carol"][k] for k in ("csp", "partnership", "region", "county")} == {
+        "csp": "South Ribble", "partnership": "South Ribble Community Safety Partnership", "region": "North West",
+        "county": "Lancashire"}
+    with (out / "reviews.csv").open(newline="") as file:
+        rows = {row["slug"]: row for row in csv.DictReader(file)}
+    assert (rows["bob"]["csp"], rows["bob"]["partnership"], rows["bob"]["region"], rows["bob"]["county"]) == (
+        "Preston CSP", "Preston Community Safety Partnership", "North West", "Lancashire")
+    assert rows["alice"]["region"] == rows["alice"]["county"] == ""
+
+
+def test_partnerships_are_listed_by_their_number_of_reviews_too(tree: ContentTree, tmp_path: Path) -> None:
+    tree.write("site.yaml", (tree.root / "site.yaml").read_text() + COUNTY_LIST)
+    for slug, csp in (("bob", "Preston CSP"), ("carol", "South Ribble"), ("dan", "South Ribble")):
+        _published(tree, slug, csp)
+    out = tmp_path / "site"
+    build(tree.root, out, TEMPLATES, search=False, today=TODAY)
+    by_count = (out / "partnerships/most-reviews/index.html").read_text()
+    names = re.findall(r'<li><a href="/partnerships/[a-z-]+/">([^<]+)</a> <span class="count">\((\d+)\)', by_count)
+    assert names == [("South Ribble Community Safety Partnership", "2"), ("Preston Community Safety Partnership", "1"),
+                     ("Test Community Safety Partnership", "1")]  # equals A to Z
+    assert '<a href="/partnerships/most-reviews/" aria-current="page">Most reviews first</a>' in by_count
+    assert '<a href="/partnerships/most-reviews/">Most reviews first</a>' in \
+        (out / "partnerships/index.html").read_text()
+    assert "/partnerships/most-reviews/" in (out / "sitemap.xml").read_text()
+
+
+def test_a_county_is_checked_against_the_vocabulary_and_the_region(tree: ContentTree) -> None:
+    site = (tree.root / "site.yaml").read_text()
+    tree.write("site.yaml", site + "partnerships:\n  - name: Preston CSP\n    region: North West\n"
+               "    county: Lancshire\n")
+    [problem] = tree.problems()
+    assert problem.startswith("site.yaml:15: partnerships.county: 'Lancshire' is not one of Bedfordshire, ")
+    assert problem.endswith("; did you mean 'Lancashire'?")
+    tree.write("site.yaml", site + "partnerships:\n  - name: Kent CSP\n    region: London\n    county: Kent\n"
+               "  - name: Most Reviews\n    county: North Yorkshire\n    region: North East\n")
+    assert tree.problems() == [
+        "site.yaml:13: partnerships: 'Kent CSP' is in the county 'Kent' but the region 'London', and Kent is in "
+        "South East; correct its county or its region",
+        "site.yaml:16: partnerships: 'Most Reviews' would take the address /partnerships/most-reviews/, which lists "
+        "the partnerships by their number of reviews; use the partnership's full name",
+    ]
+
+
+def test_a_review_naming_the_reserved_address_is_an_error(tree: ContentTree) -> None:
+    _published(tree, "bob", "Most reviews")
+    assert "reviews/bob/review.md:3: csp: 'Most reviews' would take the address /partnerships/most-reviews/, which " \
+        "lists the partnerships by their number of reviews; use the partnership's full name" in tree.problems()
+
+
+@pytest.mark.parametrize("county", ["[Kent]", "{Kent: 1}", "123", "''", "Kent\\u0000", "kent"])
+def test_a_hostile_county_is_one_problem_never_a_traceback(tree: ContentTree, county: str) -> None:
+    site = (tree.root / "site.yaml").read_text()
+    tree.write("site.yaml", site + f"partnerships:\n  - name: Kent CSP\n    region: South East\n    county: {county}\n")
+    problems = tree.problems()
+    assert len(problems) == (county != "''"), problems  # an empty county is no county
+    assert all(p.startswith("site.yaml:15: partnerships.county: ") for p in problems)

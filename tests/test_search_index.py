@@ -1,4 +1,4 @@
-"""Stage 6: Pagefind indexes the review pages, with their filters."""
+"""Stage 6: Pagefind indexes each text once, on its review's page or its document's text page, with their filters."""
 
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ import pytest
 
 from generator.output import search_index
 from generator.output.search_index import (
-    LISTS,
     bundles,
     index_shards,
     pagefind_command,
@@ -33,11 +32,13 @@ def test_a_shard_indexes_only_its_pages_with_their_filters(tmp_path: Path) -> No
     site = tmp_path / "site"
     pages = {"reviews/alice/index.html": PAGE, "about/index.html": PAGE.replace("Alice", "About"),
              "agencies/kent-police/index.html": PAGE.replace("Alice", "Kent Police").replace("wombat", "koala"),
-             "agencies/kent-police/page/2/index.html": PAGE.replace("Alice", "Page two").replace("wombat", "emu")}
+             "agencies/kent-police/page/2/index.html": PAGE.replace("Alice", "Page two").replace("wombat", "emu"),
+             "recommendations/index.html": PAGE.replace("Alice", "All recommendations").replace("wombat", "numbat"),
+             "learning/page/2/index.html": PAGE.replace("Alice", "Feedback").replace("wombat", "quokka")}
     for path, html in pages.items():
         (site / path).parent.mkdir(parents=True, exist_ok=True)
         (site / path).write_text(html)
-    wanted = plan({path: b"1" for path in pages if searched(path, LISTS)}, 1)
+    wanted = plan({path: b"1" for path in pages if searched(path)})
     shards = index_shards(lambda path: site / path, site, wanted, site)
     bundle = site / "pagefind/0"
     assert (bundle / "pagefind-component-ui.js").is_file() and (bundle / "pagefind-entry.json").is_file()
@@ -55,25 +56,29 @@ def test_a_shard_indexes_only_its_pages_with_their_filters(tmp_path: Path) -> No
 
 def test_pages_are_split_into_shards_by_a_stable_key() -> None:
     pages = {f"reviews/r{n}/index.html": bytes([n]) for n in range(40)}
-    lists = {"recommendations/index.html": b"r", "learning/index.html": b"l", "learning/page/2/index.html": b"l2"}
+    documents = {f"reviews/r{n}/documents/report/index.html": bytes([n]) for n in range(0, 40, 2)}
     assert shard_count(40, 10) == 4 and shard_count(0, 10) == 1
     assert [shard_count(n) for n in (0, 14, 15, 30, 60, 100, 10_000)] == [1, 1, 1, 2, 4, 6, 6]
-    assert bundles(pages, 4, LISTS) == ("/pagefind/0/", "/pagefind/1/", "/pagefind/2/", "/pagefind/3/",
-                                        "/pagefind/recommendations/", "/pagefind/learning/")
-    assert bundles(["reviews/r1/index.html"], 4, ["learning"]) == (f"/{shard_of('reviews/r1/index.html', 4)}/",
-                                                                   "/pagefind/learning/")
-    assert bundles([], 1, []) == ()
-    shards = plan({**pages, **lists}, 4)
-    assert sorted(shards) == ["pagefind/0", "pagefind/1", "pagefind/2", "pagefind/3", "pagefind/learning",
-                              "pagefind/recommendations"]
-    assert sorted(p for _, members in shards.values() for p in members) == sorted({**pages, **lists})
+    assert [shard_count(n, most=2) for n in (14, 30, 1_000)] == [1, 2, 2]
+    assert bundles([*pages, "recommendations/index.html", "learning/index.html"], 10) == (
+        "/pagefind/0/", "/pagefind/1/", "/pagefind/2/", "/pagefind/3/")  # the lists are not indexed
+    assert bundles([*pages, *documents], 10) == ("/pagefind/0/", "/pagefind/1/", "/pagefind/2/", "/pagefind/3/",
+                                                 "/pagefind/documents-0/", "/pagefind/documents-1/")
+    assert bundles(["reviews/r1/index.html"]) == ("/pagefind/0/",) and bundles([]) == ()
+    shards = plan({**pages, **documents}, 10)
+    assert sorted(shards) == ["pagefind/0", "pagefind/1", "pagefind/2", "pagefind/3", "pagefind/documents-0",
+                              "pagefind/documents-1"]
+    assert sorted(p for _, members in shards.values() for p in members) == sorted({**pages, **documents})
     assert all(members for _, members in shards.values())
-    assert shards["pagefind/learning"][1] == ["learning/index.html", "learning/page/2/index.html"]
-    edited = plan({**pages, **lists, "reviews/r7/index.html": b"edited"}, 4)
+    assert all(("/documents/" in p) == name.startswith("pagefind/documents-")
+               for name, (_, members) in shards.items() for p in members)
+    assert plan(pages, 10).items() <= shards.items()  # the review pages' shards are the same planned apart
+    assert plan(documents, 10).items() <= shards.items()  # and so are the documents' (once they are rendered)
+    edited = plan({**pages, **documents, "reviews/r7/index.html": b"edited"}, 10)
     changed = [name for name in shards if shards[name][0] != edited[name][0]]
     assert len(changed) == 1 and "reviews/r7/index.html" in shards[changed[0]][1]
-    assert sorted(plan(lists, 0)) == ["pagefind/learning", "pagefind/recommendations"]  # planned once assembled
-    assert plan({"reviews/r1/index.html": b"1"}, 4).keys() == {shard_of("reviews/r1/index.html", 4)}  # no empty one
+    assert plan({"reviews/r1/index.html": b"1"}, 4).keys() == {shard_of("reviews/r1/index.html", 1)}  # no empty one
+    assert shard_of("reviews/r1/documents/report/index.html", 2).startswith("pagefind/documents-")
 
 
 def test_a_shard_is_keyed_by_the_pagefind_that_indexes_it(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -84,16 +89,22 @@ def test_a_shard_is_keyed_by_the_pagefind_that_indexes_it(monkeypatch: pytest.Mo
         info = os.stat(command[0])
         assert pagefind_version() == f"{command[0]} {info.st_size} {info.st_mtime_ns}"
     pages = {"reviews/a/index.html": b"a"}
-    before = plan(pages, 1)["pagefind/0"][0]
+    before = plan(pages)["pagefind/0"][0]
     monkeypatch.setattr(search_index, "pagefind_version", lambda: "a newer pagefind")
-    assert plan(pages, 1)["pagefind/0"][0] != before
+    assert plan(pages)["pagefind/0"][0] != before
 
 
 def test_which_outputs_are_indexed() -> None:
-    assert searched("reviews/alice/index.html", LISTS)
-    assert not searched("reviews/index.html", LISTS) and not searched("reviews/alice/report.pdf", LISTS)
-    assert not searched("themes/marac/index.html", LISTS)
-    assert not searched("agencies/kent-police/index.html", LISTS)
-    assert not searched("recommendations/status/planned/index.html", LISTS)
-    assert searched("recommendations/index.html", LISTS) and searched("recommendations/page/3/index.html", LISTS)
-    assert searched("learning/index.html", LISTS) and searched("learning/page/12/index.html", LISTS)
+    """Each text once, where it is published: the review pages and their documents' text pages; the lists across
+    reviews repeat those texts, and are pages to browse only."""
+    assert searched("reviews/alice/index.html")
+    assert searched("reviews/alice/documents/overview-report/index.html")
+    assert not searched("reviews/index.html") and not searched("reviews/alice/report.pdf")
+    assert not searched("reviews/page/2/index.html") and not searched("reviews/alice/documents/index.html")
+    assert not searched("reviews/alice/documents/report/page/2/index.html")
+    assert not searched("reviews/alice/documents/report.pdf") and not searched("reviews/alice/index.html/index.html")
+    assert not searched("themes/marac/index.html")
+    assert not searched("agencies/kent-police/index.html")
+    assert not searched("recommendations/status/planned/index.html")
+    assert not searched("recommendations/index.html") and not searched("recommendations/page/3/index.html")
+    assert not searched("learning/index.html") and not searched("learning/page/12/index.html")

@@ -237,7 +237,7 @@ def test_unknown_document_field(tree: ContentTree) -> None:
     tree.review(BASE + "  - title: Summary\n    kind: executive-summary\n    url: https://example.org/s.pdf\n"
                 "    size: 3\n")
     assert tree.problems() == ["reviews/alice/review.md:15: documents.size: unknown field; "
-                               "remove it, or use one of title, kind, file, url"]
+                               "remove it, or use one of title, kind, file, url, acknowledge"]
 
 
 def test_no_report_and_no_action_plan_are_warnings(tree: ContentTree) -> None:

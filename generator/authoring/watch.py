@@ -33,7 +33,7 @@ from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver
 
 from ..build.pipeline import Builder
-from ..output.search_index import LISTS, searched
+from ..output.search_index import searched
 from ..problems import ContentError, summarised
 from ..site.templating import template_error_place
 from .serve import LiveSite, counted, make_server
@@ -122,7 +122,7 @@ class Rebuilder:
         except jinja2.TemplateError as exc:
             return self._fail([f"{template_error_place(exc)}: template: {exc}; fix the template"])
         verb = "Built" if not self._built else "Rebuilt"
-        indexing = self._built and any(searched(p, LISTS) for p in rendered.written + rendered.removed)
+        indexing = self._built and any(searched(p) for p in rendered.written + rendered.removed)
         if indexing:
             self.indexer.request()
         self._built = True

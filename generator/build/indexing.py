@@ -1,7 +1,8 @@
 """The build's search stage: which shards to index, started while the rest of the site is made.
 
-`SearchShards` owns the `IndexState` (the shards on disk and the lists that are searched). In a
-staged build it is driven by the Builder's run; in `dhr serve` its `update` runs on the indexer
+`SearchShards` owns the `IndexState` (the shards on disk). In a staged build it is driven by the
+Builder's run: the review pages' shards start as soon as those pages are written, the document
+pages' once the site is assembled and those are written; in `dhr serve` its `update` runs on the indexer
 thread after each rebuild, from a copy of what the site folder holds that the Builder takes under
 its own lock. The two never touch the state at once: a lock guards every read and write of it, and
 Pagefind itself runs outside the lock, so a save is never kept waiting for the index. Pages that a
@@ -20,10 +21,8 @@ from ..output.search_index import (
     Indexing,
     Shards,
     index_shards,
-    is_review_page,
     plan,
     searched,
-    shard_count,
     stale,
     still_indexed,
 )
@@ -37,7 +36,6 @@ Wanted = dict[str, tuple[bytes, list[str]]]  # shard folder -> its key and its p
 @dataclass
 class IndexState:
     shards: Shards = field(default_factory=dict)  # each search shard on disk: its key and its files' stamps
-    lists: tuple[str, ...] = ()  # the lists across reviews that are searched and have entries
 
 
 class SearchShards:
@@ -51,25 +49,13 @@ class SearchShards:
 
     def state(self) -> IndexState:
         with self._lock:
-            return IndexState(dict(self._state.shards), self._state.lists)
-
-    @property
-    def lists(self) -> tuple[str, ...]:
-        with self._lock:
-            return self._state.lists
-
-    def set_lists(self, lists: tuple[str, ...]) -> None:
-        with self._lock:
-            self._state.lists = lists
+            return IndexState(dict(self._state.shards))
 
     def unchanged(self) -> bool:
         """Whether every shard is on disk as it was indexed (a build with nothing else to do can stop)."""
         with self._lock:
             self._on_disk = still_indexed(self.out_dir, self._state.shards)
             return self._on_disk == self._state.shards
-
-    def count(self, reviews: int) -> int:
-        return shard_count(reviews, self.shard_size)
 
     def start(self, writer: SiteWriter, wanted: Wanted, indexing: Indexing | None, first: bool) -> Indexing | None:
         """Start bringing the `wanted` shards up to date in a staged build (`first`: the first call of the run,
@@ -110,9 +96,7 @@ class SearchShards:
         """For `dhr serve`: re-index, in place, the shards whose pages changed (`written`: what the site folder
         holds now); each is swapped in whole. Returns the shards indexed."""
         with self._lock:
-            count = shard_count(sum(1 for path in written if is_review_page(path)), self.shard_size)
-            wanted = plan({path: entry[0] for path, entry in written.items()
-                           if searched(path, self._state.lists)}, count)
+            wanted = plan({path: entry[0] for path, entry in written.items() if searched(path)}, self.shard_size)
             shards = still_indexed(self.out_dir, self._state.shards)
         outdated = stale(wanted, shards)
         with tempfile.TemporaryDirectory(prefix=f".{self.out_dir.name}.index-", dir=self.out_dir.parent) as work:

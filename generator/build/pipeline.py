@@ -5,8 +5,9 @@ of a `BuildState` (state.py), each owned by its stage: the review folders' recor
 the Renderer's memory of each output, what the SiteWriter wrote and the search shards
 (indexing.py). A run redoes only what changed and writes only what differs: `dhr serve` keeps one
 Builder for its whole session, and `dhr build` restores one from the build cache (output/cache.py),
-so a rebuild with nothing changed writes nothing. Each review's page is rendered before the lists
-across reviews are built, so that after a small edit the search index is made meanwhile.
+so a rebuild with nothing changed writes nothing. Each review's page is rendered before the site
+is assembled, and its documents' text pages before the other pages, so that their search shards
+(the only pages indexed) are made meanwhile.
 docs/incremental.md lists every key that decides what is made again.
 """
 
@@ -22,6 +23,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -36,13 +38,14 @@ from ..content.validate import (
 )
 from ..output import cache
 from ..output.outdir import MARK, check_out
-from ..output.search_index import LISTS, Indexing, bundles, is_review_page, list_of, plan
+from ..output.search_index import Indexing, bundles, is_document_page, is_review_page, plan, searched
 from ..output.write import SiteWriter, still_written
 from ..problems import ContentError, Problems
 from ..progress import Progress
 from ..site.model import Chrome, Review, assemble, make_chrome
-from ..site.render import dressed, learning_jobs, review_page, searched_lists, site_jobs
+from ..site.render import dressed, review_page, site_jobs
 from ..site.renderer import Renderer
+from .documents import check_all as check_documents
 from .indexing import SearchShards
 from .reading import ContentReader
 from .records import FolderRecord, store_keys
@@ -81,9 +84,11 @@ def long_lived() -> Iterator[None]:
 
 
 def check(content_dir: Path, strict: bool = False, today: dt.date | None = None) -> tuple[ValidContent, Problems]:
-    """Load and validate; raises ContentError with every problem when the content cannot be built."""
+    """Load, validate and check the published reviews' documents; raises ContentError with every problem when the
+    content cannot be built."""
     problems = Problems()
     content = validate(load_content(content_dir, problems), problems, today or build_date())
+    check_documents(content.reviews, problems)
     if problems.failed(strict):
         raise ContentError(problems)
     return content, problems
@@ -127,6 +132,7 @@ class Builder:
         self._renderer = Renderer(self.templates, self._compiled, self._store, self._whole)
         self._renderer.restore(state.render)
         self._shards = SearchShards(self.out_dir, self.shard_size, state.index)
+        self._filed: Directory | None = None  # the partnership each review was filed under by the last run
 
     def _forget(self, damage: cache.CacheError) -> None:
         """Drop a damaged build cache, say so, and start afresh."""
@@ -171,16 +177,16 @@ class Builder:
         records = self._reader.reviews(vocabulary, problems, edited)
         for record in records:
             problems.items.extend(record.problems)
-        directory = check_across([r.facts for r in records if r.facts], problems, today,
-                                 partnership_list(site_file, values, problems))
+        self._renderer.rendered = []
+        fingerprints = self._renderer.template_fingerprints()  # the templates as this run renders them
+        if edited and not staged and self._filed and not problems.failed(self.strict):  # dhr serve, after a save
+            records = self._reader.with_models(records, vocabulary)
+            self._render_first({str(path.parent) for path in edited}, values, pages, today, self._filed)
+        directory = self._filed = check_across([r.facts for r in records if r.facts], problems, today,
+                                               partnership_list(site_file, values, problems))
         if problems.failed(self.strict):
             raise ContentError(problems)
         base_url = self.base_url or values["base_url"] or LOCAL_BASE_URL
-        self._renderer.rendered = []
-        fingerprints = self._renderer.template_fingerprints()  # the templates as this run renders them
-        if edited and not staged:  # dhr serve, after a save
-            records = self._reader.with_models(records, vocabulary)
-            self._render_first({str(path.parent) for path in edited}, values, pages, base_url, today, directory)
         inputs = inputs_digest(today, records, [site_file, *page_files], self._reader.state.files, fingerprints,
                                self.templates)
         written = still_written(self.out_dir, self._written)
@@ -196,35 +202,30 @@ class Builder:
             records = self._reader.with_models(records, vocabulary)
             reviews = [r.review(self._store) for r in records if r.published]
         chrome = chrome_of(values, pages, base_url, self.preview, self.templates)
-        count = self._shards.count(len(reviews))
         writer = SiteWriter(self.out_dir, written, staged)
         indexing: Indexing | None = None
         index = self.search and staged
-        try:  # each review's page first: the search index is made from them while the rest of the site is built
+        try:  # each review's page first: their shards are indexed while the rest of the site is built
             progress.stage("Rendering the review pages", len(reviews))
             done = self._renderer.render([review_page(review, today, directory.of(review.csp)) for review in reviews],
                                          chrome, progress, writer)
             if index:
-                wanted = plan({p: writer.digest(p) for p in writer.paths if is_review_page(p)}, count)
+                wanted = plan({p: writer.digest(p) for p in writer.paths if is_review_page(p)}, self.shard_size)
                 indexing = self._shards.start(writer, wanted, None, first=True)
             progress.stage("Building the lists")
             with long_lived():
                 withdrawn = [r.facts.slug for r in records if r.facts and r.facts.status == "withdrawn"]
                 site = assemble(values, pages, reviews, withdrawn, base_url, today, self.preview, directory)
-                self._shards.set_lists(searched_lists(site, LISTS))
-                across = learning_jobs(site)
-            lists = self._shards.lists
-            searched_jobs = [job for job in across if list_of(job.path) in lists]  # indexed while the rest is made
-            progress.stage("Rendering the lists across reviews", len(searched_jobs))
-            done |= self._renderer.render(searched_jobs, chrome, progress, writer)
+                jobs, copies, _ = site_jobs(site, self.templates, MARK, partial(bundles, shard_size=self.shard_size),
+                                            git_host())
+            documents = [job for job in jobs if is_document_page(job.path)]  # indexed while the rest is made
+            progress.stage("Rendering the documents' text", len(documents))
+            done |= self._renderer.render(documents, chrome, progress, writer)
             if index:
-                made = plan({job.path: writer.digest(job.path) for job in searched_jobs}, 0)
+                made = plan({job.path: writer.digest(job.path) for job in documents}, self.shard_size)
                 indexing = self._shards.start(writer, made, indexing, first=False)
                 self._shards.drop_others(writer, set(wanted) | set(made))
-            with long_lived():
-                shards = bundles((r.url[1:] + "index.html" for r in reviews), count, lists)
-                jobs, copies, _ = site_jobs(site, self.templates, MARK, shards, lists, across, git_host())
-            rest = [job for job in jobs if not is_review_page(job.path) and list_of(job.path) not in lists]
+            rest = [job for job in jobs if not searched(job.path)]
             progress.stage("Rendering the other pages", len(rest))
             done |= self._renderer.render(rest, chrome, progress, writer)
             for copy in copies:
@@ -243,19 +244,20 @@ class Builder:
         return BuildResult(problems, len(published), letters, base_url, self._renderer.rendered, writer.changed,
                            removed, shards_indexed)
 
-    def _render_first(self, folders: set[str], values: dict[str, Any], pages: list[Any], base_url: str,
-                      today: dt.date, directory: Directory) -> None:
+    def _render_first(self, folders: set[str], values: dict[str, Any], pages: list[Any], today: dt.date,
+                      filed: Directory) -> None:
         """`dhr serve`, after a save: the edited reviews' own pages, written before the rest of the site is made.
 
-        A review's page shows only the review and the chrome, so it is known before the whole site
-        is; the full run that follows finds it done.
+        A review's page shows only the review and the chrome, filed as the last run `filed` it (the rules across
+        reviews, checked after, took 3/4 of a save at 10,000 reviews); the run that follows makes it again if need be.
         """
         records = self._reader.state.records
         reviews = [records[f].review(self._store) for f in folders if f in records and records[f].published]
         if not reviews:
             return
-        chrome = chrome_of(values, pages, base_url, self.preview, self.templates)
-        jobs = [review_page(review, today, directory.of(review.csp)) for review in reviews]
+        chrome = chrome_of(values, pages, self.base_url or values["base_url"] or LOCAL_BASE_URL, self.preview,
+                           self.templates)
+        jobs = [review_page(review, today, filed.of(review.csp)) for review in reviews]
         writer = SiteWriter(self.out_dir, {j.path: self._written[j.path] for j in jobs if j.path in self._written},
                             staged=False)
         done = self._renderer.render(jobs, chrome, Progress(), writer)

@@ -2,11 +2,13 @@
 its files' bytes changed.
 
 `ContentReader` owns the `ReadState` (the records, the folders' files, `site.yaml` and the pages parsed and
-checked) and puts each published review's models into the store, where the rest of the build reads them.
+checked) and puts each published review's models into the store, where the rest of the build reads them, with
+what the document checks found in each file it lists (kept by the file's digest: see documents.py).
 """
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +17,7 @@ from ..content.validate import Vocabulary, validate_settings, vocabulary_of
 from ..output import cache
 from ..problems import Problems
 from ..workers import fork_map
+from .documents import document_key
 from .records import FolderRecord, files_digest, folder_key, record_of, store_keys
 from .state import ReadState
 
@@ -54,10 +57,11 @@ class ContentReader:
                     stale.append((folder, names, vocabulary))
         for folder in set(read.records) - set(read.folders):
             del read.records[folder]
-        with fork_map(record_of, stale) as made:
+        self._store.commit()  # nothing left buffered that a worker's read could write again
+        with fork_map(partial(record_of, known=self._store.get), stale) as made:
             for folder, record in made:
-                if record.data is not None:  # its models, pickled: into the store, not kept here
-                    for store_key, data in zip(store_keys(record.model), record.data, strict=True):
+                if record.data is not None:  # its models and documents' facts, pickled: into the store, not kept here
+                    for store_key, data in record.data.items():
                         self._store.put(store_key, data)
                     record.data = None
                 read.records[folder] = record
@@ -87,5 +91,8 @@ class ContentReader:
         return not lost
 
     def live_keys(self) -> set[bytes]:
-        """The store keys of every published record's models."""
-        return {key for r in self.state.records.values() if r.model for key in store_keys(r.model)}
+        """The store keys of every published record's models, and of the facts of every document a record names
+        (those never read are not in the store)."""
+        records = self.state.records.values()
+        return {key for r in records if r.model for key in store_keys(r.model)} | \
+            {document_key(stamp) for r in records for _, stamp in r.documents if stamp is not None}

@@ -3,11 +3,12 @@
 A `FolderRecord` is what the rest of the build needs from a review folder: the problems found in it,
 the facts the rules spanning reviews check, and the key of the published review's model (Markdown
 rendered), which is kept pickled in the build's `cache.Store` until a page or a data file needs
-it. The record's own key is a digest of the generator's version,
-the themes and agencies of site.yaml and every file's name and bytes; the documents it names are
-checked by the digests of their bytes. A record whose key and documents still match is used as it is, so an
-unchanged review costs one read and one hash of its files, in `dhr serve` and, through the build
-cache (cache.py), from one `dhr build` to the next.
+it. A published review's PDF and Word files are read by the document checks (documents.py): what
+they find is among its problems, and what they read is in its model. The record's own key is a
+digest of the generator's version, the themes and agencies of site.yaml and every file's name and
+bytes; the documents it names are checked by the digests of their bytes. A record whose key and
+documents still match is used as it is, so an unchanged review costs one read and one hash of its
+files, in `dhr serve` and, through the build cache (cache.py), from one `dhr build` to the next.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from ..content.validate import Facts, Vocabulary, check_review
 from ..output.cache import Store, compact, generator_version
 from ..problems import Problem, Problems
 from ..site.model import SMALL_VALUES, Review, make_review
+from .documents import Known, check_listed, file_digest, reader_version
 
 compact(*SMALL_VALUES)  # before any model is pickled, here or in a worker this process forks
 
@@ -51,8 +53,8 @@ def files_digest(folder_and_names: tuple[str, list[str]]) -> bytes | None:
 
 def _combined(digests: dict[str, bytes]) -> bytes:
     digest = hashlib.blake2b(digest_size=20)
-    for name, file_digest in digests.items():
-        digest.update(name.encode() + b"\0" + file_digest)
+    for name, each in digests.items():
+        digest.update(name.encode() + b"\0" + each)
     return digest.digest()
 
 
@@ -63,7 +65,8 @@ class FolderRecord:
     problems: tuple[Problem, ...]
     documents: tuple[tuple[str, DocumentStamp], ...]  # the local documents named, as they were
     model: bytes | None  # the review's key when it is published and has no errors (its models: `store_keys`)
-    data: tuple[bytes, bytes] | None = None  # its models pickled, from the worker that made them until stored
+    data: dict[bytes, bytes] | None = None  # store key -> value: its models pickled, and its documents' facts
+    # read anew, from the worker that made them until stored
     _review: Review | None = field(default=None, repr=False, compare=False)
 
     @property
@@ -82,14 +85,16 @@ class FolderRecord:
         return self._review is not None
 
     def is_current(self, key: bytes | None) -> bool:
-        return self.key == key and all(_stamp(Path(path)) == stamp for path, stamp in self.documents)
+        return self.key == key and all(file_digest(Path(path)) == stamp for path, stamp in self.documents)
 
     def __getstate__(self) -> dict[str, object]:
         return {**self.__dict__, "_review": None}
 
 
-def make_record(folder: Path, files: dict[str, bytes], key: bytes, vocabulary: Vocabulary) -> FolderRecord:
-    """Load, check and model one review folder from its files' bytes (named as walk_reviews lists them)."""
+def make_record(folder: Path, files: dict[str, bytes], key: bytes, vocabulary: Vocabulary,
+                known: Known = lambda key: None) -> FolderRecord:
+    """Load, check and model one review folder from its files' bytes (named as walk_reviews lists them); `known`
+    recalls what the document checks found in a file before (see documents.py)."""
     problems = Problems()
     parsed = {name: reader_for(name)(folder / name, data, problems) for name, data in files.items()}
     raw = review_folder(folder, parsed, problems)
@@ -97,20 +102,23 @@ def make_record(folder: Path, files: dict[str, bytes], key: bytes, vocabulary: V
         return FolderRecord(key, None, tuple(problems.items), (), None)
     valid = check_review(raw, vocabulary, problems)
     listed = valid.values.get("documents")  # read only where valid: the record is kept with its problems too
-    documents = tuple((str(folder / d["file"]), _stamp(folder / d["file"])) for d in listed
+    documents = tuple((str(folder / d["file"]), file_digest(folder / d["file"])) for d in listed
                       if isinstance(d, dict) and isinstance(d.get("file"), str)) if isinstance(listed, list) else ()
+    checked, fresh = check_listed(valid, dict(documents), known, problems)
     review = None
     if valid.values.get("status") == "published" and not problems.errors:
-        # The review also shows its documents' sizes, so its own key covers them too.
-        review = make_review(valid, hashlib.blake2b(key + repr(documents).encode(), digest_size=20).digest())
+        # The review also shows what its documents hold, so its own key covers their bytes (and what read them) too.
+        review_key = key + repr(documents).encode() + (reader_version() if checked else b"")
+        review = make_review(valid, hashlib.blake2b(review_key, digest_size=20).digest(), checked)
     if review is None:
-        return FolderRecord(key, Facts.of(valid), tuple(problems.items), documents, None)
-    whole, light = (pickle.dumps(model, protocol=pickle.HIGHEST_PROTOCOL) for model in (review, review.lightened()))
-    return FolderRecord(key, Facts.of(valid), tuple(problems.items), documents, review.key, (whole, light), review)
+        return FolderRecord(key, Facts.of(valid), tuple(problems.items), documents, None, fresh or None)
+    models = (pickle.dumps(model, protocol=pickle.HIGHEST_PROTOCOL) for model in (review, review.lightened()))
+    return FolderRecord(key, Facts.of(valid), tuple(problems.items), documents, review.key,
+                        {**dict(zip(store_keys(review.key), models, strict=True)), **fresh}, review)
 
 
-def record_of(args: tuple[str, list[str], Vocabulary]) -> tuple[str, FolderRecord]:
-    """A folder's record, from its files as they are now, keyed by those bytes."""
+def record_of(args: tuple[str, list[str], Vocabulary], known: Known = lambda key: None) -> tuple[str, FolderRecord]:
+    """A folder's record, from its files as they are now, keyed by those bytes (`known`: see make_record)."""
     folder, names, vocabulary = args
     files, digests, problems = {}, {}, Problems()
     for name in names:
@@ -121,17 +129,9 @@ def record_of(args: tuple[str, list[str], Vocabulary]) -> tuple[str, FolderRecor
     if problems.items:  # a key no folder's files can have: the record is made again next time
         return folder, FolderRecord(b"", None, tuple(problems.items), (), None)
     key = folder_key(generator_version(), vocabulary, _combined(digests))
-    return folder, make_record(Path(folder), files, key, vocabulary)
+    return folder, make_record(Path(folder), files, key, vocabulary, known)
 
 
 def store_keys(review_key: bytes) -> tuple[bytes, bytes]:
     """Where a review's models are kept in the store: whole (for its own page), and light (for the rest)."""
     return b"review\0" + review_key, b"light\0" + review_key
-
-
-def _stamp(path: Path) -> DocumentStamp:
-    try:
-        with path.open("rb") as file:
-            return hashlib.file_digest(file, lambda: hashlib.blake2b(digest_size=20)).digest()
-    except (OSError, ValueError):
-        return None

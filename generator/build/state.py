@@ -6,7 +6,7 @@
   template names, the data files' parts.
 - `written`, made by `output.write.SiteWriter` and handed back after each run: each file written,
   with the digest of what was written and its stamp.
-- `IndexState`, owned by `indexing.SearchShards`: the search shards on disk and the lists searched.
+- `IndexState`, owned by `indexing.SearchShards`: the search shards on disk.
 - `inputs` and `store`, the Builder's: a digest of everything the last good build was made from,
   and where the store keeps each value.
 
@@ -57,7 +57,7 @@ _PARTS = (("read", ReadState), ("render", RenderState), ("index", IndexState))
 _TYPES: dict[str, type | tuple[type, ...]] = {  # what each saved value must be, with its items' type where a dict
     "read.records": dict, "read.folders": dict, "read.files": FileCache, "read.checked": FieldCache,
     "render.done": dict, "render.uses": dict, "render.parts": dict, "written": dict,
-    "index.shards": dict, "index.lists": tuple, "inputs": bytes, "store": dict,
+    "index.shards": dict, "inputs": bytes, "store": dict,
 }
 _ITEMS: dict[str, type | tuple[type, ...]] = {"read.records": FolderRecord, "read.folders": list,
                                               "written": tuple, "index.shards": tuple, "store": tuple}

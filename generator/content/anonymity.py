@@ -62,11 +62,17 @@ def _acknowledged(values: dict[str, Any]) -> set[str]:
     return {a["text"] for a in given if isinstance(a, dict)} if isinstance(given, list) else set()
 
 
+def identifying(text: str, patterns: tuple[tuple[str, re.Pattern[str], str], ...] = IDENTIFYING
+                ) -> list[tuple[str, str, str]]:
+    """(the text matched, what it looks like, how to fix it) for each match of `patterns` in `text`, in the order
+    of the patterns: the scans' one test, shared with the document checks."""
+    if not _CANDIDATE.search(text):
+        return []
+    return [(match.group(0), what, fix) for what, pattern, fix in patterns for match in pattern.finditer(text)]
+
+
 def _findings(text: str, patterns: tuple[tuple[str, re.Pattern[str], str], ...],
               acknowledged: set[str]) -> list[tuple[str, str]]:
     """The message and the fix for each match not acknowledged."""
-    if not _CANDIDATE.search(text):
-        return []
-    return [(f"'{match.group(0)}' looks like {what}, which could identify people", fix)
-            for what, pattern, fix in patterns for match in pattern.finditer(text)
-            if match.group(0) not in acknowledged]
+    return [(f"'{found}' looks like {what}, which could identify people", fix)
+            for found, what, fix in identifying(text, patterns) if found not in acknowledged]

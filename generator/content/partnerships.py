@@ -1,10 +1,11 @@
 """Partnerships as a vocabulary: each review's `csp`, as written, filed under one partnership.
 
-`site.yaml` may list partnerships with their former names and spelling variants, and their
-region. A review naming a listed partnership by any of those (in any case or punctuation) is
-filed under its name. Reviews naming partnerships that are not listed are filed together when
-their names differ only in case, punctuation, '&' for 'and' or a trailing 'Community Safety
-Partnership' (or 'CSP'), under the spelling most of them use, with a warning on the others.
+`site.yaml` may list partnerships with their former names and spelling variants, their
+region and their county (which must lie in that region). A review naming a listed partnership
+by any of those (in any case or punctuation) is filed under its name. Reviews naming
+partnerships that are not listed are filed together when their names differ only in case,
+punctuation, '&' for 'and' or a trailing 'Community Safety Partnership' (or 'CSP'), under the
+spelling most of them use, with a warning on the others.
 """
 
 from __future__ import annotations
@@ -20,9 +21,11 @@ from ..problems import Problems
 from .kinds import check_slug, slugify
 from .load import SourceFile
 from .nodes import Map, Seq
+from .schema import COUNTIES
 
 _SUFFIX = re.compile(r"(?: community safety partnership| csp)+\Z")
 _NOT_WORD = re.compile(r"[\W_]+")
+BY_COUNT = "most-reviews"  # /partnerships/most-reviews/ lists them by their number of reviews: no partnership's slug
 
 
 def plain(name: str) -> str:
@@ -40,6 +43,7 @@ class Partnership:
     region: str | None = None
     website: str | None = None
     former: tuple[str, ...] = ()  # names it had, or partnerships merged into it
+    county: str | None = None  # a key of schema.COUNTIES
 
     @property
     def url(self) -> str:
@@ -48,6 +52,10 @@ class Partnership:
     @property
     def region_url(self) -> str | None:
         return f"/regions/{slugify(self.region)}/" if self.region else None
+
+    @property
+    def county_url(self) -> str | None:
+        return f"/counties/{slugify(self.county)}/" if self.county else None
 
 
 @dataclass(frozen=True)
@@ -70,7 +78,8 @@ def partnership_list(site_file: SourceFile | None, site: dict[str, Any], problem
     named = []  # each partnership whose name makes an address, with the line of its name
     for item, node in zip(values, nodes.items if isinstance(nodes, Seq) else (), strict=True):
         line = node.entries["name"].key_line if isinstance(node, Map) and "name" in node.entries else node.line
-        if check_slug(item["name"], site_file.path, line, "partnerships", problems):
+        if check_slug(item["name"], site_file.path, line, "partnerships", problems) and \
+                _not_reserved(item["name"], site_file.path, line, "partnerships", problems):
             named.append((item, line))
     return listed_partnerships(named, site_file.path, problems)
 
@@ -85,7 +94,11 @@ def listed_partnerships(values: list[tuple[dict[str, Any], int]], path: Path | s
         variants = tuple(n for n in item.get("variants") or () if isinstance(n, str))
         region = item.get("region") if isinstance(item.get("region"), str) else None
         website = item.get("website") if isinstance(item.get("website"), str) else None
-        partnership = Partnership(item["name"], slugify(item["name"]), region, website, former)
+        county = item.get("county") if isinstance(item.get("county"), str) and item["county"] in COUNTIES else None
+        if county and region and region not in COUNTIES[county].split(" or "):
+            problems.add(path, line, "partnerships", f"'{item['name']}' is in the county '{county}' but the region "
+                         f"'{region}', and {county} is in {COUNTIES[county]}", "correct its county or its region")
+        partnership = Partnership(item["name"], slugify(item["name"]), region, website, former, county)
         for name in (item["name"], *former, *variants):
             other = found.setdefault(plain(name), partnership)
             if other is not partnership:
@@ -127,8 +140,19 @@ def file_reviews(listed: dict[str, Partnership], namings: Iterable[Naming], prob
                               f"write '{name}', or list the partnership and its spellings under partnerships in "
                               "site.yaml")
         other = slugs.setdefault(partnership.slug, name)
+        if not _not_reserved(name, group[0].path, group[0].line, "csp", problems):
+            continue
         if other != name:
             first = group[0]
             problems.add(first.path, first.line, "csp", f"'{name}' and '{other}' would share the address "
                          f"/partnerships/{partnership.slug}/", f"spell it the same way in every review: '{other}'")
     return Directory(filed)
+
+
+def _not_reserved(name: str, path: Path | str, line: int, field_name: str, problems: Problems) -> bool:
+    """Whether a partnership's name leaves the address of the partnerships' second order free (reported if not)."""
+    if slugify(name) != BY_COUNT:
+        return True
+    problems.add(path, line, field_name, f"'{name}' would take the address /partnerships/{BY_COUNT}/, which lists "
+                 "the partnerships by their number of reviews", "use the partnership's full name")
+    return False

@@ -28,6 +28,26 @@ REGIONS = {  # the nine English regions and Wales, as the Office for National St
     "East Midlands": "England", "West Midlands": "England", "East of England": "England", "London": "England",
     "South East": "England", "South West": "England", "Wales": "Wales",
 }
+COUNTIES = {  # the ceremonial counties of England and the preserved counties of Wales, with their region
+    "Bedfordshire": "East of England", "Berkshire": "South East", "Bristol": "South West",
+    "Buckinghamshire": "South East", "Cambridgeshire": "East of England", "Cheshire": "North West",
+    "City of London": "London", "Cornwall": "South West", "Cumbria": "North West", "Derbyshire": "East Midlands",
+    "Devon": "South West", "Dorset": "South West", "Durham": "North East", "East Riding of Yorkshire":
+    "Yorkshire and the Humber", "East Sussex": "South East", "Essex": "East of England", "Gloucestershire":
+    "South West", "Greater London": "London", "Greater Manchester": "North West", "Hampshire": "South East",
+    "Herefordshire": "West Midlands", "Hertfordshire": "East of England", "Isle of Wight": "South East",
+    "Kent": "South East", "Lancashire": "North West", "Leicestershire": "East Midlands",
+    "Lincolnshire": "East Midlands or Yorkshire and the Humber", "Merseyside": "North West",
+    "Norfolk": "East of England", "North Yorkshire": "Yorkshire and the Humber or North East",
+    "Northamptonshire": "East Midlands", "Northumberland": "North East", "Nottinghamshire": "East Midlands",
+    "Oxfordshire": "South East", "Rutland": "East Midlands", "Shropshire": "West Midlands",
+    "Somerset": "South West", "South Yorkshire": "Yorkshire and the Humber", "Staffordshire": "West Midlands",
+    "Suffolk": "East of England", "Surrey": "South East", "Tyne and Wear": "North East",
+    "Warwickshire": "West Midlands", "West Midlands": "West Midlands", "West Sussex": "South East",
+    "West Yorkshire": "Yorkshire and the Humber", "Wiltshire": "South West", "Worcestershire": "West Midlands",
+    "Clwyd": "Wales", "Dyfed": "Wales", "Gwent": "Wales", "Gwynedd": "Wales", "Mid Glamorgan": "Wales",
+    "Powys": "Wales", "South Glamorgan": "Wales", "West Glamorgan": "Wales",
+}
 STATUSES = {
     "draft": "being written; never published",
     "submitted": "sent to the Home Office QA Panel; never published",
@@ -48,6 +68,22 @@ DOCUMENT_KINDS = {
     "executive-summary": "the executive summary",
     "action-plan": "the action plan",
     "other": "any other document",
+}
+DOCUMENT_CHECKS = {  # what the document checks look for (generator/documents), as `acknowledge` names them
+    "redaction": "text left under a box drawn over it, off the page or white on white: a failed redaction",
+    "metadata": "properties that name people, organisations or file paths",
+    "tracked-changes": "Word's tracked changes",
+    "comments": "comments",
+    "hidden-text": "hidden text",
+    "versions": "earlier versions kept in the file",
+    "pattern": "a full date, phone number, e-mail address, postcode or NHS number",
+    "no-text": "no text layer (a scanned document)",
+    "no-title": "no document title",
+    "no-language": "no language set",
+    "untagged": "not tagged for screen readers",
+    "type": "a file that is not what its extension says",
+    "encrypted": "an encrypted file",
+    "unreadable": "a file that cannot be read",
 }
 SCOPES = {
     "local": "for agencies in the partnership's own area",
@@ -78,6 +114,9 @@ PARTNERSHIP = Schema("partnership", "A Community Safety Partnership that reviews
                      "names.", (
     Field("name", Text(), "its name, as the site shows it", True, "Kent and Medway Community Safety Partnership"),
     Field("region", Choice(REGIONS), "the English region it is in, or Wales", example="South East"),
+    Field("county", Choice(COUNTIES), "the county it is in (a ceremonial county of England, or a preserved "
+          "county of Wales), in its region: the county's page lists the reviews of all its partnerships",
+          example="Kent"),
     Field("website", Url(), "its website"),
     Field("former", ListOf(Text()), "names it had before, and partnerships merged into it: reviews naming them "
           "are filed under it"),
@@ -98,7 +137,7 @@ SITE = Schema("site.yaml", "Site settings: `content/site.yaml`.", (
     Field("agencies", ListOf(Text()), "the agencies recommendations may be addressed to, spelled once for all "
           "reviews"),
     Field("partnerships", ListOf(Record(PARTNERSHIP)), "the partnerships reviews are filed under, with their "
-          "regions, former names and spelling variants"),
+          "regions, counties, former names and spelling variants"),
 ))
 
 ACKNOWLEDGEMENT = Schema("acknowledgement", "An anonymity warning checked and accepted, with the reason.", (
@@ -106,11 +145,22 @@ ACKNOWLEDGEMENT = Schema("acknowledgement", "An anonymity warning checked and ac
     Field("reason", Text(), "why it may stay", True, "the Home Office's own address"),
 ))
 
+DOCUMENT_ACKNOWLEDGEMENT = Schema("document acknowledgement", "A finding of the document checks looked at and "
+                                  "accepted, with the reason.", (
+    Field("check", Choice(DOCUMENT_CHECKS), "the check that found it", True, "pattern"),
+    Field("text", Text(), "the exact text the finding quotes; needed for a redaction or a pattern, and the "
+          "finding must quote it", example="SW1P 4DF"),
+    Field("reason", Text(), "why it may stay", True, "the Home Office's own address"),
+))
+
 DOCUMENT = Schema("document", "A document listed on a review page: give `file` or `url`.", (
     Field("title", Text(), "what the reader sees", True, "Overview report"),
     Field("kind", Choice(DOCUMENT_KINDS), "what the document is", True, "report"),
-    Field("file", DocumentFile(), "a file in the review's folder, e.g. report.pdf"),
+    Field("file", DocumentFile(), "a file in the review's folder, e.g. report.pdf; it is checked before it is "
+          "published"),
     Field("url", Url(), "where the document is published elsewhere"),
+    Field("acknowledge", ListOf(Record(DOCUMENT_ACKNOWLEDGEMENT)), "findings of the checks of its file looked at "
+          "and accepted"),
 ))
 
 REVIEW = Schema("review.md", "A review's metadata: `content/reviews/<slug>/review.md`; "
@@ -200,8 +250,8 @@ ACTION_PLAN = Schema("action-plan.yaml", "A review's recommendations and their i
     Field("acknowledge", ListOf(Record(ACKNOWLEDGEMENT)), "anonymity warnings about the plan, checked and accepted"),
 ))
 
-SCHEMAS = (SITE, HELPLINE, PARTNERSHIP, REVIEW, DOCUMENT, ACKNOWLEDGEMENT, LETTER, ACTION_PLAN, RECOMMENDATION, ACTION,
-           UPDATE, PAGE)
+SCHEMAS = (SITE, HELPLINE, PARTNERSHIP, REVIEW, DOCUMENT, DOCUMENT_ACKNOWLEDGEMENT, ACKNOWLEDGEMENT, LETTER,
+           ACTION_PLAN, RECOMMENDATION, ACTION, UPDATE, PAGE)
 
 
 def describe() -> str:
@@ -214,6 +264,7 @@ def describe() -> str:
             out.append(f"| {f.name} | {'yes' if f.required else 'no'} | {f.kind.label} | {f.doc} |")
         out.append("")
     for title, options in (("status", STATUSES), ("outcome", OUTCOMES), ("document kind", DOCUMENT_KINDS),
+                           ("a document check", DOCUMENT_CHECKS),
                            ("a recommendation's scope", SCOPES),
                            ("the status of a recommendation or an action", RECOMMENDATION_STATUSES)):
         out += [f"## Values of {title}", ""] + [f"- `{k}`: {v}" for k, v in options.items()] + [""]

@@ -25,10 +25,11 @@ from .plans import ValidPlan, check_plan
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 LETTER_NAME = re.compile(r"^letter-(\d{4}-\d{2}-\d{2})\.md\Z")
 RESERVED_REVIEW_SLUGS = {"page"}  # /reviews/page/2/ and on are the all-reviews list
-RESERVED_PAGES = {"reviews", "themes", "years", "partnerships", "regions", "death-years", "search", "assets",
-                  "pagefind", "404", "agencies", "recommendations", "learning", "data", "schemas", "gone"}
+RESERVED_PAGES = {"reviews", "themes", "years", "partnerships", "regions", "counties", "death-years", "search",
+                  "assets", "pagefind", "404", "agencies", "recommendations", "learning", "data", "schemas", "gone"}
 
 DOCUMENT_TYPES = {".pdf", ".doc", ".docx", ".odt", ".rtf", ".xls", ".xlsx", ".ods", ".csv", ".txt"}
+QUOTED_CHECKS = ("redaction", "pattern")  # a document's findings that are acknowledged only text by text
 
 
 @dataclass
@@ -245,6 +246,22 @@ def _check_documents(review: ValidReview, problems: Problems) -> None:
                          "give file: for a PDF in the review's folder, or url: for one published elsewhere")
         elif doc["file"] is not None:
             _check_local_file(review.folder.path, doc, node.line, path, problems)
+        _check_acknowledged(doc, node, path, problems)
+
+
+def _check_acknowledged(doc: dict[str, Any], node: Map, path: Path, problems: Problems) -> None:
+    """A document's acknowledgements: for its file's findings only, and naming the text where the check needs it."""
+    given = doc["acknowledge"]
+    if not isinstance(given, list):
+        return
+    line = node.entries["acknowledge"].key_line
+    if doc["file"] is None:
+        problems.add(path, line, "documents.acknowledge", f"'{doc['title']}' is not checked: only a file in the "
+                     "review's folder is", "remove acknowledge, or give the document as file:")
+    for acknowledgement, item in zip(given, node.entries["acknowledge"].value.items, strict=True):  # type: ignore[union-attr]
+        if acknowledgement["check"] in QUOTED_CHECKS and acknowledgement["text"] is None:
+            problems.add(path, item.line, "documents.acknowledge", f"an acknowledgement of {acknowledgement['check']} "
+                         "needs the text it accepts", "add text: with the exact text the check quotes")
 
 
 def _check_local_file(folder: Path, doc: dict[str, Any], line: int, path: Path, problems: Problems) -> None:

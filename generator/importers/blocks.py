@@ -5,15 +5,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..isolate import ReadError
+
 MAX_BYTES = 30 * 1000 * 1000  # a letter or an action plan is far smaller; anything larger is refused unread
 MAX_PAGES = 100
 MAX_UNZIPPED = 100 * 1000 * 1000  # a Word or Excel file is a zip: refused if it would unpack to more
 MAX_ROWS = 2000
 MAX_LEVEL = 40  # list items nested in each other: as deep as `dhr check` lets Markdown nest
-
-
-class FileError(Exception):
-    """A file that cannot be imported; the message says why, and what to do instead."""
+FileError = ReadError  # a file that cannot be imported, as the bounded reader raises it: says why and what to do
 
 
 @dataclass(frozen=True)

@@ -15,9 +15,9 @@ import yaml
 
 from ..content.load import PLAN_NAMES, FileCache, load_settings, walk_reviews
 from ..content.validate import FieldCache, validate_settings, vocabulary_of
+from ..isolate import run_bounded
 from ..problems import Problems, display_path, visible
 from .blocks import Block, FileError
-from .isolate import run_bounded
 from .letter import Letter, recognise
 from .mail import read_email
 from .pdf import read_pdf

@@ -1,23 +1,28 @@
 """Stage 6, index: the Pagefind search index, in shards.
 
-Indexed are the review pages (each carries its filters and sort keys) and the two lists across
-reviews named in `LISTS`: every recommendation, and every point of the panel's feedback (`searched`
-says which outputs); the lists of a theme, a partnership or an agency only repeat them.
+Each text is indexed once, where it is published (`searched` says which outputs): each review's
+page (with its filters and sort keys, its letters, recommendations and feedback points under
+anchored headings) and the text page of each of its documents (reviews/SLUG/documents/NAME/,
+page by page). The lists across reviews (recommendations, feedback, a theme's, an agency's) only
+repeat those texts: they are pages to browse, not entries in the index.
 
 The shards: the review pages are split by a hash of their path into at most `REVIEW_SHARDS`
-shards (one for every `MIN_SHARD` pages, up to that), and each list is a shard of its own
-(made once the site is assembled); each shard is its own Pagefind bundle under /pagefind/NAME/.
-The search page merges them at query time (Pagefind's mergeIndex), and Pagefind merges their
-results and filter counts. A shard is keyed by its pages' digests, so editing a letter re-indexes
-its review's shard and the feedback list's, never the others. Why at most eight: a query fetches
-Pagefind's scripts and WebAssembly once (about 375 KB) and, from every shard, its entry, its
-metadata, its filters and the index chunk holding the word (about 20 to 30 KB), so eight shards keep a
-one-word search within 1.5 times the bytes of one index; and Pagefind takes about 20 ms a run and
-3 ms of CPU a review page, so a sixth of the review pages, at most, is what an edit re-indexes beside
-the list it changed (both measured in benchmarks/bench.py). Each shard is indexed from disk by Pagefind's own
-command, from the `pagefind` package's bundled binary, which exits only once every file is written.
-(Pagefind 1.5's Python API was tried first: it answers at most one call every 100 ms, and its
-close() can stop the indexer before its last files are flushed.)
+shards (one for every `MIN_SHARD` pages, up to that), and the document pages likewise, by their
+own path, into at most `DOCUMENT_SHARDS` of their own (pagefind/documents-N); each shard is its
+own Pagefind bundle under /pagefind/NAME/. The search page merges them at query time (Pagefind's
+mergeIndex), and Pagefind merges their results and filter counts. A shard is keyed by its pages'
+digests, so editing a letter re-indexes its review's shard, never the others. Why documents apart:
+a report is a hundred pages, the text of fifty review pages, and an edit to a letter or a plan
+changes only the review's page, so it never re-indexes documents; their pages are also rendered
+later, once the site is assembled, while the review pages' shards are already being indexed. Why
+at most eight in all: a query fetches Pagefind's scripts and WebAssembly once (about 375 KB) and,
+from every shard, its entry, its metadata, its filters and the index chunk holding the word (about
+20 to 30 KB), so eight shards keep a one-word search within 1.5 times the bytes of one index; and
+Pagefind takes about 20 ms a run and 3 ms of CPU a review page, so a sixth of the review pages, at
+most, is what an edit re-indexes (both measured in benchmarks/bench.py). Each shard is indexed
+from disk by Pagefind's own command, from the `pagefind` package's bundled binary, which exits
+only once every file is written. (Pagefind 1.5's Python API was tried first: it answers at most
+one call every 100 ms, and its close() can stop the indexer before its last files are flushed.)
 """
 
 from __future__ import annotations
@@ -30,7 +35,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Container, Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from fnmatch import fnmatch
 from pathlib import Path
@@ -39,9 +44,10 @@ from typing import IO
 from .write import Stamp, stamp
 
 REVIEW_PAGES = "reviews/*/index.html"
-LISTS = ("recommendations", "learning")  # the lists across reviews that are searched, each its own shard
+DOCUMENT_PAGES = "reviews/*/documents/*/index.html"  # a document's text, page by page
 REVIEW_SHARDS = 6
-MIN_SHARD = 15  # review pages
+DOCUMENT_SHARDS = 2
+MIN_SHARD = 15  # pages
 PARALLEL = 2  # shards indexed at once; each Pagefind process uses more than one core as well
 
 Shards = dict[str, tuple[bytes, dict[str, Stamp]]]  # bundle folder (pagefind/N) -> (its key, its files' stamps)
@@ -55,44 +61,57 @@ def is_review_page(path: str) -> bool:
     return fnmatch(path, REVIEW_PAGES) and path.count("/") == 2
 
 
-def searched(path: str, lists: Container[str]) -> bool:
-    """Whether the page at `path` goes into the search index, given the `lists` with entries."""
-    return is_review_page(path) or list_of(path) in lists
+def is_document_page(path: str) -> bool:
+    return fnmatch(path, DOCUMENT_PAGES) and path.count("/") == 4
 
 
-def list_of(path: str) -> str | None:
-    """The list across reviews whose page is at `path`, if it is one that is searched."""
-    top, _, rest = path.partition("/")
-    return top if top in LISTS and (rest == "index.html" or (fnmatch(rest, "page/*/index.html")
-                                    and rest.count("/") == 2)) else None
+def searched(path: str) -> bool:
+    """Whether the output at `path` goes into the search index: a review's page or one of its documents' text."""
+    return is_review_page(path) or is_document_page(path)
 
 
-def shard_count(reviews: int, shard_size: int | None = None) -> int:
-    """How many shards the review pages are split into: see the module's note; `shard_size` pages a shard, if set."""
+def shard_count(pages: int, shard_size: int | None = None, most: int = REVIEW_SHARDS) -> int:
+    """How many shards `pages` pages of one kind are split into: see the module's note; `shard_size` pages a
+    shard, if set, else one for every MIN_SHARD, up to `most`."""
     if shard_size:
-        return max(1, -(-reviews // shard_size))
-    return min(REVIEW_SHARDS, max(1, reviews // MIN_SHARD))
+        return max(1, -(-pages // shard_size))
+    return min(most, max(1, pages // MIN_SHARD))
 
 
 def shard_of(path: str, count: int) -> str:
-    """The shard an indexed page is in: its list's, or one of `count` picked by a hash of its path."""
-    if found := list_of(path):
-        return f"pagefind/{found}"
-    return f"pagefind/{int.from_bytes(hashlib.blake2b(path.encode(), digest_size=4).digest(), 'big') % count}"
+    """The shard an indexed page is in: one of `count` of its kind (see `searched`), picked by a hash of its path."""
+    number = int.from_bytes(hashlib.blake2b(path.encode(), digest_size=4).digest(), "big") % count
+    return f"pagefind/documents-{number}" if is_document_page(path) else f"pagefind/{number}"
 
 
-def bundles(review_pages: Iterable[str], count: int, lists: Iterable[str]) -> tuple[str, ...]:
-    """The URL of each shard's bundle: the review pages' shards that have pages, then those of the `lists`
-    that have entries (a shard with nothing to index cannot be made); the first also serves Pagefind's scripts."""
-    return (*sorted({f"/{shard_of(path, count)}/" for path in review_pages}), *(f"/pagefind/{n}/" for n in lists))
+def _counts(paths: Iterable[str], shard_size: int | None) -> tuple[int, int]:
+    """How many shards the review pages and the document pages among `paths` are split into."""
+    paths = list(paths)
+    documents = sum(1 for path in paths if is_document_page(path))
+    return (shard_count(len(paths) - documents, shard_size),
+            shard_count(documents, shard_size, DOCUMENT_SHARDS))
 
 
-def plan(pages: dict[str, bytes], count: int) -> dict[str, tuple[bytes, list[str]]]:
-    """Each shard's folder, key and pages, from the indexed pages' paths and digests (see `shard_of`); only
-    shards with pages are made."""
+def _shard(path: str, counts: tuple[int, int]) -> str:
+    return shard_of(path, counts[is_document_page(path)])
+
+
+def bundles(paths: Iterable[str], shard_size: int | None = None) -> tuple[str, ...]:
+    """The URL of each shard's bundle, given the paths of every indexed page of the site (a shard with nothing to
+    index cannot be made, so only those with pages); the first also serves Pagefind's scripts."""
+    paths = [path for path in paths if searched(path)]
+    counts = _counts(paths, shard_size)
+    return tuple(sorted({f"/{_shard(path, counts)}/" for path in paths}))
+
+
+def plan(pages: dict[str, bytes], shard_size: int | None = None) -> dict[str, tuple[bytes, list[str]]]:
+    """Each shard's folder, key and pages, from the indexed pages' paths and digests: every review page of the site,
+    or every document page, or both (each kind is split by how many of it there are, see `shard_of`); only shards
+    with pages are made."""
+    counts = _counts(pages, shard_size)
     members: dict[str, list[str]] = {}
     for path in sorted(pages):
-        members.setdefault(shard_of(path, count), []).append(path)
+        members.setdefault(_shard(path, counts), []).append(path)
     shards = {}
     for name, paths in members.items():
         key = hashlib.blake2b(f"pagefind {pagefind_version()}".encode(), digest_size=20)

@@ -18,7 +18,8 @@ from typing import Any, Protocol
 
 from ..content import kinds, schema, validate
 from ..content.kinds import Field, ListOf, Record, Schema, Text
-from ..content.schema import REVIEW
+from ..content.partnerships import Partnership
+from ..content.schema import PARTNERSHIP, REVIEW
 from .learning import Update
 from .model import Chrome, Entry, Review
 
@@ -70,11 +71,23 @@ PLAN = Schema("action plan", "The review's recommendations, a live document.", (
 DOCUMENT = Schema("document", schema.DOCUMENT.doc, (
     _from(schema.DOCUMENT, "title"), _from(schema.DOCUMENT, "kind"),
     Field("url", kinds.Url(), "where to download it", True),
-    Field("bytes", Integer(), "its size, for a file published on this site")))
+    Field("bytes", Integer(), "its size, for a file published on this site"),
+    Field("pages", Integer(), "how many pages it has, for a PDF or Word file published on this site that the "
+          "publication checks could read"),
+    Field("status", Text(), "what the publication checks found in a PDF or Word file published on this site, as its "
+          "review's page says it: 'Accessible text, no warnings', or what it lacks and how many warnings are left"),
+    Field("text_url", kinds.Url(), "its text on this site, page by page, where the file has text")))
+FILED = (  # where a review is filed, beside `csp`, the partnership as the review writes it
+    Field("partnership", Text(), "the partnership it is filed under: the name site.yaml lists for the one the review "
+          "writes (`csp`), or that name where it is not listed", True),
+    _from(PARTNERSHIP, "region", "the partnership's region, as site.yaml lists it"),
+    _from(PARTNERSHIP, "county", "the partnership's county, as site.yaml lists it"))
+CSP = _from(REVIEW, "csp", "the commissioning Community Safety Partnership, as the review writes it")
+YEAR = Field("year", Integer(), "the year published; empty where the publication date is not recorded")
 REVIEW_DATA = Schema("review", "A published Domestic Homicide Review.", (
     Field("slug", SLUG.kind, "the review's folder name, the last part of its address", True), URL,
-    *(_from(REVIEW, n) for n in ("title", "reference", "csp", "published")), _from(REVIEW, "type", required=True),
-    Field("year", Integer(), "the year published, or of its latest letter where that is not recorded", True),
+    *(_from(REVIEW, n) for n in ("title", "reference")), CSP, *FILED, _from(REVIEW, "published"),
+    _from(REVIEW, "type", required=True), YEAR,
     _from(REVIEW, "death"), _from(REVIEW, "themes", required=True), _from(REVIEW, "chair"), _from(REVIEW, "author"),
     Field("documents", ListOf(Record(DOCUMENT)), "its documents", True),
     Field("letters", ListOf(Record(LETTER)), "the QA Panel's letters, oldest first", True),
@@ -85,8 +98,8 @@ REVIEWS_JSON = Schema("reviews.json", "Every published review, newest first.", (
 
 TABLES: dict[str, Schema] = {  # CSV file name -> one row's fields
     "reviews.csv": Schema("reviews.csv", "A row per published review.", (
-        REVIEW_DATA.field("slug"), URL, *(_from(REVIEW, n) for n in ("title", "reference", "csp", "published")),
-        REVIEW_DATA.field("type"), REVIEW_DATA.field("year"), _from(REVIEW, "death"),
+        REVIEW_DATA.field("slug"), URL, *(_from(REVIEW, n) for n in ("title", "reference")), CSP, *FILED,
+        _from(REVIEW, "published"), REVIEW_DATA.field("type"), YEAR, _from(REVIEW, "death"),
         Field("themes", Text(), "its themes, separated by '; '"),
         Field("letters", Integer(), "how many QA Panel letters", True),
         Field("latest_letter", kinds.Date(), "the date of the latest letter", True),
@@ -131,16 +144,27 @@ def _updates(updates: tuple[Update, ...]) -> list[dict[str, Any]]:
     return [{"date": _iso(u.date), "text": u.text} for u in updates]
 
 
-def review_record(site: Chrome, review: Review) -> dict[str, Any]:
-    """One review as plain data, with absolute links, in the shape of REVIEW_DATA."""
+Filed = tuple[Review, Partnership]  # a review and the partnership it is filed under: what a data file holds
+
+
+def filed(review: Review, partnership: Partnership) -> dict[str, Any]:
+    """The fields FILED and `csp`: the partnership as filed and as written."""
+    return {"csp": review.csp, "partnership": partnership.name, "region": partnership.region,
+            "county": partnership.county}
+
+
+def review_record(site: Chrome, review: Review, partnership: Partnership) -> dict[str, Any]:
+    """One review, filed under `partnership`, as plain data, with absolute links, in the shape of REVIEW_DATA."""
     page = site.absolute(review.url)
     plan = review.plan
     return {
-        "slug": review.slug, "url": page, "title": review.title, "reference": review.reference, "csp": review.csp,
+        "slug": review.slug, "url": page, "title": review.title, "reference": review.reference,
+        **filed(review, partnership),
         "published": _iso(review.published), "type": review.type, "year": review.year, "death": review.death,
         "themes": [t.name for t in review.themes], "chair": review.chair, "author": review.author,
         "documents": [{"title": d.title, "kind": d.kind, "url": d.href if d.file is None else page + d.href,
-                       "bytes": d.size} for d in review.documents],
+                       "bytes": d.size, "pages": d.pages, "status": d.status if d.checked else None,
+                       "text_url": d.name and f"{page}documents/{d.name}/"} for d in review.documents],
         "letters": [{
             "date": _iso(letter.date), "url": f"{page}#{letter.anchor}", "panel_date": _iso(letter.panel_date),
             "resubmission": letter.resubmission, "outcome": letter.outcome, "from": letter.sender, "to": letter.to,
@@ -184,7 +208,7 @@ class Parts:
         self.store = store  # None: every part is made afresh
         self.used: dict[str, dict[bytes, bytes]] = {}  # file -> the store key of each part -> its digest
 
-    def digest(self, name: str, site: Chrome, reviews: tuple[Review, ...]) -> bytes | None:
+    def digest(self, name: str, site: Chrome, reviews: tuple[Filed, ...]) -> bytes | None:
         """A digest of file `name`'s parts, in order, or None when more than AHEAD are not known.
 
         Those few are made (and stored) now; many (a first build) are made as the file is written,
@@ -199,7 +223,7 @@ class Parts:
         self.used[name] = {key: digest for key, digest in zip(keys, digests, strict=True) if key}
         return hashlib.blake2b(name.encode() + b"".join(digests), digest_size=20).digest()
 
-    def each(self, name: str, site: Chrome, reviews: tuple[Review, ...]) -> Iterator[bytes]:
+    def each(self, name: str, site: Chrome, reviews: tuple[Filed, ...]) -> Iterator[bytes]:
         """The part of file `name` for each review, encoded, made only where the store lacks it."""
         known, used = self.used.get(name, {}), {}
         for key, review in zip(self._keys(name, site, reviews), reviews, strict=True):
@@ -212,19 +236,25 @@ class Parts:
         self.used[name] = {key: digest for key, digest in used.items() if key}
 
     @staticmethod
-    def _keys(name: str, site: Chrome, reviews: tuple[Review, ...]) -> list[bytes]:
+    def _keys(name: str, site: Chrome, reviews: tuple[Filed, ...]) -> list[bytes]:
+        """Each review's key, with its partnership's values the files hold: a partnership's region or county
+        changes in site.yaml, not in the review's files."""
         prefix = f"part\0{name}\0{site.base_url}\0".encode()
-        return [prefix + review.key if review.key else b"" for review in reviews]
+        places: dict[Partnership, bytes] = {}
+        for _, p in reviews:
+            if p not in places:
+                places[p] = repr((p.name, p.region, p.county)).encode()
+        return [prefix + review.key + places[p] if review.key else b"" for review, p in reviews]
 
-    def _make(self, name: str, site: Chrome, review: Review, key: bytes) -> tuple[bytes, bytes]:
+    def _make(self, name: str, site: Chrome, review: Filed, key: bytes) -> tuple[bytes, bytes]:
         """A review's part, encoded (and stored when it has a key), and its digest."""
-        part = PART_MAKERS[name](site, review).encode()
+        part = PART_MAKERS[name](site, *review).encode()
         if key and self.store:
             self.store.put(key, part)
         return part, hashlib.blake2b(part, digest_size=20).digest()
 
 
-def reviews_json(site: Chrome, reviews: tuple[Review, ...], parts: Parts | None = None) -> Iterator[bytes]:
+def reviews_json(site: Chrome, reviews: tuple[Filed, ...], parts: Parts | None = None) -> Iterator[bytes]:
     """The site's title, the count, and the reviews, newest first, one per line (in pieces, as written)."""
     head = json.dumps({"title": site.title, "count": len(reviews)}, ensure_ascii=False)[:-1]
     yield f'{head}, "reviews": [\n'.encode()
@@ -235,19 +265,19 @@ def reviews_json(site: Chrome, reviews: tuple[Review, ...], parts: Parts | None 
 
 def list_json(site: Chrome, entries: tuple[Entry, ...]) -> bytes:
     """What the lists of reviews sort and filter in the browser: a few fields a review, `dates` as lists show them."""
-    rows = [{"url": e.url, "title": e.title, "csp": e.csp, "region": e.region, "year": e.year,
+    rows = [{"url": e.url, "title": e.title, "csp": e.csp, "region": e.region, "county": e.county, "year": e.year,
              "date": e.date.isoformat(), "death": e.death, "dates": e.dates, "outcome": e.outcome_label,
              "themes": e.themes} for e in entries]
     return json.dumps({"reviews": rows}, ensure_ascii=False, separators=(",", ":")).encode()
 
 
-def _rows(table: str, site: Chrome, review: Review) -> Iterator[dict[str, Any]]:
-    """One review's rows of a CSV table, as values keyed by column."""
+def _rows(table: str, site: Chrome, review: Review, partnership: Partnership) -> Iterator[dict[str, Any]]:
+    """One review's rows of a CSV table (filed under `partnership`), as values keyed by column."""
     page, themes = site.absolute(review.url), "; ".join(t.name for t in review.themes)
     recs = review.plan.recommendations if review.plan else ()
     if table == "reviews.csv":
         yield {"slug": review.slug, "url": page, "title": review.title, "reference": review.reference,
-               "csp": review.csp, "published": review.published, "type": review.type, "year": review.year,
+               **filed(review, partnership), "published": review.published, "type": review.type, "year": review.year,
                "death": review.death,
                "themes": themes, "letters": len(review.letters), "latest_letter": review.latest.date,
                "latest_outcome": review.latest.outcome,
@@ -294,27 +324,27 @@ def _cell(value: Any) -> str:
     return "'" + value if value[:1] in FORMULA_STARTS else value
 
 
-def _csv_rows(table: str, site: Chrome, review: Review) -> str:
+def _csv_rows(table: str, site: Chrome, review: Review, partnership: Partnership) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     columns = [f.name for f in TABLES[table].fields]
-    for row in _rows(table, site, review):
+    for row in _rows(table, site, review, partnership):
         writer.writerow([_cell(row[c]) for c in columns])
     return out.getvalue()
 
 
 def table_csv(table: str) -> Callable[..., Iterator[bytes]]:
     """The producer of one CSV file: its header, then each review's rows, newest review first."""
-    def produce(site: Chrome, reviews: tuple[Review, ...], parts: Parts | None = None) -> Iterator[bytes]:
+    def produce(site: Chrome, reviews: tuple[Filed, ...], parts: Parts | None = None) -> Iterator[bytes]:
         yield (",".join(f.name for f in TABLES[table].fields) + "\r\n").encode()
         yield from (parts or Parts()).each(table, site, reviews)
     produce.__name__ = produce.__qualname__ = "csv_" + table.replace("-", "_").removesuffix(".csv")
     return produce
 
 
-PART_MAKERS: dict[str, Callable[[Chrome, Review], str]] = {  # each data file's part for one review
-    "reviews.json": lambda site, review: json.dumps(review_record(site, review), ensure_ascii=False),
-    **{table: lambda site, review, table=table: _csv_rows(table, site, review) for table in TABLES},  # type: ignore[misc]
+PART_MAKERS: dict[str, Callable[[Chrome, Review, Partnership], str]] = {  # each data file's part for one review
+    "reviews.json": lambda site, review, p: json.dumps(review_record(site, review, p), ensure_ascii=False),
+    **{table: lambda site, review, p, table=table: _csv_rows(table, site, review, p) for table in TABLES},  # type: ignore[misc]
 }
 
 

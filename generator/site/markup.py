@@ -3,10 +3,14 @@
 The same pass shifts headings under the page's own and marks the items of a letter's top-level lists,
 bulleted or numbered, as the panel's feedback points, each with a permanent anchor: a nested item is a
 point of its own, under its parent.
+
+Those anchors are the only `id`s the HTML keeps: an `id` written in the content (raw HTML) is dropped, so it
+can never duplicate, or take, an anchor of the site's own (`letter-2024-08-07-point-1`, `action-plan`).
 """
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -34,10 +38,12 @@ URL_SCHEMES = {"http", "https", "mailto"}
 INLINE_NEEDS = {
     "backtick": ("`",), "escape": ("\\",), "reference": ("[",), "link": ("[",), "short_reference": ("[",),
     "image_link": ("![",), "image_reference": ("![",), "short_image_ref": ("![",), "autolink": ("<",),
-    "automail": ("<",), "html": ("<",), "entity": ("&",), "linebreak": ("  \n",), "em_strong": ("*", "_"),
-    "em_strong2": ("_",), "not_strong": ("*", "_"),
+    "automail": ("<",), "html": ("<",), "entity": ("&",), "em_strong": ("*", "_"), "em_strong2": ("_",),
+    "not_strong": ("*", "_"), "linebreak": ("  \n", "\t\n", "\t \n"),  # a tab is spaces to Markdown
 }
 BLOCK_NEEDS = {"quote": (">",), "reference": ("[",), "table": ("|",)}
+OWN_ID = f"dhr{secrets.token_hex(8)}-"  # marks the ids this module sets until `sanitise` keeps them: content
+# cannot know it, so it cannot write an id that survives
 MARKS = frozenset(mark for needs in (INLINE_NEEDS, BLOCK_NEEDS) for marks in needs.values() for mark in marks)
 
 
@@ -78,7 +84,7 @@ class _Shape(Treeprocessor):
         for li in element.findall("li"):
             number = len(self.points) + 1
             anchor = f"{self.anchor_prefix}-point-{number}"
-            li.set("id", anchor)
+            li.set("id", OWN_ID + anchor)
             self.points.append(Point(number, "", anchor, parent))  # its text is read from the page (see `_texts`)
             for nested in li:  # Python-Markdown puts a nested list directly in its item
                 if nested.tag in ("ul", "ol"):
@@ -173,4 +179,12 @@ def sanitise(html: str) -> str:
         url_schemes=URL_SCHEMES,
         clean_content_tags={"script", "style"},
         link_rel="noopener noreferrer",
+        attribute_filter=_own_ids,
     )
+
+
+def _own_ids(tag: str, attribute: str, value: str) -> str | None:
+    """Keep an `id` only where this module set it (see OWN_ID), without its mark; every other attribute as it is."""
+    if attribute != "id":
+        return value
+    return value[len(OWN_ID):] if value.startswith(OWN_ID) else None

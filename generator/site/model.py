@@ -10,17 +10,16 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from dataclasses import dataclass, field, fields, replace
-from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 from ..content import schema
 from ..content.kinds import slugify
 from ..content.load import SourceFile
-from ..content.partnerships import Directory, Partnership
+from ..content.partnerships import Directory, Partnership, plain
 from ..content.schema import REGIONS
 from ..content.validate import ValidContent, ValidLetter, ValidReview
 from . import markup
+from .files import Document, Read, documents_of
 from .learning import Action, ActionPlan, Learning, Recommendation, Update, gather, make_plan
 
 _MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August",
@@ -46,20 +45,6 @@ def long_date(value: dt.date | str | None) -> str:
 class Link:
     name: str
     url: str
-
-
-@dataclass(frozen=True, slots=True)
-class Document:
-    title: str
-    kind: str
-    href: str  # encoded: relative to the review's page for a local file
-    file: Path | None  # a local file to copy beside the review page
-    size: int | None
-    local: str | None = None  # where the local file is copied to, relative to the review's page
-
-    @property
-    def kind_label(self) -> str:
-        return self.kind.replace("-", " ").capitalize()
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,8 +76,9 @@ class Entry:
     title: str
     csp: str  # the partnership it is filed under
     region: str | None
-    year: int  # of publication, or of the latest letter where that is not recorded
-    date: dt.date  # the same, as a date to sort by
+    county: str | None
+    year: int | None  # of publication; None where that is not recorded
+    date: dt.date  # to sort by: when published, or where that is not recorded, the latest letter's date
     published: dt.date | str | None  # as recorded: a date, a month (YYYY-MM) or a year
     death: str | None
     outcome_label: str
@@ -116,9 +102,9 @@ class Entry:
 
 def make_entry(review: Review, partnership: Partnership) -> Entry:
     """A review's list entry, filed under `partnership`."""
-    values = (review.url, review.title, partnership.name, partnership.region, review.year, review.date,
-              review.published, review.death, review.latest.outcome_label, tuple(t.name for t in review.themes),
-              len(review.letters))
+    values = (review.url, review.title, partnership.name, partnership.region, partnership.county, review.year,
+              review.date, review.published, review.death, review.latest.outcome_label,
+              tuple(t.name for t in review.themes), len(review.letters))
     return Entry(*values, hashlib.blake2b(repr(values).encode(), digest_size=20).digest())
 
 
@@ -168,8 +154,9 @@ class Review:
         return self.published or self.letters[-1].date
 
     @property
-    def year(self) -> int:
-        return self.date.year
+    def year(self) -> int | None:
+        """The year published; None where that is not recorded (never the year of a letter)."""
+        return self.date.year if self.published else None
 
     @property
     def latest(self) -> Letter:
@@ -181,12 +168,13 @@ class Review:
         The lists, the feed and the data files need the rest; the page is rendered from the whole review.
         """
         return replace(self, summary_html="", letters=tuple(replace(letter, html="") for letter in self.letters),
+                       documents=tuple(replace(document, text=()) for document in self.documents),
                        plan=self.plan and replace(self.plan, intro_html=""), light=True)
 
 
 @dataclass(frozen=True)
 class Group:
-    """Reviews sharing a theme, a year published, a year of death, a partnership or a region."""
+    """Reviews sharing a theme, a year published, a year of death, a partnership, a county or a region."""
 
     kind: str  # a key of BROWSE
     name: str
@@ -216,7 +204,8 @@ class GroupLink:
 
 BROWSE = {  # each way of browsing: (its title, one of its groups, the filter's name in lists and search)
     "themes": ("Themes", "Theme", "theme"), "partnerships": ("Partnerships", "Partnership", "partnership"),
-    "regions": ("Regions", "Region", "region"), "years": ("Years published", "Year published", "year"),
+    "regions": ("Regions", "Region", "region"), "counties": ("Counties", "County", "county"),
+    "years": ("Years published", "Year published", "year"),
     "death-years": ("Years of death", "Year of death", "death"),
 }
 
@@ -319,23 +308,24 @@ def assemble(values: dict[str, Any], page_files: list[tuple[SourceFile, dict[str
     """The site from its settings, its pages and its published reviews (filed under `directory`'s
     partnerships), as on `today`."""
     directory = directory or Directory()
-    reviews = sorted(published, key=lambda r: (r.date, r.title), reverse=True)
+    reviews = sorted(published, key=newest_first, reverse=True)
     entries = tuple(make_entry(r, directory.of(r.csp)) for r in reviews)
     pages = tuple(_page(src.path.stem, v, src.body) for src, v in page_files)
     chrome = make_chrome(values, page_files, base_url, preview)
     by: dict[str, dict[str, list[Entry]]] = {kind: {} for kind in BROWSE}
     spellings: dict[str, set[str]] = {}
     for review, entry in zip(reviews, entries, strict=True):
-        for kind, names in (("themes", entry.themes), ("years", (str(entry.year),)), ("partnerships", (entry.csp,)),
-                            ("death-years", (entry.death_year,) if entry.death else ()),
-                            ("regions", (entry.region,) if entry.region else ())):
+        for kind, names in _groups_of(entry).items():
             for name in names:
-                by[kind].setdefault(name, []).append(entry)  # type: ignore[arg-type]
+                by[kind].setdefault(name, []).append(entry)
         spellings.setdefault(entry.csp, set()).add(review.csp)
     partners = {p.name: p for p in directory.filed.values()}
+    for name, partner in partners.items():  # a former name is shown as one, never again as a spelling
+        former = {plain(f) for f in partner.former}
+        spellings[name] = {s for s in spellings.get(name, ()) if plain(s) not in former}
     order = {"themes": [t for t in values["themes"] if t in by["themes"]],
              "partnerships": sorted(by["partnerships"], key=str.lower),
-             "regions": [r for r in REGIONS if r in by["regions"]],
+             "regions": [r for r in REGIONS if r in by["regions"]], "counties": sorted(by["counties"]),
              "years": sorted(by["years"], reverse=True), "death-years": sorted(by["death-years"], reverse=True)}
     browse = tuple(Browse(kind, tuple(
         Group(kind, name, tuple(by[kind][name]), partners.get(name) if kind == "partnerships" else None,
@@ -343,6 +333,19 @@ def assemble(values: dict[str, Any], page_files: list[tuple[SourceFile, dict[str
         for name in order[kind])) for kind in BROWSE)
     return Site(chrome, tuple(reviews), entries, pages, browse, gather(reviews, entries, values["themes"], today),
                 today, tuple(sorted(withdrawn)), directory, values)
+
+
+def newest_first(review: Review) -> tuple[bool, dt.date, str]:
+    """The key that sorts reviews oldest first, those whose publication date is not recorded before all others
+    (so last when reversed, as the lists show them), each by the date of its latest letter."""
+    return review.published is not None, review.date, review.title
+
+
+def _groups_of(entry: Entry) -> dict[str, tuple[str, ...]]:
+    """The groups an entry belongs to, by way of browsing (a key of BROWSE): none where its value is not recorded."""
+    return {"themes": entry.themes, "partnerships": (entry.csp,), "regions": (entry.region,) if entry.region else (),
+            "counties": (entry.county,) if entry.county else (), "years": (str(entry.year),) if entry.year else (),
+            "death-years": (entry.death_year,) if entry.death_year else ()}
 
 
 def make_chrome(values: dict[str, Any], page_files: list[tuple[SourceFile, dict[str, Any]]], base_url: str,
@@ -357,27 +360,20 @@ def make_chrome(values: dict[str, Any], page_files: list[tuple[SourceFile, dict[
     )
 
 
-def make_review(valid: ValidReview, key: bytes = b"") -> Review:
-    """A published review's model, its Markdown rendered."""
+def make_review(valid: ValidReview, key: bytes = b"", read: dict[str, Read] | None = None) -> Review:
+    """A published review's model, its Markdown rendered; `read`: what the document checks read in its files."""
     v = valid.values
     letters = sorted((_letter(letter) for letter in valid.letters), key=lambda letter: letter.date)
     return Review(
         slug=valid.slug, title=v["title"], reference=v["reference"], csp=v["csp"], type=v["type"] or "dhr",
         published=v["published"], death=v["death"],
         themes=tuple(Link(t, f"/themes/{slugify(t)}/") for t in v["themes"] or []),
-        documents=tuple(_document(valid.folder.path, d) for d in v["documents"] or []),
+        documents=documents_of(valid.folder.path, v["documents"] or [], read or {}),
         chair=v["chair"], author=v["author"],
         summary_html=markup.render(valid.folder.review.body, base_level=3).html,
         letters=tuple(letters), aliases=tuple(v["aliases"] or ()), key=key,
         plan=make_plan(valid.plan, markup.render(valid.plan.source.body, base_level=3).html) if valid.plan else None,
     )
-
-
-def _document(folder: Path, values: dict[str, Any]) -> Document:
-    if values["file"]:
-        path, local = folder / values["file"], Path(values["file"]).as_posix()
-        return Document(values["title"], values["kind"], quote(local), path, path.stat().st_size, local)
-    return Document(values["title"], values["kind"], values["url"], None, None)
 
 
 def _letter(valid: ValidLetter) -> Letter:

@@ -8,18 +8,20 @@ previous build can tell, job by job, whether anything a page shows has changed, 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import heapq
+import operator
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from ..cms import admin_pages, bundle_files
-from ..content.partnerships import Partnership
+from ..content.partnerships import BY_COUNT, Partnership
 from . import deploy, export
 from .deploy import fingerprinted
 from .learning import Action, Facet, Item, Tally
-from .model import Browse, Chrome, GroupLink, Review, Site
+from .model import Browse, Chrome, Entry, GroupLink, Review, Site, long_date
 
 REPO_TEMPLATES = Path(__file__).resolve().parents[2] / "templates"  # beside the package
 Crumbs = tuple[tuple[str, str], ...]
@@ -55,55 +57,57 @@ def page(path: str, template: str, crumbs: Crumbs = (), **context: Any) -> Job:
     return Job(path, template, (("crumbs", crumbs), *sorted(context.items())))
 
 
-def site_jobs(site: Site, templates: Path, mark: str, bundles: tuple[str, ...] = (), lists: tuple[str, ...] = (),
-              across: list[Job] | None = None,
+def site_jobs(site: Site, templates: Path, mark: str,
+              bundles: Callable[[Iterable[str]], tuple[str, ...]] = lambda paths: (),
               git: tuple[str | None, str | None] = (None, None)) -> tuple[list[Job], list[Copy], Chrome]:
     """Every page and data file of the site as jobs, the files copied as they are, and the page chrome.
 
-    `mark` opens `_headers` and `_redirects` (the output folder's, see output/outdir.py). `bundles` are the
-    search index's shards (see output/search_index.py), which the search page merges, and `lists` the
-    lists across reviews among them. `across`: the site's `learning_jobs`, if the caller made them already.
+    `mark` opens `_headers` and `_redirects` (the output folder's, see output/outdir.py). `bundles` gives, from
+    the paths of the site's pages, the search index's shards (see output/search_index.py), which the search page
+    merges.
     `git`: the repository and branch the content manager at /admin/ commits to (cms.git_host).
     """
     chrome, copies = dressed(site.chrome, templates)
-    choices = list_choices(site)
+    marks = Marks.of_entries(site.entries)
+    choices = list_choices(site, marks)
+    undated = sum(1 for e in site.entries if e.year is None)
     jobs = [
         page("index.html", "home.html", latest=site.entries[:5], count=len(site.reviews),
              browse=tuple((b.kind, b.title, largest(b), len(b.groups)) for b in site.browse)),
-        *review_list_pages(site, choices),
-        page("search/index.html", "search.html", HOME, bundles=bundles,
-             lists=tuple(b for b in bundles if b.strip("/").rpartition("/")[2] in lists),
-             examples=tuple((g.name, g.count) for g in largest(site.browse[0])[:3])),
+        *review_list_pages(site, choices, undated),
         page("404.html", "404.html"),
     ]
     for review in site.reviews:
         jobs.append(review_page(review, site.today, site.directory.of(review.csp)))
+        jobs += document_pages(review, site.directory.of(review.csp))
         copies += [Copy(f"reviews/{review.slug}/{d.local}", d.file) for d in review.documents if d.file]
     for browse in site.browse:
-        for out, number, pages, chunk in paged(f"{browse.kind}/", tuple(g.link for g in browse.groups)):
-            jobs.append(page(out, "groups.html", HOME, title=browse.title, one=browse.one, groups=chunk,
-                             count=len(browse.groups), **_paging(number, pages, f"/{browse.kind}/", len(chunk))))
+        jobs += group_list_pages(browse)
         crumbs = (*HOME, (browse.title, f"/{browse.kind}/"))
         for group in browse.groups:
+            shown = narrowed(choices, group.entries, browse.filter, marks)
             for out, number, pages, chunk in paged(f"{browse.kind}/{group.slug}/", group.entries):
                 jobs.append(page(out, "group.html", crumbs, filter=browse.filter, one=browse.one, group=group,
-                                 entries=chunk, count=len(group.entries), choices=choices,
+                                 entries=chunk, count=len(group.entries), choices=shown,
                                  **_paging(number, pages, f"/{browse.kind}/{group.slug}/", len(chunk))))
-    jobs += learning_jobs(site) if across is None else across
+    jobs += learning_jobs(site)
     for free_page in site.pages:
         jobs.append(page(f"{free_page.slug}/index.html", "page.html", HOME, page=free_page))
+    jobs.append(page("search/index.html", "search.html", HOME, bundles=bundles([j.path for j in jobs]),
+                     examples=tuple((g.name, g.count) for g in largest(site.browse[0])[:3])))
     urls = tuple(sorted(j.url for j in jobs if j.path.endswith("index.html")))
     if site.withdrawn:
         jobs.append(page("gone/index.html", "gone.html"))
     feed = feed_entries(site)
+    filed = tuple((r, site.directory.of(r.csp)) for r in site.reviews)  # what the data files hold
     jobs += [
         page("sitemap.xml", "sitemap.xml", urls=urls),
         page("feed.xml", "feed.xml", entries=feed, updated=feed[0].date if feed else dt.date(2000, 1, 1)),
         page("robots.txt", "robots.txt"),
-        Job("reviews.json", None, (("reviews", site.reviews),), produce=export.reviews_json, parts=True),
+        Job("reviews.json", None, (("reviews", filed),), produce=export.reviews_json, parts=True),
         Job("reviews/list.json", None, (("entries", site.entries),),
             produce=export.list_json),
-        *(Job(name, None, (("reviews", site.reviews),), produce=export.table_csv(name), parts=True)
+        *(Job(name, None, (("reviews", filed),), produce=export.table_csv(name), parts=True)
           for name in export.TABLES),
         *(Job(path, None, (), produce=export.schema_file(name)) for name, path in export.SCHEMA_FILES.items()),
     ]
@@ -126,12 +130,6 @@ def _as_is(site: Chrome, data: bytes) -> bytes:
     return data
 
 
-def searched_lists(site: Site, lists: tuple[str, ...]) -> tuple[str, ...]:
-    """Those of the `lists` across reviews that are searched (see output/search_index.py) that have entries."""
-    entries = {"recommendations": site.learning.recommendations, "learning": site.learning.feedback}
-    return tuple(name for name in lists if entries[name])
-
-
 def dressed(chrome: Chrome, templates: Path) -> tuple[Chrome, list[Copy]]:
     """The chrome with the fingerprinted address of each asset, and the assets to copy."""
     files = sorted(p for p in (templates / "assets").iterdir() if p.is_file())
@@ -145,6 +143,15 @@ def review_page(review: Review, today: dt.date, partnership: Partnership) -> Job
     dated = {"today": today} if review.plan else {}
     return page(f"reviews/{review.slug}/index.html", "review.html", REVIEW_CRUMBS, review=review,
                 partnership=partnership, **dated)
+
+
+def document_pages(review: Review, partnership: Partnership) -> list[Job]:
+    """The text version of each of the review's documents that has text, at reviews/SLUG/documents/NAME/: its
+    pages, each under an anchored heading, with the review's filters (see templates/document.html)."""
+    crumbs = (*REVIEW_CRUMBS, (review.title, review.url))
+    return [page(f"reviews/{review.slug}/documents/{document.name}/index.html", "document.html", crumbs,
+                 review=review, number=number, partnership=partnership)
+            for number, document in enumerate(review.documents) if document.name]
 
 
 PAGE_SIZE = 100  # entries on each page of every list: reviews, groups, recommendations, feedback points
@@ -172,16 +179,15 @@ class FeedEntry:
     title: str
     url: str
     id: str  # the entry's permanent address
-    date: dt.date
+    date: dt.date  # when it was last updated
     summary: str
+    published: dt.date | None = None  # a review's publication date, where recorded as a day
 
 
 def feed_entries(site: Site, count: int = 50) -> tuple[FeedEntry, ...]:
     """The newest publications and action plan updates."""
-    found = [FeedEntry(f"{r.title} ({r.csp})", r.url, r.url, r.date,
-                       f"Domestic Homicide Review published by {r.csp}, with {len(r.letters)} Home Office QA Panel "
-                       f"letter{'' if len(r.letters) == 1 else 's'}. Latest outcome: {r.latest.outcome_label.lower()}.")
-             for r in site.reviews[:count]]
+    found = [FeedEntry(f"{r.title} ({r.csp})", r.url, r.url, r.date, _feed_summary(r),
+                       r.published if isinstance(r.published, dt.date) else None) for r in site.reviews[:count]]
     updates = []  # (date, review, recommendation, what it is about, its anchor's tail, text)
     for review in site.reviews:
         for rec in review.plan.recommendations if review.plan else ():
@@ -199,6 +205,15 @@ def feed_entries(site: Site, count: int = 50) -> tuple[FeedEntry, ...]:
         url = f"{review.url}#{rec.anchor}"
         found.append(FeedEntry(f"Action plan update: {review.title}, {about}", url, url + tail, date, text))
     return tuple(sorted(found, key=lambda e: (e.date, e.id), reverse=True)[:count])
+
+
+def _feed_summary(review: Review) -> str:
+    """What the feed says of a review: when it was published only where that is recorded."""
+    letters = f"{len(review.letters)} Home Office QA Panel letter{'' if len(review.letters) == 1 else 's'}"
+    said = f"{review.type_label} published by {review.csp}, with {letters}." if review.published else \
+        f"{review.type_label} by {review.csp}, with {letters}. Its publication date is not recorded; the panel's " \
+        f"latest letter is dated {long_date(review.latest.date)}."
+    return f"{said} Latest outcome: {review.latest.outcome_label.lower()}."
 
 
 def paged(path: str, items: tuple[Any, ...]) -> list[tuple[str, int, int, tuple[Any, ...]]]:
@@ -248,20 +263,87 @@ def learning_jobs(site: Site) -> list[Job]:
     return jobs
 
 
-def review_list_pages(site: Site, choices: tuple[tuple[str, str, tuple[str, ...]], ...]) -> list[Job]:
-    """The all-reviews list: newest first, grouped by year, PAGE_SIZE a page; the filters' `choices` on each."""
+def review_list_pages(site: Site, choices: Choices, undated: int) -> list[Job]:
+    """The all-reviews list: newest first, grouped by the year each was published, those whose publication date
+    is not recorded last in a section of their own; PAGE_SIZE a page; the filters' `choices` on each."""
     year_counts = {g.name: len(g.entries) for g in site.groups("years")}
     jobs = []
     for out, number, pages, chunk in paged("reviews/", site.entries):
-        years = tuple((str(y), year_counts[str(y)], tuple(e for e in chunk if e.year == y))
-                      for y in sorted({e.year for e in chunk}, reverse=True))
-        jobs.append(page(out, "reviews.html", HOME, count=len(site.entries), years=years, choices=choices,
-                         **_paging(number, pages, "/reviews/", len(chunk))))
+        years = [(f"year-{y}", str(y), year_counts[str(y)], tuple(e for e in chunk if e.year == y))
+                 for y in sorted({e.year for e in chunk if e.year is not None}, reverse=True)]
+        if any(e.year is None for e in chunk):
+            years.append(("year-not-recorded", "Publication date not recorded", undated,
+                          tuple(e for e in chunk if e.year is None)))
+        jobs.append(page(out, "reviews.html", HOME, count=len(site.entries), years=tuple(years), choices=choices,
+                         undated=undated, **_paging(number, pages, "/reviews/", len(chunk))))
     return jobs
 
 
-def list_choices(site: Site) -> tuple[tuple[str, str, tuple[str, ...]], ...]:
-    """The choices of the filters above a list of reviews: (the filter's name, its label, its values)."""
+BY_COUNT_KINDS = ("partnerships", "counties")  # ways of browsing also listed by their number of reviews
+
+
+def group_list_pages(browse: Browse) -> list[Job]:
+    """The pages listing a way of browsing's groups: in their order (A to Z, or years newest first), and for
+    BY_COUNT_KINDS with several groups also by their number of reviews, most first (equals A to Z), at BY_COUNT."""
+    links = tuple(g.link for g in browse.groups)
+    orders: tuple[tuple[str, str, tuple[GroupLink, ...]], ...] = ((f"/{browse.kind}/", "A to Z", links),)
+    if browse.kind in BY_COUNT_KINDS and len(links) > 1:  # one group is in the same order either way
+        ranked = tuple(sorted(links, key=lambda link: -link.count))  # stable: equals stay A to Z
+        orders += ((f"/{browse.kind}/{BY_COUNT}/", "Most reviews first", ranked),)
+    names = tuple((label, base) for base, label, _ in orders) if len(orders) > 1 else ()
+    jobs = []
+    for base, label, ordered in orders:
+        for out, number, pages, chunk in paged(base.lstrip("/"), ordered):
+            jobs.append(page(out, "groups.html", HOME, title=browse.title, one=browse.one, groups=chunk,
+                             count=len(ordered), orders=names, order=label if names else None,
+                             **_paging(number, pages, base, len(chunk))))
+    return jobs
+
+
+Choices = tuple[tuple[str, str, tuple[str, ...]], ...]  # each filter's name, its label and its values
+
+
+def list_choices(site: Site, marks: Marks) -> Choices:
+    """The choices of the filters above the list of all reviews: (the filter's name, its label, its values)."""
     outcomes = tuple(sorted({e.outcome_label for e in site.entries}))
-    return (*((b.filter, b.one, tuple(g.name for g in b.groups)) for b in site.browse),
-            ("outcome", "QA Panel outcome", outcomes))
+    return narrowed((*((b.filter, b.one, tuple(g.name for g in b.groups)) for b in site.browse),
+                     ("outcome", "QA Panel outcome", outcomes)), site.entries, None, marks)
+
+
+FILTER_KINDS = {"theme": "themes", "partnership": "partnerships", "region": "regions", "county": "counties",
+                "year": "years", "death": "death-years"}  # a filter's name -> its way of browsing (model.BROWSE)
+
+
+@dataclass(frozen=True)
+class Marks:
+    """What each entry gives the filters, made once a build for every list: a bit for each (filter, value), and
+    for each (filter, None), which an entry without a value of that filter has."""
+
+    bits: dict[tuple[str, str | None], int]
+    of: dict[str, int]  # by entry's address: its bits, or-ed
+
+    @classmethod
+    def of_entries(cls, entries: tuple[Entry, ...]) -> Marks:
+        bits: dict[tuple[str, str | None], int] = {}
+        of = {}
+        for e in entries:  # each filter of FILTER_KINDS, and the outcome
+            pairs: list[tuple[str, str | None]] = [("theme", t) for t in e.themes] or [("theme", None)]
+            pairs += [("partnership", e.csp), ("region", e.region), ("county", e.county),
+                      ("year", str(e.year) if e.year else None), ("death", e.death_year), ("outcome", e.outcome_label)]
+            of[e.url] = sum({bits.setdefault(pair, 1 << len(bits)) for pair in pairs})
+        return cls(bits, of)
+
+
+def narrowed(choices: Choices, entries: tuple[Entry, ...], fixed: str | None, marks: Marks) -> Choices:
+    """The filters that can narrow a list of `entries`, each offering only the values some of them have.
+
+    A filter is left out where it would keep every entry or none: `fixed` (the group the list is), one
+    whose only value every entry has (a partnership's region), or one no entry has a value of.
+    """
+    present = functools.reduce(operator.or_, (marks.of[e.url] for e in entries), 0)
+    kept = []
+    for name, label, values in choices:
+        have = tuple(v for v in values if present & marks.bits.get((name, v), 0))
+        if name != fixed and (len(have) > 1 or (have and present & marks.bits.get((name, None), 0))):
+            kept.append((name, label, have))
+    return tuple(kept)

@@ -8,6 +8,8 @@
   var status = document.getElementById("list-status");
   var results = document.getElementById("list-results");
   var staticList = document.getElementById("list-static");
+  var intro = document.getElementById("list-intro");  // "1-100 of 647 published reviews, newest first"
+  var introText = intro ? intro.textContent : "";
   var fields = Array.prototype.slice.call(form.querySelectorAll("select"));
   var SHOWN = 200;
   var reviews = null;
@@ -17,7 +19,8 @@
     theme: null,
     partnership: function (r) { return r.csp; },
     region: function (r) { return r.region; },
-    year: function (r) { return String(r.year); },
+    county: function (r) { return r.county; },
+    year: function (r) { return r.year ? String(r.year) : null; },  // null: publication date not recorded
     death: function (r) { return r.death ? r.death.slice(0, 4) : null; },
     outcome: function (r) { return r.outcome; }
   };
@@ -44,9 +47,15 @@
   }
 
   function compare(x, y) { return x < y ? -1 : x > y ? 1 : 0; }
-  var orders = {  // a review whose date of death is not recorded comes last either way
-    date: function (a, b) { return compare(b.date, a.date) || a.title.localeCompare(b.title); },
-    "date-asc": function (a, b) { return compare(a.date, b.date) || a.title.localeCompare(b.title); },
+  // A review whose publication date (or date of death) is not recorded comes last either way; `date` is then
+  // its latest letter's.
+  var orders = {
+    date: function (a, b) {
+      return compare(!a.year, !b.year) || compare(b.date, a.date) || a.title.localeCompare(b.title);
+    },
+    "date-asc": function (a, b) {
+      return compare(!a.year, !b.year) || compare(a.date, b.date) || a.title.localeCompare(b.title);
+    },
     death: function (a, b) { return compare(b.death || "", a.death || "") || orders.date(a, b); },
     "death-asc": function (a, b) {
       return compare(!a.death, !b.death) || compare(a.death || "", b.death || "") || orders.date(a, b);
@@ -89,6 +98,7 @@
       results.hidden = true;
       staticList.hidden = false;
       status.textContent = "";
+      if (intro) intro.textContent = introText;
       return;
     }
     var found = reviews.filter(function (r) { return matches(r, chosen); }).sort(orders[chosen.sort] || orders.date);
@@ -108,6 +118,23 @@
     results.hidden = false;
     staticList.hidden = true;
     status.textContent = found.length === 1 ? "1 review matches" : found.length + " reviews match";
+    if (intro) intro.textContent = describe(found, Math.min(found.length, limit));
+  }
+
+  // The intro line for what is shown: "1-200 of 325 reviews that match the filters, sorted by date of death,
+  // newest first", as the page's own says it without them.
+  function describe(found, shown) {
+    var filtered = fields.some(function (field) {
+      return field.name !== "sort" && field.value !== field.options[0].value;
+    });
+    var sort = document.getElementById("list-sort");
+    var undated = sort.value.indexOf("date") === 0 && found.some(function (r) { return !r.year; });
+    var dated = found.some(function (r) { return r.year; });
+    return (shown < found.length ? "1\u2013" + shown + " of " + found.length : String(found.length)) +
+      (found.length === 1 ? " review" : " reviews") + (filtered ? (found.length === 1 ? " that matches" : " that match") + " the filters" : "") +
+      ", sorted by " + sort.options[sort.selectedIndex].getAttribute("data-said") +
+      (undated ? (dated ? "; those whose publication date is not recorded come last" :
+        " (none has its publication date recorded: the panel's latest letter dates them)") : "") + ".";
   }
 
   function load() {
