@@ -8,6 +8,6 @@ Public face:
   job; `renderer.Renderer` makes the changed ones (`templating` is Jinja's set-up);
 - `export`: the open data files and their JSON Schemas; `deploy`: `_headers`, `_redirects` and asset names.
 
-Nothing here writes a file or imports the output stages: what they need (the output folder's mark, the lists
-that are searched, the store of data file parts) is passed in.
+Nothing here writes a file or imports the output stages: what they need (the output folder's mark, the
+search index's shards for the pages it holds, the store of data file parts) is passed in.
 """
