@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 import pytest
-from conftest import CHROMIUM_FLAGS, REPO, TEMPLATES, chromium_path
+from conftest import REPO, TEMPLATES
 from static_server import serve
 
 from generator.build.pipeline import build
@@ -32,14 +32,6 @@ def national(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     build(content, content.parent / "site", TEMPLATES, search=False)
     with serve(content.parent / "site") as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_api.sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_FLAGS)
-        yield launched
-        launched.close()
 
 
 @pytest.fixture

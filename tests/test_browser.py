@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 import pytest
-from conftest import CHROMIUM_FLAGS, REPO, SHIPPED_CONTENT, TEMPLATES, chromium_path
+from conftest import REPO, SHIPPED_CONTENT, TEMPLATES
 from static_server import serve
 
 from generator.build.pipeline import build
@@ -35,15 +35,6 @@ def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     build(SHIPPED_CONTENT, out, TEMPLATES)
     with serve(out) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    executable = chromium_path()
-    with sync_api.sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
-        yield launched
-        launched.close()
 
 
 FOREIGN: list[str] = []  # every request any test's page tried to send to another origin

@@ -35,7 +35,7 @@ from cms_flows import (
     set_slug,
     text,
 )
-from conftest import CHROMIUM_FLAGS, REPO, SHIPPED_CONTENT, TEMPLATES, chromium_path
+from conftest import REPO, SHIPPED_CONTENT, TEMPLATES
 from static_server import serve
 
 from generator.build.pipeline import build
@@ -87,15 +87,6 @@ def admin_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     build(SHIPPED_CONTENT, site, TEMPLATES)  # /admin/ and its rules in `_headers` are the build's
     with serve(site) as url:
         yield url + "admin/"
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    executable = chromium_path()
-    with sync_api.sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
-        yield launched
-        launched.close()
 
 
 @dataclass

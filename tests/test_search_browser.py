@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 import yaml
-from conftest import CHROMIUM_FLAGS, REPO, TEMPLATES, chromium_path
+from conftest import REPO, TEMPLATES
 from static_server import serve
 
 from generator.build.pipeline import build
@@ -97,14 +97,6 @@ def site_url(content: Path) -> Iterator[str]:
     build(content, content.parent / "site", TEMPLATES)  # on today's date: the plans are dated up to 2025
     with serve(content.parent / "site") as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_api.sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_FLAGS)
-        yield launched
-        launched.close()
 
 
 ERRORS: list[str] = []  # every script error or Content-Security-Policy message any page logged
