@@ -22,7 +22,8 @@ from generator.authoring import new as scaffold
 from generator.build.pipeline import build
 from generator.clock import build_date
 from generator.content.plans import ValidPlan
-from generator.site.export import SCHEMA_FILES, TABLES
+from generator.site.export import TABLES
+from generator.site.json_schemas import SCHEMA_FILES
 from generator.site.learning import Recommendation, Tally, make_plan
 
 SAMPLE = REPO / "tests/fixtures/sample"

@@ -26,7 +26,8 @@ from generator.content.load import load_content
 from generator.content.plans import derived_status
 from generator.content.validate import validate
 from generator.problems import ContentError, Problems
-from generator.site.export import SCHEMA_FILES, TABLES
+from generator.site.export import TABLES
+from generator.site.json_schemas import SCHEMA_FILES
 from generator.site.model import build_model
 
 PLAN = "reviews/alice/action-plan.yaml"

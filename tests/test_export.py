@@ -10,7 +10,8 @@ from dataclasses import replace
 import jsonschema
 from conftest import TODAY, ContentTree
 
-from generator.site.export import REVIEWS_JSON, TABLES, Parts, object_schema, reviews_json, row_schema, table_csv
+from generator.site.export import REVIEWS_JSON, TABLES, Parts, reviews_json, table_csv
+from generator.site.json_schemas import object_schema, row_schema
 from generator.site.model import build_model
 
 

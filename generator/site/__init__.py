@@ -6,7 +6,7 @@ Public face:
   holds, from what the document checks read);
 - `render.site_jobs`, `render.review_page`, `render.document_pages`, `render.learning_jobs`: every output as a
   job; `renderer.Renderer` makes the changed ones (`templating` is Jinja's set-up);
-- `export`: the open data files and their JSON Schemas; `deploy`: `_headers`, `_redirects` and asset names.
+- `export`: the open data files, `json_schemas` their JSON Schemas; `deploy`: `_headers`, `_redirects` and asset names.
 
 Nothing here writes a file or imports the output stages: what they need (the output folder's mark, the
 search index's shards for the pages it holds, the store of data file parts) is passed in.

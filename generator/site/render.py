@@ -18,7 +18,7 @@ from typing import Any
 
 from ..cms import admin_pages, bundle_files
 from ..content.partnerships import BY_COUNT, Partnership
-from . import deploy, export
+from . import deploy, export, json_schemas
 from .deploy import fingerprinted
 from .learning import Action, Facet, Item, Tally
 from .model import Browse, Chrome, Entry, GroupLink, Review, Site, long_date
@@ -109,7 +109,8 @@ def site_jobs(site: Site, templates: Path, mark: str,
             produce=export.list_json),
         *(Job(name, None, (("reviews", filed),), produce=export.table_csv(name), parts=True)
           for name in export.TABLES),
-        *(Job(path, None, (), produce=export.schema_file(name)) for name, path in export.SCHEMA_FILES.items()),
+        *(Job(path, None, (), produce=json_schemas.schema_file(name))
+          for name, path in json_schemas.SCHEMA_FILES.items()),
     ]
     repository, branch = git  # the content manager: after the sitemap's addresses, so in no sitemap (nor feed)
     jobs += [Job(path, None, (("data", data),), produce=_as_is)
@@ -238,7 +239,7 @@ def learning_jobs(site: Site) -> list[Job]:
                  **_paging(number, pages, "/agencies/", len(chunk)))
             for out, number, pages, chunk in paged("agencies/", agencies)]
     jobs.append(page("data/index.html", "data.html", HOME, tables=tuple(
-        (name, export.SCHEMA_FILES[name], spec.doc, tuple((f.name, f.doc) for f in spec.fields))
+        (name, json_schemas.SCHEMA_FILES[name], spec.doc, tuple((f.name, f.doc) for f in spec.fields))
         for name, spec in (("reviews.json", export.REVIEWS_JSON), *export.TABLES.items()))))
 
     def listing(path: str, heading: str, items: tuple[Item, ...], crumbs: Crumbs, current: Facet | None) -> None:
