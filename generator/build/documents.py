@@ -21,7 +21,6 @@ import hashlib
 import importlib.util
 import json
 import pickle
-import re
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
@@ -34,8 +33,6 @@ from ..problems import ERROR, WARNING, Problem, Problems
 from ..site.files import Read
 from ..workers import fork_map
 
-_OWN_ACKNOWLEDGING = re.compile(r";[^;]*\backnowledge\b.*\Z", re.DOTALL)  # a fix's own advice on acknowledging:
-# the entry the build reads is named instead
 INSPECTED = {".pdf", ".docx"}  # the formats the checks read; other files are published as they are
 Known = Callable[[bytes], bytes | None]  # the store's lookup: a value's bytes by its key, or None
 
@@ -162,7 +159,7 @@ def _report(review: ValidReview, doc: dict[str, Any], node: Map, facts: Document
         left.append(finding)
         text = f", text: {json.dumps(finding.quote, ensure_ascii=False)}" if finding.quote else ""
         problems.add(path, line, "documents.file", f"{name}, {finding.where}: {finding.message}",
-                     f"{_OWN_ACKNOWLEDGING.sub('', finding.fix)}; if it must stay, add under this document: "
+                     f"{finding.fix}; if it must stay, add under this document: "
                      f"acknowledge: [{{check: {finding.check}{text}, reason: why it may stay}}]",
                      ERROR if finding.blocking else WARNING)
     if facts.format:  # what was acknowledged is known only of a file that could be read

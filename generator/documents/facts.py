@@ -37,7 +37,8 @@ _FILE_NAME = re.compile(r"^Microsoft Word - |\.(?:docx?|pdf|odt|rtf|txt|html?)$"
 @dataclass(frozen=True)
 class Finding:
     """One thing wrong in a document: where ("page 3", "paragraph 12", "metadata", "comments", "file"), which check
-    (a key of CHECKS), what is wrong, how to fix it, and the exact text concerned, if any."""
+    (a key of CHECKS), what is wrong, how to fix it in the document (the build adds how to acknowledge it), and the
+    exact text concerned, if any."""
 
     where: str
     check: str

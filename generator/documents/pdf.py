@@ -151,7 +151,7 @@ def _hidden(textpage: Any, chars: int, layers: Layers, where: str) -> list[Findi
 _WHY = {"under": "hidden under a shape drawn over it", "off": "outside the page",
         "invisible": "invisible (drawn with no ink)", "white": "white on a white background"}
 _FIX = ("redact it properly: remove the text itself (Word: delete it and type [redacted]; Acrobat: Redact, then "
-        "Apply), then export the PDF again; if it is meant to be there, acknowledge it in the review with a reason")
+        "Apply), then export the PDF again")
 
 
 def _only_space(textpage: Any, first: int, last: int) -> bool:

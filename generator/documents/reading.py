@@ -56,8 +56,7 @@ def inspect(path: Path) -> DocumentFacts:
 def with_patterns(facts: DocumentFacts) -> DocumentFacts:
     """`facts` with a finding for each identifying pattern (the content scans' own) on each page, quoting it."""
     found = [Finding(f"page {number}", "pattern", f"'{text}' looks like {what}, which could identify people",
-                     f"{fix}, then export the document again; if it must stay, acknowledge it in the review with a "
-                     "reason", text)
+                     f"{fix}, then export the document again", text)
              for number, page in enumerate(facts.pages, 1) for text, what, fix in identifying(page)]
     return DocumentFacts(facts.format, facts.pages, facts.title, facts.language, facts.tagged,
                          capped([*facts.findings, *found]))

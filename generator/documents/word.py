@@ -297,8 +297,7 @@ def _margins(parts: _Parts) -> list[Finding]:
                                      "name who saved it", f"remove the file name field from {place}, then save "
                                      "again", quoted(text)))
             found += [Finding(place, "pattern", f"'{matched}' in {place} looks like {what}, which could identify "
-                              "people", f"{fix}, then save again; if it must stay, acknowledge it in the review "
-                              "with a reason", matched) for matched, what, fix in identifying(text)]
+                              "people", f"{fix}, then save again", matched) for matched, what, fix in identifying(text)]
     return found
 
 
