@@ -213,3 +213,19 @@ def test_another_version_of_a_library_that_shapes_the_output_starts_afresh(monke
         assert cache.generator_version() != before
     finally:
         cache.generator_version.cache_clear()
+
+
+def test_another_pdfium_starts_afresh(monkeypatch: pytest.MonkeyPatch) -> None:
+    """What the document checks found (records, and the facts in the store) is kept under the generator's version,
+    which covers the PDF reader's and its PDFium's, read from the version.json each ships."""
+    cache.generator_version.cache_clear()
+    before = cache.generator_version()
+    shipped = cache._shipped_version
+    monkeypatch.setattr(cache, "_shipped_version",
+                        lambda name: b"another" if name == "pypdfium2_raw" else shipped(name))
+    cache.generator_version.cache_clear()
+    try:
+        assert cache.generator_version() != before
+        assert b'"major"' in shipped("pypdfium2_raw") and b'"major"' in shipped("pypdfium2")  # found, not guessed
+    finally:
+        cache.generator_version.cache_clear()

@@ -9,20 +9,19 @@ with --strict). A finding is set aside when the document's entry acknowledges it
 finding quotes; without text, every finding of that check in that file), or, for an identifying
 pattern, when the review's own `acknowledge` names that text.
 
-What reading found is kept in the build's store under the digest of the file's bytes and the
-reader's version (`document_key`), so an unchanged report is never read again, whatever else in its
-review changes; a stored value is verified by its digest before it is unpickled, and one that
-fails is read afresh. Drafts, submitted and withdrawn reviews' files are never opened.
+What reading found is kept in the build's store under the digest of the file's bytes
+(`document_key`; the store is named by the generator's version, which covers the PDF reader's), so
+an unchanged report is never read again, whatever else in its review changes; a stored value is
+verified by its digest before it is unpickled, and one that fails is read afresh. Drafts, submitted
+and withdrawn reviews' files are never opened.
 """
 
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import json
 import pickle
 from collections.abc import Callable
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -37,24 +36,10 @@ INSPECTED = {".pdf", ".docx"}  # the formats the checks read; other files are pu
 Known = Callable[[bytes], bytes | None]  # the store's lookup: a value's bytes by its key, or None
 
 
-@cache
-def reader_version() -> bytes:
-    """The versions of the PDF library the checks read with, and of the PDFium it binds (Word is read by the
-    generator's own code, whose digest names the build cache already): the files each package ships its version
-    in, found without importing it (importlib.metadata takes 30 ms)."""
-    found = b""
-    for package in ("pypdfium2", "pypdfium2_raw"):
-        spec = importlib.util.find_spec(package)
-        try:
-            found += Path(next(iter(spec.submodule_search_locations or ())), "version.json").read_bytes()  # type: ignore[union-attr]
-        except (OSError, StopIteration, AttributeError):
-            found += f"{package} not found".encode()
-    return found
-
-
 def document_key(digest: bytes) -> bytes:
-    """Where the facts of a document whose bytes have `digest` are kept in the store."""
-    return b"document\0" + hashlib.blake2b(reader_version() + b"\0" + digest, digest_size=20).digest()
+    """Where the facts of a document whose bytes have `digest` are kept in the store (the store is the build
+    cache's, named by the generator's version, which covers the PDF reader's and PDFium's: cache.SHIPPED)."""
+    return b"document\0" + digest
 
 
 def check_listed(review: ValidReview, stamps: dict[str, bytes | None], known: Known,

@@ -24,7 +24,7 @@ from ..content.validate import Facts, Vocabulary, check_review
 from ..output.cache import Store, compact, generator_version
 from ..problems import Problem, Problems
 from ..site.model import SMALL_VALUES, Review, make_review
-from .documents import Known, check_listed, file_digest, reader_version
+from .documents import Known, check_listed, file_digest
 
 compact(*SMALL_VALUES)  # before any model is pickled, here or in a worker this process forks
 
@@ -107,9 +107,9 @@ def make_record(folder: Path, files: dict[str, bytes], key: bytes, vocabulary: V
     checked, fresh = check_listed(valid, dict(documents), known, problems)
     review = None
     if valid.values.get("status") == "published" and not problems.errors:
-        # The review also shows what its documents hold, so its own key covers their bytes (and what read them) too.
-        review_key = key + repr(documents).encode() + (reader_version() if checked else b"")
-        review = make_review(valid, hashlib.blake2b(review_key, digest_size=20).digest(), checked)
+        # The review also shows what its documents hold, so its own key covers their bytes too (and, through
+        # `key`, the generator's version, which names what read them).
+        review = make_review(valid, hashlib.blake2b(key + repr(documents).encode(), digest_size=20).digest(), checked)
     if review is None:
         return FolderRecord(key, Facts.of(valid), tuple(problems.items), documents, None, fresh or None)
     models = (pickle.dumps(model, protocol=pickle.HIGHEST_PROTOCOL) for model in (review, review.lightened()))

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import copyreg
 import hashlib
+import importlib.util
 import io
 import os
 import pickle
@@ -38,6 +39,8 @@ import nh3
 import yaml
 
 LIBRARIES = (jinja2, markdown, nh3, yaml)  # by their __version__ (importlib.metadata costs 30 ms a build to start)
+SHIPPED = ("pypdfium2", "pypdfium2_raw")  # the document checks' PDF reader and its PDFium: by the version.json
+# each ships, found without importing them (a build that reads no PDF never loads PDFium)
 PIECE = 2000  # a dict's items pickled together in the state file
 KEEP = 4  # cache files kept, newest first: one per combination of settings in use
 
@@ -48,10 +51,20 @@ def generator_version() -> bytes:
     digest = hashlib.blake2b(sys.version.encode(), digest_size=20)
     for library in LIBRARIES:
         digest.update(f"{library.__name__} {library.__version__}".encode())
+    for name in SHIPPED:
+        digest.update(_shipped_version(name))
     package = Path(__file__).parents[1]  # every module of every sub-package
     for path in sorted(package.rglob("*.py")):
         digest.update(path.relative_to(package).as_posix().encode() + path.read_bytes())
     return digest.digest()
+
+
+def _shipped_version(package: str) -> bytes:
+    spec = importlib.util.find_spec(package)
+    try:
+        return Path(next(iter(spec.submodule_search_locations or ())), "version.json").read_bytes()  # type: ignore[union-attr]
+    except (OSError, StopIteration, AttributeError):
+        return f"{package} not found".encode()
 
 
 def state_file(cache_dir: Path, settings: tuple[Any, ...]) -> Path:
