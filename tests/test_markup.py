@@ -107,6 +107,20 @@ def test_a_point_is_the_text_the_page_shows_never_a_placeholder() -> None:
 
 
 @pytest.mark.parametrize("text", [
+    "- Open `https://<your address>/admin/` & sign in\n- Plain, with *emphasis* and a [link](https://x.org)",
+    "- Item\n\n        indented code <x> & y\n\n- Next",
+    "- Mail <someone@example.org>\n- Escaped \\*stars\\*",
+])
+def test_a_point_read_from_the_tree_is_the_text_the_page_shows(text: str) -> None:
+    """A point's text is taken from Markdown's tree where the tree holds the text as shown; code (escaped in the
+    tree), placeholders and mail links (encoded) are read from the page instead: the same text either way."""
+    rendered = render(text, 3, "letter-x")
+    texts = markup._texts(rendered.html, {p.anchor for p in rendered.points})
+    assert [p.text for p in rendered.points] == [texts[p.anchor] for p in rendered.points]
+    assert not any("&lt;" in p.text or "\x02" in p.text for p in rendered.points)
+
+
+@pytest.mark.parametrize("text", [
     *RICH,
     "\n\n".join(RICH),
     *("\n\n".join(pair) for pair in itertools.combinations(RICH, 2)),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -108,3 +109,34 @@ def test_which_outputs_are_indexed() -> None:
     assert not searched("recommendations/status/planned/index.html")
     assert not searched("recommendations/index.html") and not searched("recommendations/page/3/index.html")
     assert not searched("learning/index.html") and not searched("learning/page/12/index.html")
+
+
+FAKE_PAGEFIND = """import os, sys, time
+out = sys.argv[sys.argv.index("--output-path") + 1]
+os.makedirs(out)
+with open(os.path.join(out, "started"), "w") as f:
+    f.write(repr(time.time()))
+time.sleep(1.5)
+"""
+
+
+@pytest.mark.parametrize("background", [False, True])
+def test_a_build_indexes_every_shard_at_once_and_dhr_serve_a_few(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                  background: bool) -> None:
+    """A build starts all its shards at once (they fill what the rendering leaves of the cores); `dhr serve`
+    indexes at most PARALLEL at a time, so that the server stays quick to rebuild."""
+    script = tmp_path / "pagefind.py"
+    script.write_text(FAKE_PAGEFIND)
+    monkeypatch.setattr(search_index, "pagefind_command", lambda: (sys.executable, str(script)))
+    site = tmp_path / "site"
+    pages = [f"reviews/r{n}/index.html" for n in range(4)]
+    for page in pages:
+        (site / page).parent.mkdir(parents=True)
+        (site / page).write_text(PAGE)
+    wanted = {f"pagefind/{n}": (b"key", [page]) for n, page in enumerate(pages)}
+    index_shards(lambda path: site / path, site, wanted, tmp_path / "out", background=background)
+    starts = sorted(float((tmp_path / "out" / name / "started").read_text()) for name in wanted)
+    if background:
+        assert starts[search_index.PARALLEL] - starts[0] >= 1.4  # the third waited for one of the first two
+    else:
+        assert starts[-1] - starts[0] < 1.0

@@ -53,12 +53,29 @@ def test_leftovers_of_a_killed_build_are_cleared(tmp_path: Path) -> None:
     assert [p.name for p in tmp_path.iterdir()] == ["site"]
 
 
-def test_nothing_is_written_outside_the_output_folder(tmp_path: Path) -> None:
-    writer = SiteWriter(tmp_path / "site", {})
+@pytest.mark.parametrize("staged", [True, False])
+@pytest.mark.parametrize("path", ["../escaped.html", "reviews/../../escaped.html", "/tmp/escaped.html",
+                                  "reviews/a/../../../escaped.html"])
+def test_nothing_is_written_outside_the_output_folder(tmp_path: Path, path: str, staged: bool) -> None:
+    """The staged folder is checked by the path's parts (it is new, and holds no links), the live site's with
+    every link resolved: either way, nothing lands outside."""
+    (tmp_path / "site").mkdir()
+    writer = SiteWriter(tmp_path / "site", {}, staged=staged)
     with pytest.raises(ValueError, match="outside the output folder"):
-        writer.put("../escaped.html", b"x")
+        writer.put(path, b"x")
     writer.abandon()
-    assert not (tmp_path / "escaped.html").exists()
+    assert not (tmp_path / "escaped.html").exists() and not Path("/tmp/escaped.html").exists()
+
+
+def test_a_link_in_the_live_site_never_leads_a_write_outside(tmp_path: Path) -> None:
+    """In place (dhr serve), a folder of the site that is a link elsewhere is refused."""
+    (tmp_path / "site").mkdir()
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "site/reviews").symlink_to(tmp_path / "elsewhere")
+    writer = SiteWriter(tmp_path / "site", {}, staged=False)
+    with pytest.raises(ValueError, match="outside the output folder"):
+        writer.put("reviews/a.html", b"x")
+    assert not any((tmp_path / "elsewhere").iterdir())
 
 
 def test_local_files_are_copied(tmp_path: Path) -> None:

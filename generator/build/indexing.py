@@ -29,7 +29,6 @@ from ..output.search_index import (
 from ..output.write import SiteWriter, Written
 from ..progress import Progress
 
-EARLY_SHARDS = 2  # search shards to re-index, up to which they are indexed while the rest of the site is built
 Wanted = dict[str, tuple[bytes, list[str]]]  # shard folder -> its key and its pages
 
 
@@ -69,10 +68,8 @@ class SearchShards:
                 writer.keep_tree(name)
         if indexing and outdated:
             indexing.add(outdated)
-        elif outdated:  # up to EARLY_SHARDS start now; more wait for the rendering to end (with both cores busy,
-            # rendering and indexing at once was no quicker)
-            indexing = Indexing(writer.source, self.out_dir, outdated, writer.folder(),
-                                now=len(outdated) <= EARLY_SHARDS)
+        elif outdated:  # indexed while the rest of the site is made
+            indexing = Indexing(writer.source, self.out_dir, outdated, writer.folder())
         return indexing
 
     def drop_others(self, writer: SiteWriter, wanted: set[str]) -> None:

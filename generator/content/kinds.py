@@ -31,9 +31,11 @@ class Context:
     themes: tuple[str, ...] = ()
     agencies: tuple[str, ...] | None = None  # None: site.yaml's list is unreadable, so any name is taken
     known: tuple[frozenset[str], frozenset[str]] = field(init=False)  # the themes, the agencies: looked up at once
+    last_year: int = field(init=False)  # the latest year a date may have: the year after the build date's
 
     def __post_init__(self) -> None:
         self.known = frozenset(self.themes), frozenset(self.agencies or ())
+        self.last_year = build_date().year + 1
 
     def error(self, line: int, field: str, message: str, fix: str) -> Any:
         self.problems.add(self.path, line, field, message, fix)
@@ -133,7 +135,7 @@ FIRST_YEAR = 1900  # no date in a review can be earlier, nor later than the year
 def _year_error(text: str, year: int, line: int, name: str, ctx: Context) -> Any:
     """INVALID, reported, when `year` is outside FIRST_YEAR to the year after the build's (SOURCE_DATE_EPOCH's,
     see clock.py); None when it is within."""
-    last = build_date().year + 1
+    last = ctx.last_year
     if FIRST_YEAR <= year <= last:
         return None
     return ctx.error(line, name, f"'{text}' is not a year a review's dates can have",

@@ -109,11 +109,14 @@ def parse_yaml(text: str, path: Path, line_offset: int, problems: Problems) -> M
         problems.add(path, alias_line + line_offset, "front matter",
                      "YAML aliases (*name) are not allowed", "write the value out in full")
         return None
-    if _depth(root) > MAX_DEPTH:
+    found = Problems()  # kept only if the values are not nested too deeply, which is reported alone
+    try:
+        node = _convert(root, path, line_offset, found, 1)
+    except _TooDeepError:
         problems.add(path, 1 + line_offset, "front matter", "the values are nested too deeply to read",
                      f"nest lists and fields at most {MAX_DEPTH} levels deep")
         return None
-    node = _convert(root, path, line_offset, problems)
+    problems.items.extend(found.items)
     if not isinstance(node, Map):
         problems.add(path, 1 + line_offset, "front matter", "the front matter is not a list of fields",
                      "write one 'name: value' pair per line")
@@ -137,20 +140,13 @@ def _first_alias_line(text: str) -> int | None:
     return None
 
 
-def _depth(root: yaml.Node) -> int:
-    """How deeply the nodes nest (counted without recursion, which a hostile file could exhaust)."""
-    deepest, todo = 0, [(root, 1)]
-    while todo:
-        node, depth = todo.pop()
-        deepest = max(deepest, depth)
-        if depth <= MAX_DEPTH and isinstance(node, yaml.SequenceNode):
-            todo.extend((item, depth + 1) for item in node.value)
-        elif depth <= MAX_DEPTH and isinstance(node, yaml.MappingNode):
-            todo.extend((value, depth + 1) for _, value in node.value)
-    return deepest
+class _TooDeepError(Exception):
+    """The values nest deeper than MAX_DEPTH (so converting them never recurses further)."""
 
 
-def _convert(node: yaml.Node, path: Path, offset: int, problems: Problems) -> Node:
+def _convert(node: yaml.Node, path: Path, offset: int, problems: Problems, depth: int) -> Node:
+    if depth > MAX_DEPTH:
+        raise _TooDeepError
     line = node.start_mark.line + 1 + offset
     if node.tag not in _STANDARD_TAGS:
         problems.add(path, line, "front matter", f"the YAML tag {node.tag!r} is not allowed",
@@ -164,7 +160,7 @@ def _convert(node: yaml.Node, path: Path, offset: int, problems: Problems) -> No
             return Scalar("", line, True)
         return Scalar(node.value, line, node.style in (None, ""))
     if isinstance(node, yaml.SequenceNode):
-        return Seq([_convert(item, path, offset, problems) for item in node.value], line)
+        return Seq([_convert(item, path, offset, problems, depth + 1) for item in node.value], line)
     entries: dict[str, Entry] = {}
     for key_node, value_node in node.value:
         key_line = key_node.start_mark.line + 1 + offset
@@ -177,5 +173,5 @@ def _convert(node: yaml.Node, path: Path, offset: int, problems: Problems) -> No
             problems.add(path, key_line, key, f"this field appears twice (first on line "
                          f"{entries[key].key_line})", "keep one of the two lines")
             continue
-        entries[key] = Entry(key_line, _convert(value_node, path, offset, problems))
+        entries[key] = Entry(key_line, _convert(value_node, path, offset, problems, depth + 1))
     return Map(entries, line)

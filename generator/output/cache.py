@@ -21,6 +21,7 @@ import copyreg
 import hashlib
 import importlib.util
 import io
+import operator
 import os
 import pickle
 import shutil
@@ -203,9 +204,12 @@ def compact(*classes: type) -> None:
 
 
 def _reducer(cls: type, names: tuple[str, ...]) -> Callable[[object], tuple[type, tuple[object, ...]]]:
-    """Reduce an instance of `cls` to its class and the values of its slots `names`."""
+    """Reduce an instance of `cls` to its class and the values of its slots `names` (read at once by attrgetter,
+    which gives a tuple of two or more)."""
+    values = operator.attrgetter(*names) if len(names) > 1 else lambda obj: (getattr(obj, names[0]),)
+
     def reduce(obj: object) -> tuple[type, tuple[object, ...]]:
-        return cls, tuple([getattr(obj, n) for n in names])
+        return cls, values(obj)
     return reduce
 
 

@@ -158,6 +158,7 @@ class SiteWriter:
         self._stage: Path | None = None if staged else self.out_dir
         self._context: contextlib.ExitStack | None = None
         self._dirty = False  # something other than `store` wrote into the staged folder
+        self._folders: set[str] = set()  # the folders `_write` made (or found) in the staged folder
 
     def put(self, path: str, data: bytes | Iterable[bytes]) -> None:
         """The bytes of one output, whole or in pieces."""
@@ -253,11 +254,22 @@ class SiteWriter:
         return self._stage
 
     def _write(self, path: str, write: Callable[[Path], object]) -> None:
+        """Write one file at `path` in the folder being written. The staged folder is new and holds no links while
+        the build writes, so there the path's own parts are checked; the live site's, with every link resolved."""
         top = self.prepare()
-        target = (top / path).resolve()
-        if not target.is_relative_to(top):
-            raise ValueError(f"refusing to write outside the output folder: {path}")
-        target.parent.mkdir(parents=True, exist_ok=True)
+        if self.is_staged:
+            if path.startswith("/") or ".." in path.split("/") or "\0" in path:
+                raise ValueError(f"refusing to write outside the output folder: {path}")
+            target = top / path
+        else:
+            target = (top / path).resolve()
+            if not target.is_relative_to(top):
+                raise ValueError(f"refusing to write outside the output folder: {path}")
+        folder = path.rpartition("/")[0]
+        if folder not in self._folders:  # (in the staged folder, a syscall spared for each file of a folder made)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if self.is_staged:
+                self._folders.add(folder)
         temporary = target.with_name(f".{target.name}.tmp") if not self.is_staged else target
         write(temporary)
         if temporary != target:

@@ -44,6 +44,7 @@ INLINE_NEEDS = {
 BLOCK_NEEDS = {"quote": (">",), "reference": ("[",), "table": ("|",)}
 OWN_ID = f"dhr{secrets.token_hex(8)}-"  # marks the ids this module sets until `sanitise` keeps them: content
 # cannot know it, so it cannot write an id that survives
+PLACEHOLDER = frozenset("\x02\x03")  # what Python-Markdown's placeholders in the tree begin and end with
 MARKS = frozenset(mark for needs in (INLINE_NEEDS, BLOCK_NEEDS) for marks in needs.values() for mark in marks)
 
 
@@ -85,10 +86,31 @@ class _Shape(Treeprocessor):
             number = len(self.points) + 1
             anchor = f"{self.anchor_prefix}-point-{number}"
             li.set("id", OWN_ID + anchor)
-            self.points.append(Point(number, "", anchor, parent))  # its text is read from the page (see `_texts`)
+            self.points.append(Point(number, _own_text(li), anchor, parent))  # see `render` for where it is kept
             for nested in li:  # Python-Markdown puts a nested list directly in its item
                 if nested.tag in ("ul", "ol"):
                     self._items(nested, number)
+
+
+def _own_text(li: Element) -> str:
+    """An item's text in the tree, without the lists nested in it: as the page shows it, unless it holds code
+    (escaped in the tree already, so then a placeholder's mark alone) or Python-Markdown's placeholders (see
+    `render`)."""
+    parts: list[str] = []
+    todo: list[Element | str] = [li]
+    while todo:  # the elements in reading order, each followed by its tail
+        element = todo.pop()
+        if isinstance(element, str):
+            parts.append(element)
+            continue
+        if element.tag == "code":
+            return "\x02"
+        parts.append(element.text or "")
+        for child in reversed(element):
+            todo.append(child.tail or "")
+            if child.tag not in ("ul", "ol"):
+                todo.append(child)
+    return " ".join("".join(parts).split())
 
 
 class _ShapeExtension(Extension):
@@ -129,7 +151,10 @@ def render(text: str, base_level: int = 2, anchor_prefix: str = "") -> Rendered:
     _md.parser.blockprocessors = _offer(_all_blocks, BLOCK_NEEDS, present)  # type: ignore[assignment]
     html = sanitise(_md.convert(text))
     points = _shape.points
-    if points:
+    if points and (_md.htmlStash.html_counter or any(not PLACEHOLDER.isdisjoint(p.text) for p in points)):
+        # Raw HTML, entities and some links stand in the tree as placeholders until the HTML is written and
+        # sanitised, and code is escaped: then each item's text is read from the page itself. (Reading every
+        # letter's page took a tenth of reading the content.)
         texts = _texts(html, {point.anchor for point in points})
         points = [Point(p.number, texts.get(p.anchor, ""), p.anchor, p.parent) for p in points]
     return Rendered(html, tuple(points))
