@@ -18,7 +18,6 @@ and withdrawn reviews' files are never opened.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import pickle
 from collections.abc import Callable
@@ -28,6 +27,7 @@ from typing import Any
 from ..content.nodes import Map
 from ..content.validate import QUOTED_CHECKS, ValidReview
 from ..documents import DocumentFacts, Finding, inspect
+from ..output.write import readable_digest
 from ..problems import ERROR, WARNING, Problem, Problems
 from ..site.files import Read
 from ..workers import fork_map
@@ -71,7 +71,7 @@ def check_all(reviews: list[ValidReview], problems: Problems) -> None:
 
     def one(number: int) -> list[Problem]:  # the review's number crosses to the worker, not the review
         review, found = listing[number], Problems()
-        stamps = {str(review.folder.path / doc["file"]): file_digest(review.folder.path / doc["file"])
+        stamps = {str(review.folder.path / doc["file"]): readable_digest(review.folder.path / doc["file"])
                   for doc, _ in _listed(review)}
         check_listed(review, stamps, lambda key: None, found)
         return found.items
@@ -114,17 +114,7 @@ def _facts(path: Path, digest: bytes, known: Known) -> tuple[DocumentFacts, byte
         if isinstance(facts, DocumentFacts):
             return facts, None
     facts = inspect(path)
-    return facts, pickle.dumps(facts, protocol=pickle.HIGHEST_PROTOCOL) if file_digest(path) == digest else None
-
-
-def file_digest(path: Path) -> bytes | None:
-    """The digest of a document's bytes, which its record (records.py) and its facts are kept by; None when it
-    cannot be read."""
-    try:
-        with path.open("rb") as file:
-            return hashlib.file_digest(file, lambda: hashlib.blake2b(digest_size=20)).digest()
-    except (OSError, ValueError):
-        return None
+    return facts, pickle.dumps(facts, protocol=pickle.HIGHEST_PROTOCOL) if readable_digest(path) == digest else None
 
 
 def _report(review: ValidReview, doc: dict[str, Any], node: Map, facts: DocumentFacts,

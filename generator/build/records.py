@@ -22,9 +22,10 @@ from ..clock import build_date
 from ..content.load import read_digest, reader_for, review_folder, unreadable
 from ..content.validate import Facts, Vocabulary, check_review
 from ..output.cache import Store, compact, generator_version
+from ..output.write import readable_digest
 from ..problems import Problem, Problems
 from ..site.model import SMALL_VALUES, Review, make_review
-from .documents import Known, check_listed, file_digest
+from .documents import Known, check_listed
 
 compact(*SMALL_VALUES)  # before any model is pickled, here or in a worker this process forks
 
@@ -85,7 +86,7 @@ class FolderRecord:
         return self._review is not None
 
     def is_current(self, key: bytes | None) -> bool:
-        return self.key == key and all(file_digest(Path(path)) == stamp for path, stamp in self.documents)
+        return self.key == key and all(readable_digest(path) == stamp for path, stamp in self.documents)
 
     def __getstate__(self) -> dict[str, object]:
         return {**self.__dict__, "_review": None}
@@ -102,7 +103,7 @@ def make_record(folder: Path, files: dict[str, bytes], key: bytes, vocabulary: V
         return FolderRecord(key, None, tuple(problems.items), (), None)
     valid = check_review(raw, vocabulary, problems)
     listed = valid.values.get("documents")  # read only where valid: the record is kept with its problems too
-    documents = tuple((str(folder / d["file"]), file_digest(folder / d["file"])) for d in listed
+    documents = tuple((str(folder / d["file"]), readable_digest(folder / d["file"])) for d in listed
                       if isinstance(d, dict) and isinstance(d.get("file"), str)) if isinstance(listed, list) else ()
     checked, fresh = check_listed(valid, dict(documents), known, problems)
     review = None

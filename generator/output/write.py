@@ -112,7 +112,7 @@ def still_written(folder: Path, written: Written) -> Written:
         now = stamp(f"{top}/{path}")
         if now == entry[1]:
             still[path] = entry
-        elif now is not None and now[0] == entry[1][0] and _readable_digest(f"{top}/{path}") == entry[0]:
+        elif now is not None and now[0] == entry[1][0] and readable_digest(f"{top}/{path}") == entry[0]:
             still[path] = (entry[0], now)
     return still
 
@@ -123,10 +123,11 @@ def file_digest(path: Path | str) -> bytes:
         return hashlib.file_digest(file, lambda: hashlib.blake2b(digest_size=20)).digest()
 
 
-def _readable_digest(path: str) -> bytes | None:
+def readable_digest(path: Path | str) -> bytes | None:
+    """`file_digest`, or None when the file cannot be read (or its path cannot name a file)."""
     try:
         return file_digest(path)
-    except OSError:
+    except (OSError, ValueError):
         return None
 
 
